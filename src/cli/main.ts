@@ -1,0 +1,1 @@
+console.log("timetric CLI: not built yet"); process.exitCode = 1;

@@ -1,0 +1,16 @@
+// The package's only barrel: the browser-safe client. Server code is under 'timetric/server'.
+export type { Point, PointValue, TimeInput } from './codec/Point.js';
+export { parseTime, MAX_UNIX_SECONDS } from './codec/parseTime.js';
+export { parseValue, checkValue } from './codec/parseValue.js';
+export { formatIsoTime, formatUnixTime } from './codec/formatTime.js';
+export { formatValue } from './codec/formatValue.js';
+export { formatCsv, type CsvTimeFormat } from './codec/formatCsv.js';
+export { CsvPointDecoder } from './codec/CsvPointDecoder.js';
+
+export { TimetricError } from './errors/TimetricError.js';
+export { ParseError } from './errors/ParseError.js';
+export { ConfigurationError } from './errors/ConfigurationError.js';
+export { HttpError, type HttpErrorDetails } from './errors/HttpError.js';
+export { AuthenticationError } from './errors/AuthenticationError.js';
+export { NotFoundError } from './errors/NotFoundError.js';
+export { TimeoutError } from './errors/TimeoutError.js';

@@ -1,0 +1,180 @@
+import type { Point, PointValue } from '../../codec/Point.js';
+
+/*
+ * The storage contract of the server. Two implementations: SQLite (default, one file or memory)
+ * and PostgreSQL (several stateless server instances on one database). Every method is async so
+ * both fit; the HTTP layer never sees SQL.
+ *
+ * Times are unix seconds (float), values number | boolean | null. Timestamps are unique per
+ * series: writing a point at an existing timestamp replaces its value (idempotent appends).
+ */
+
+/** A series as stored. */
+export interface SeriesRecord {
+  /** 22-character URL-safe base64 id. */
+  id: string;
+  ownerId: number;
+  title: string;
+  caption: string;
+  description: string | null;
+  tags: string[];
+  public: boolean;
+  /** Any other metadata field from `/create/`, kept verbatim. */
+  extra: Record<string, string>;
+  /** Unix seconds. */
+  createdAt: number;
+  /** Increases with every change of the series' points; the source of ETags. */
+  version: number;
+}
+
+/** What `/create/` stores. */
+export type NewSeries = Omit<SeriesRecord, 'createdAt' | 'version'>;
+
+/** A read range: `start` inclusive, `end` exclusive, at most `limit` points (all when absent). */
+export interface PointRange {
+  start?: number | undefined;
+  end?: number | undefined;
+  limit?: number | undefined;
+}
+
+/** Search over series metadata. Only series that `viewerId` may read (own or public) are returned. */
+export interface SeriesQuery {
+  /** Free text matched (case-insensitively) against title, caption, description and tags. */
+  q?: string | undefined;
+  /** Owner's user name. */
+  user?: string | undefined;
+  /** Every tag must be present. */
+  tags?: readonly string[] | undefined;
+  /** The signed-in user, or null for anonymous. */
+  viewerId: number | null;
+  limit: number;
+  offset: number;
+}
+
+/** `merge` adds/replaces points (POST); `replace` swaps the whole history (PUT). */
+export type WriteMode = 'merge' | 'replace';
+
+/**
+ * A write whose points arrive in pieces (a streamed CSV body). Nothing is visible to readers until
+ * `commit()`, which applies everything as one transaction; `abort()` (or a crash) applies nothing.
+ * Memory stays bounded however many points are staged (implementations spill to disk/database).
+ */
+export interface PointWriter {
+  stage(points: readonly Point[]): Promise<void>;
+  /** Applies all staged points atomically. Returns how many were staged and the new version. */
+  commit(): Promise<{ points: number; version: number }>;
+  /** Discards the staged points. Safe after commit and when called twice. */
+  abort(): Promise<void>;
+}
+
+export interface SeriesStore {
+  /** Creates an empty series. */
+  createSeries(series: NewSeries): Promise<SeriesRecord>;
+  getSeries(id: string): Promise<SeriesRecord | undefined>;
+  /** Removes the series and its points. False when it did not exist. */
+  deleteSeries(id: string): Promise<boolean>;
+  searchSeries(query: SeriesQuery): Promise<SeriesRecord[]>;
+  /** Points in range, ascending by time, yielded in chunks of at most `chunkSize` (default 10,000). */
+  readPoints(id: string, range: PointRange, chunkSize?: number): AsyncIterable<Point[]>;
+  /** The point with the greatest time, if any. */
+  latest(id: string): Promise<Point | undefined>;
+  /** Writes one point (replacing one at the same time). */
+  appendValue(id: string, time: number, value: PointValue): Promise<{ point: Point; version: number }>;
+  /**
+   * Writes latest + delta at `time` (base 0 on an empty series) in one transaction, so concurrent
+   * increments never lose an update. Throws {@link StoreConflictError} when the latest value is
+   * not a number (true/false/null).
+   */
+  increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }>;
+  /**
+   * Opens a staged write to an existing series, or — with `create` — to a series that comes into
+   * existence only when the write commits (`/create/` with data is all or nothing too).
+   */
+  openWriter(id: string, mode: WriteMode, create?: NewSeries): Promise<PointWriter>;
+  /**
+   * Calls `listener(seriesId)` after every committed change of a series' points or its deletion,
+   * including changes made by other server instances on the same database. Returns an unsubscribe.
+   */
+  onChange(listener: (seriesId: string) => void): () => void;
+}
+
+export interface UserRecord {
+  id: number;
+  name: string;
+  /** `scrypt$<salt b64>$<hash b64>` (see src/server/auth/passwords.ts). */
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface ApiTokenRecord {
+  /** Public key of the token (the Basic user name). */
+  key: string;
+  userId: number;
+  /** A label the user chose ("laptop", "sensor-3"). */
+  name: string;
+  /** SHA-256 of the secret, hex. Secrets are random 32-byte strings, so a fast hash is enough. */
+  secretHash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface ConsumerRecord {
+  key: string;
+  /** Stored as given: HMAC-SHA1 needs it. */
+  secret: string;
+  name: string;
+  /** Default callback URL, if registered. */
+  callback: string | null;
+  createdAt: number;
+}
+
+export interface OAuthTokenRecord {
+  token: string;
+  secret: string;
+  consumerKey: string;
+  kind: 'request' | 'access';
+  /** Set once the user authorized (request token) / the owner (access token). */
+  userId: number | null;
+  /** OAuth 1.0a callback given at request-token time, or 'oob'. */
+  callback: string | null;
+  /** OAuth 1.0a verifier issued at authorization. */
+  verifier: string | null;
+  createdAt: number;
+  /** Unix seconds after which the token is invalid; null = never (access tokens). */
+  expiresAt: number | null;
+}
+
+export interface AuthStore {
+  /** Throws {@link StoreConflictError} when the name is taken. */
+  createUser(name: string, passwordHash: string): Promise<UserRecord>;
+  getUserByName(name: string): Promise<UserRecord | undefined>;
+  getUserById(id: number): Promise<UserRecord | undefined>;
+
+  createApiToken(token: Omit<ApiTokenRecord, 'createdAt' | 'revokedAt'>): Promise<ApiTokenRecord>;
+  getApiToken(key: string): Promise<ApiTokenRecord | undefined>;
+  listApiTokens(userId?: number): Promise<ApiTokenRecord[]>;
+  /** False when no such (unrevoked) token. */
+  revokeApiToken(key: string): Promise<boolean>;
+
+  createConsumer(consumer: Omit<ConsumerRecord, 'createdAt'>): Promise<ConsumerRecord>;
+  getConsumer(key: string): Promise<ConsumerRecord | undefined>;
+  listConsumers(): Promise<ConsumerRecord[]>;
+
+  saveOAuthToken(token: Omit<OAuthTokenRecord, 'createdAt'>): Promise<OAuthTokenRecord>;
+  getOAuthToken(token: string): Promise<OAuthTokenRecord | undefined>;
+  updateOAuthToken(token: string, patch: Partial<Pick<OAuthTokenRecord, 'userId' | 'verifier'>>): Promise<void>;
+  deleteOAuthToken(token: string): Promise<void>;
+
+  /**
+   * Records a nonce for (consumer, token); false when that nonce was already used. Entries older
+   * than `timestamp - windowSeconds` may be pruned. Shared by all instances on one database.
+   */
+  useNonce(consumerKey: string, token: string, nonce: string, timestamp: number, windowSeconds: number): Promise<boolean>;
+}
+
+/** The whole storage of a server. */
+export interface Store extends SeriesStore, AuthStore {
+  /** Brings the schema to the newest version (idempotent; safe with several instances). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+// Two entry points: '.' (browser-safe client) and './server' (Node only), plus the CLI.
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'server/index': 'src/server/index.ts',
+    'cli/main': 'src/cli/main.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: { entry: { index: 'src/index.ts', 'server/index': 'src/server/index.ts' } },
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  external: ['rxjs'],
+  splitting: false,
+});
