@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CsvPointDecoder } from '../../src/codec/CsvPointDecoder.js';
+import { formatCsv } from '../../src/codec/formatCsv.js';
+import { parseValue, checkValue } from '../../src/codec/parseValue.js';
+import { ParseError } from '../../src/errors/ParseError.js';
+import type { Point } from '../../src/codec/Point.js';
+
+function decodeAll(text: string, chunk: number): Point[] {
+  const d = new CsvPointDecoder();
+  const out: Point[] = [];
+  for (let i = 0; i < text.length; i += chunk) out.push(...d.push(text.slice(i, i + chunk)));
+  out.push(...d.end());
+  return out;
+}
+
+describe('CsvPointDecoder', () => {
+  const text = '\uFEFF1236463646.39,14\r\n1236463647, -2.0\n\n2003-04-06T00:00:00,NULL\n1236463649,true\n1236463650,False';
+  const expected: Point[] = [
+    [1236463646.39, 14],
+    [1236463647, -2],
+    [1049587200, null],
+    [1236463649, true],
+    [1236463650, false],
+  ];
+
+  it('reads every value kind, both line ends, spaces after the comma and a BOM', () => {
+    assert.deepEqual(decodeAll(text, text.length), expected);
+  });
+
+  it('gives the same points whatever the chunk boundaries', () => {
+    for (const size of [1, 2, 3, 7, 64]) assert.deepEqual(decodeAll(text, size), expected, `chunk ${size}`);
+  });
+
+  it('returns complete lines at once and keeps a partial line for later', () => {
+    const d = new CsvPointDecoder();
+    assert.deepEqual(d.push('1,2\n3,'), [[1, 2]]);
+    assert.deepEqual(d.push('4'), []);
+    assert.deepEqual(d.end(), [[3, 4]]);
+    assert.equal(d.lines, 2);
+  });
+
+  it('names the line number and text of a bad line, after returning the good ones before it', () => {
+    const d = new CsvPointDecoder();
+    assert.deepEqual(d.push('1,2\n2,3\n'), [[1, 2], [2, 3]]);
+    assert.throws(
+      () => d.push('\n4,oops\n'),
+      (err: unknown) => err instanceof ParseError && err.line === 4 && err.text === '4,oops' && /line 4/.test(err.message),
+    );
+  });
+
+  it('refuses wrong column counts, bad timestamps, NaN, Infinity and milliseconds', () => {
+    const cases: [string, RegExp][] = [
+      ['1,2,3\n', /expected 2 columns/],
+      ['12\n', /expected 2 columns/],
+      ['soon,1\n', /invalid timestamp/],
+      ['1,NaN\n', /invalid value/],
+      ['1,Infinity\n', /invalid value/],
+      ['1,\n', /invalid value/],
+      ['1700000000000,1\n', /unix seconds/],
+    ];
+    for (const [input, why] of cases) {
+      assert.throws(() => new CsvPointDecoder().push(input), (err: unknown) => err instanceof ParseError && err.line === 1 && why.test(err.message), input);
+    }
+  });
+
+  it('round-trips formatCsv output in both time formats', () => {
+    for (const format of ['unix', 'iso'] as const) {
+      const points = decodeAll(formatCsv(expected, format), 5);
+      assert.deepEqual(points.map(([, v]) => v), expected.map(([, v]) => v));
+      points.forEach(([t], i) => assert.ok(Math.abs(t - expected[i]![0]) < 1e-6));
+    }
+    assert.equal(formatCsv([]), '');
+    assert.equal(formatCsv([[1, null], [2, false]]), '1,null\n2,false\n');
+  });
+});
+
+describe('parseValue / checkValue', () => {
+  it('reads Python str() numbers and the literals in any case', () => {
+    assert.equal(parseValue('10.0'), 10);
+    assert.equal(parseValue('-2.0'), -2);
+    assert.equal(parseValue('1e3'), 1000);
+    assert.equal(parseValue('TRUE'), true);
+    assert.equal(parseValue('Null'), null);
+  });
+
+  it('refuses hex, NaN, Infinity and non-values', () => {
+    for (const bad of ['0x10', 'NaN', '-Infinity', 'abc', '']) assert.throws(() => parseValue(bad), ParseError, bad);
+    assert.throws(() => checkValue(Number.NaN), ParseError);
+    assert.throws(() => checkValue({}), ParseError);
+    assert.equal(checkValue(false), false);
+  });
+});
