@@ -30,7 +30,6 @@ export function checkValue(value: unknown): PointValue {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string') return parseValue(value);
-  throw new ParseError(`invalid value ${String(value)}: expected a finite number, null, true or false`, {
-    text: String(value),
-  });
+  const text = typeof value === 'number' ? String(value) : typeof value;
+  throw new ParseError(`invalid value ${text}: expected a finite number, null, true or false`, { text });
 }
