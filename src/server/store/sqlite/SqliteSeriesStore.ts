@@ -1,0 +1,253 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Point, PointValue } from '../../../codec/Point.js';
+import type {
+  NewSeries,
+  PointRange,
+  PointWriter,
+  SeriesQuery,
+  SeriesRecord,
+  SeriesStore,
+  WriteMode,
+} from '../Store.js';
+import { StoreConflictError } from '../StoreConflictError.js';
+import { SqlitePointWriter, type SqliteWriterContext } from './SqlitePointWriter.js';
+import { fromSqliteValue, toSqliteValue, type SqliteValue } from './sqliteValue.js';
+
+interface SeriesRow {
+  id: string;
+  owner_id: number;
+  title: string;
+  caption: string;
+  description: string | null;
+  tags: string;
+  public: number;
+  extra: string;
+  created_at: number;
+  version: number;
+}
+
+function toRecord(row: SeriesRow): SeriesRecord {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    title: row.title,
+    caption: row.caption,
+    description: row.description,
+    tags: JSON.parse(row.tags) as string[],
+    public: row.public === 1,
+    extra: JSON.parse(row.extra) as Record<string, string>,
+    createdAt: row.created_at,
+    version: row.version,
+  };
+}
+
+/** Options of {@link SqliteSeriesStore}. */
+export interface SqliteSeriesStoreOptions {
+  /** Points a staged write keeps in memory before spilling to the staging table (default 2,000,000 ≈ 34 MB). */
+  memoryLimit?: number;
+}
+
+/** The series half of the SQLite store. One better-sqlite3 connection; see openSqliteStore. */
+export class SqliteSeriesStore implements SeriesStore {
+  private readonly listeners = new Set<(id: string) => void>();
+  private readonly ctx: SqliteWriterContext;
+  private writerSeq = 0;
+  private readonly q: {
+    insertSeries: Statement<unknown[]>;
+    getSeries: Statement<[string], SeriesRow>;
+    deleteSeries: Statement<[string]>;
+    deletePoints: Statement<[string]>;
+    latest: Statement<[string], [number, SqliteValue]>;
+    bump: Statement<[string], { version: number }>;
+    upsert: Statement<[string, number, unknown]>;
+  };
+
+  constructor(
+    private readonly db: Database,
+    options: SqliteSeriesStoreOptions = {},
+  ) {
+    const upsert = db.prepare<[string, number, unknown]>(
+      'INSERT INTO points (series_id, ts, v) VALUES (?, ?, ?) ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v',
+    );
+    const bump = db.prepare<[string], { version: number }>(
+      'UPDATE series SET version = version + 1 WHERE id = ? RETURNING version',
+    );
+    this.q = {
+      insertSeries: db.prepare(
+        `INSERT INTO series (id, owner_id, title, caption, description, tags, public, extra, created_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      ),
+      getSeries: db.prepare('SELECT * FROM series WHERE id = ?'),
+      deleteSeries: db.prepare('DELETE FROM series WHERE id = ?'),
+      deletePoints: db.prepare('DELETE FROM points WHERE series_id = ?'),
+      latest: db.prepare<[string], [number, SqliteValue]>(
+        'SELECT ts, v FROM points WHERE series_id = ? ORDER BY ts DESC LIMIT 1',
+      ).raw(),
+      bump,
+      upsert,
+    };
+    // A crashed process leaves staged rows of writes that never committed; they can never commit now.
+    db.exec('DELETE FROM staging');
+    this.ctx = {
+      db,
+      memoryLimit: options.memoryLimit ?? 2_000_000,
+      upsert,
+      bump,
+      stage: db.prepare('INSERT INTO staging (writer_id, seq, ts, v) VALUES (?, ?, ?, ?)'),
+      commitStaged: db.prepare(
+        `INSERT INTO points (series_id, ts, v) SELECT ?, ts, v FROM staging WHERE writer_id = ? ORDER BY seq
+         ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v`,
+      ),
+      clearStaged: db.prepare('DELETE FROM staging WHERE writer_id = ?'),
+      deleteAll: this.q.deletePoints,
+      insertSeries: (s) => this.insert(s),
+      seriesExists: (id) => this.q.getSeries.get(id) !== undefined,
+      changed: (id) => this.emit(id),
+      nextWriterId: () => ++this.writerSeq,
+    };
+  }
+
+  private insert(s: NewSeries): number {
+    const now = Date.now() / 1000;
+    this.q.insertSeries.run(
+      s.id,
+      s.ownerId,
+      s.title,
+      s.caption,
+      s.description,
+      JSON.stringify(s.tags),
+      s.public ? 1 : 0,
+      JSON.stringify(s.extra),
+      now,
+    );
+    return now;
+  }
+
+  private emit(id: string): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(id);
+      } catch {
+        // A failing listener must not break the write that already committed.
+      }
+    }
+  }
+
+  createSeries(series: NewSeries): Promise<SeriesRecord> {
+    const createdAt = this.insert(series);
+    return Promise.resolve({ ...series, createdAt, version: 0 });
+  }
+
+  getSeries(id: string): Promise<SeriesRecord | undefined> {
+    const row = this.q.getSeries.get(id);
+    return Promise.resolve(row && toRecord(row));
+  }
+
+  deleteSeries(id: string): Promise<boolean> {
+    const deleted = this.db.transaction(() => {
+      this.q.deletePoints.run(id);
+      return this.q.deleteSeries.run(id).changes > 0;
+    })();
+    if (deleted) this.emit(id);
+    return Promise.resolve(deleted);
+  }
+
+  searchSeries(query: SeriesQuery): Promise<SeriesRecord[]> {
+    const where: string[] = ['(s.public = 1 OR s.owner_id = ?)'];
+    const args: unknown[] = [query.viewerId ?? -1];
+    if (query.q) {
+      where.push(
+        "(s.title LIKE ? ESCAPE '\\' OR s.caption LIKE ? ESCAPE '\\' OR s.description LIKE ? ESCAPE '\\' OR s.tags LIKE ? ESCAPE '\\')",
+      );
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      args.push(like, like, like, like);
+    }
+    if (query.user) {
+      where.push('s.owner_id = (SELECT id FROM users WHERE name = ?)');
+      args.push(query.user);
+    }
+    const rows = this.db
+      .prepare<unknown[], SeriesRow>(`SELECT s.* FROM series s WHERE ${where.join(' AND ')} ORDER BY s.created_at, s.id`)
+      .all(...args);
+    const wanted = (query.tags ?? []).map((t) => t.toLowerCase());
+    const records = rows
+      .map(toRecord)
+      .filter((r) => wanted.every((t) => r.tags.some((have) => have.toLowerCase() === t)));
+    return Promise.resolve(records.slice(query.offset, query.offset + query.limit));
+  }
+
+  async *readPoints(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<Point[]> {
+    let remaining = range.limit ?? Number.POSITIVE_INFINITY;
+    let after: number | undefined;
+    const end = range.end ?? Number.POSITIVE_INFINITY;
+    const first = this.db
+      .prepare<[string, number, number, number], [number, SqliteValue]>(
+        'SELECT ts, v FROM points WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
+      )
+      .raw();
+    const next = this.db
+      .prepare<[string, number, number, number], [number, SqliteValue]>(
+        'SELECT ts, v FROM points WHERE series_id = ? AND ts > ? AND ts < ? ORDER BY ts LIMIT ?',
+      )
+      .raw();
+    while (remaining > 0) {
+      const n = Math.min(chunkSize, remaining);
+      // Each chunk is its own short read: no statement stays open across the consumer's awaits.
+      const rows =
+        after === undefined
+          ? first.all(id, range.start ?? Number.NEGATIVE_INFINITY, end, n)
+          : next.all(id, after, end, n);
+      if (rows.length === 0) return;
+      const points: Point[] = new Array<Point>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        points[i] = [row[0], fromSqliteValue(row[1])];
+      }
+      remaining -= rows.length;
+      after = rows[rows.length - 1]![0];
+      yield points;
+      if (rows.length < n) return;
+    }
+  }
+
+  latest(id: string): Promise<Point | undefined> {
+    const row = this.q.latest.get(id);
+    return Promise.resolve(row && ([row[0], fromSqliteValue(row[1])] as const));
+  }
+
+  private writeOne(id: string, time: number, value: (latest: PointValue | undefined) => PointValue) {
+    const result = this.db.transaction(() => {
+      const row = this.q.latest.get(id);
+      const v = value(row && fromSqliteValue(row[1]));
+      this.q.upsert.run(id, time, toSqliteValue(v));
+      const bumped = this.q.bump.get(id);
+      if (!bumped) throw new StoreConflictError(`series ${id} does not exist`);
+      return { point: [time, v] as const, version: bumped.version };
+    }).immediate();
+    this.emit(id);
+    return Promise.resolve(result);
+  }
+
+  appendValue(id: string, time: number, value: PointValue): Promise<{ point: Point; version: number }> {
+    return this.writeOne(id, time, () => value);
+  }
+
+  increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }> {
+    return this.writeOne(id, time, (latest) => {
+      if (latest === undefined) return delta;
+      if (typeof latest !== 'number') {
+        throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(latest)}, not a number`);
+      }
+      return latest + delta;
+    });
+  }
+
+  openWriter(id: string, mode: WriteMode, create?: NewSeries): Promise<PointWriter> {
+    return Promise.resolve(new SqlitePointWriter(this.ctx, id, mode, create));
+  }
+
+  onChange(listener: (seriesId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
