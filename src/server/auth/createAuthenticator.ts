@@ -1,52 +1,96 @@
 import type { AuthStore } from '../store/Store.js';
 import { AuthFailure } from './AuthFailure.js';
-import type { Authenticator, AuthRequest, Principal } from './Authenticator.js';
+import type { AuthRequest, Authenticator, Principal } from './Authenticator.js';
+import { hasOAuthCredentials, verifyOAuthRequest } from './verifyOAuthRequest.js';
 import { hashSecret, safeEqual } from './secrets.js';
-import { hasOAuthParams, verifyOAuthRequest } from './verifyOAuthRequest.js';
 
 /** Options of {@link createAuthenticator}. */
 export interface AuthenticatorOptions {
-  /** Unix seconds now (default: the real clock). */
+  /** The server clock in unix seconds, for OAuth timestamps and token expiry. Default: `Date.now() / 1000`. */
   clock?: () => number;
-  /** How far an OAuth timestamp may be from the clock, in seconds (default 300). */
+  /**
+   * How far (seconds, either way) an OAuth `oauth_timestamp` may be from the clock; also how long
+   * nonces are remembered. Default 300.
+   */
   timestampSkewSeconds?: number;
 }
 
+/** Defaults of {@link AuthenticatorOptions}. */
+export const DEFAULT_AUTHENTICATOR_OPTIONS = {
+  clock: (): number => Date.now() / 1000,
+  timestampSkewSeconds: 300,
+} as const satisfies Required<AuthenticatorOptions>;
+
+function headerValue(headers: AuthRequest['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
 /**
- * Authenticates requests by API token (`Authorization: Basic base64(key:secret)`) or by OAuth
- * 1.0/1.0a HMAC-SHA1 with an access token. No credentials → `null` (anonymous).
+ * Creates the authenticator the HTTP layer asks about every request.
+ *
+ * - `Authorization: Basic base64(KEY:SECRET)` → an API token: the key is looked up, the SHA-256 of
+ *   the secret compared in constant time; unknown, revoked or wrong → {@link AuthFailure}.
+ * - OAuth 1.0/1.0a HMAC-SHA1 (or PLAINTEXT) with its parameters in the `Authorization: OAuth` header,
+ *   the query string or the urlencoded body → checked against the consumer secret and the access
+ *   token's secret, the timestamp against the clock, the nonce against `store.useNonce`.
+ * - No credentials at all → `null` (anonymous).
+ *
+ * @example
+ * ```ts
+ * import { createAuthenticator } from 'timetric/server';
+ * const auth = createAuthenticator(store);
+ * const who = await auth.authenticate({ method: 'GET', url: 'http://localhost:8080/series/x/', headers });
+ * ```
+ * @param store - Where users, tokens, consumers and nonces live.
+ * @param options - See {@link AuthenticatorOptions}.
+ * @returns An {@link Authenticator}.
  */
 export function createAuthenticator(store: AuthStore, options: AuthenticatorOptions = {}): Authenticator {
-  const clock = options.clock ?? (() => Date.now() / 1000);
-  const skewSeconds = options.timestampSkewSeconds ?? 300;
+  const clock = options.clock ?? DEFAULT_AUTHENTICATOR_OPTIONS.clock;
+  const skew = options.timestampSkewSeconds ?? DEFAULT_AUTHENTICATOR_OPTIONS.timestampSkewSeconds;
+  // User names never change and users are never deleted: remembering them saves a query per request.
+  const userNames = new Map<number, string>();
 
-  async function viaToken(header: string): Promise<Principal> {
-    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) throw new AuthFailure('Basic credentials must be API token key:secret');
-    const key = decoded.slice(0, colon);
-    const token = await store.getApiToken(key);
-    if (!token || token.revokedAt !== null || !safeEqual(token.secretHash, hashSecret(decoded.slice(colon + 1)))) {
-      throw new AuthFailure('unknown, revoked or wrong API token');
+  async function principal(userId: number, via: Principal['via']): Promise<Principal> {
+    let userName = userNames.get(userId);
+    if (userName === undefined) {
+      const user = await store.getUserById(userId);
+      if (!user) throw new AuthFailure('the user of these credentials no longer exists');
+      userName = user.name;
+      userNames.set(userId, userName);
     }
-    const user = await store.getUserById(token.userId);
-    if (!user) throw new AuthFailure('the API token belongs to no user');
-    return { userId: user.id, userName: user.name, via: 'apitoken' };
+    return { userId, userName, via };
+  }
+
+  async function basic(encoded: string): Promise<Principal> {
+    const decoded = Buffer.from(encoded.trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new AuthFailure('malformed Basic credentials (expected base64 of KEY:SECRET)');
+    const key = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
+    const token = await store.getApiToken(key);
+    // Hash even for an unknown key, so a miss costs the same as a wrong secret.
+    const presented = hashSecret(secret);
+    if (!token || !safeEqual(token.secretHash, presented)) throw new AuthFailure('unknown API token or wrong secret');
+    if (token.revokedAt !== null) throw new AuthFailure('this API token has been revoked');
+    return principal(token.userId, 'apitoken');
   }
 
   return {
-    async authenticate(req: AuthRequest): Promise<Principal | null> {
-      const raw = req.headers.authorization;
-      const header = Array.isArray(raw) ? raw[0] : raw;
-      if (header && /^Basic\s/i.test(header)) return viaToken(header);
-      if (!hasOAuthParams(req)) {
-        if (header) throw new AuthFailure('unsupported Authorization scheme: use Basic (API token) or OAuth');
+    async authenticate(request: AuthRequest): Promise<Principal | null> {
+      const authorization = headerValue(request.headers, 'authorization')?.trim();
+      if (authorization) {
+        const space = authorization.indexOf(' ');
+        const scheme = (space < 0 ? authorization : authorization.slice(0, space)).toLowerCase();
+        if (scheme === 'basic') return basic(authorization.slice(space + 1));
+        if (scheme !== 'oauth') throw new AuthFailure(`unsupported authorization scheme "${scheme}" (use Basic or OAuth)`);
+      } else if (!hasOAuthCredentials(request)) {
         return null;
       }
-      const { token } = await verifyOAuthRequest(req, 'access', { store, now: clock(), skewSeconds });
-      const user = token?.userId == null ? undefined : await store.getUserById(token.userId);
-      if (!user) throw new AuthFailure('the OAuth access token belongs to no user');
-      return { userId: user.id, userName: user.name, via: 'oauth' };
+      const verified = await verifyOAuthRequest(store, request, { clock, timestampSkewSeconds: skew, token: 'access' });
+      if (verified.token?.userId == null) throw new AuthFailure('OAuth requests need an authorized access token');
+      return principal(verified.token.userId, 'oauth');
     },
   };
 }

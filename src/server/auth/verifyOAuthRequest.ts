@@ -1,116 +1,195 @@
 import { createHmac } from 'node:crypto';
-import { oauthBaseString, oauthSigningKey, type OAuthParams } from '../../codec/oauthBaseString.js';
 import type { AuthStore, ConsumerRecord, OAuthTokenRecord } from '../store/Store.js';
 import { AuthFailure } from './AuthFailure.js';
 import type { AuthRequest } from './Authenticator.js';
+import { oauthBaseString, oauthSigningKey, type OAuthParams } from '../../codec/oauthBaseString.js';
 import { parseOAuthHeader } from './parseOAuthHeader.js';
 import { safeEqual } from './secrets.js';
 
-/** What a verified OAuth request proved. */
-export interface VerifiedOAuth {
+/** Which token an OAuth request must carry, by endpoint. */
+export type OAuthTokenExpectation =
+  /** `/oauth/request_token/`: none (signed with the consumer secret and an empty token secret). */
+  | 'none'
+  /** `/oauth/access_token/`: an unexpired request token of the same consumer. */
+  | 'request'
+  /** Everything else: an access token of the same consumer (or none; the caller decides). */
+  | 'access';
+
+/** Options of {@link verifyOAuthRequest}. */
+export interface VerifyOAuthOptions {
+  /** Unix seconds. */
+  clock: () => number;
+  /** Accepted distance of `oauth_timestamp` from the clock, seconds. */
+  timestampSkewSeconds: number;
+  token: OAuthTokenExpectation;
+}
+
+/** A request whose OAuth signature, timestamp and nonce checked out. */
+export interface VerifiedOAuthRequest {
   consumer: ConsumerRecord;
+  /** The token named by `oauth_token`, when there is one. */
   token: OAuthTokenRecord | undefined;
-  /** Every OAuth protocol parameter of the request (oauth_callback, oauth_verifier, …). */
+  /** The OAuth protocol parameters (`oauth_*`), decoded, without the signature. */
   oauth: Record<string, string>;
 }
 
-/** Which token a request must carry: none (request-token step), a request token, or an access token. */
-export type ExpectedToken = 'none' | 'request' | 'access';
+type Pair = readonly [string, string];
 
-export interface VerifyOptions {
-  store: AuthStore;
-  /** Unix seconds. */
-  now: number;
-  /** How far oauth_timestamp may be from `now`, in seconds. */
-  skewSeconds: number;
-}
-
-function header(req: AuthRequest, name: string): string | undefined {
-  const v = req.headers[name];
+function headerValue(headers: AuthRequest['headers'], name: string): string | undefined {
+  const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
-function first(params: OAuthParams | undefined, key: string): string | undefined {
-  const v = params?.[key];
-  return typeof v === 'string' ? v : v?.[0];
+function fieldPairs(fields: Record<string, string | string[]> | undefined): Pair[] {
+  const pairs: Pair[] = [];
+  for (const [name, value] of Object.entries(fields ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) pairs.push([name, v]);
+  }
+  return pairs;
 }
 
-/** True when the request carries OAuth parameters anywhere (header, query or form). */
-export function hasOAuthParams(req: AuthRequest): boolean {
-  if (parseOAuthHeader(header(req, 'authorization'))) return true;
-  return new URL(req.url).searchParams.has('oauth_consumer_key') || first(req.form, 'oauth_consumer_key') !== undefined;
-}
-
-function signatureFor(method: string, req: AuthRequest, params: OAuthParams, consumerSecret: string, tokenSecret: string, kind: string): string {
-  const base = oauthBaseString(method, req.url, params);
-  const key = oauthSigningKey(consumerSecret, tokenSecret);
-  return kind === 'PLAINTEXT' ? key : createHmac('sha1', key).update(base).digest('base64');
+function queryPairs(url: string): Pair[] {
+  const q = url.indexOf('?');
+  if (q < 0) return [];
+  const hash = url.indexOf('#', q);
+  return [...new URLSearchParams(url.slice(q + 1, hash < 0 ? undefined : hash))];
 }
 
 /**
- * Verifies an OAuth 1.0/1.0a request signed with HMAC-SHA1 (or PLAINTEXT over any channel the
- * operator accepts): parameters from the `Authorization` header, or else the query string and the
- * urlencoded body; consumer and token looked up; timestamp within `skewSeconds`; signature checked
- * with and without multipart text fields (the historical client's quirk); the nonce recorded so a
- * replay is refused. Throws {@link AuthFailure} saying what is wrong.
+ * Whether a request without an `Authorization` header carries OAuth parameters in its query string or
+ * body (the historical clients ≤ 1.2 signed that way).
+ *
+ * @param request - The request.
+ * @returns True when `oauth_consumer_key` or `oauth_signature` is among its parameters.
  */
-export async function verifyOAuthRequest(req: AuthRequest, expected: ExpectedToken, options: VerifyOptions): Promise<VerifiedOAuth> {
-  const fromHeader = parseOAuthHeader(header(req, 'authorization'));
-  const query = new URL(req.url).searchParams;
+export function hasOAuthCredentials(request: AuthRequest): boolean {
+  const has = (name: string): boolean =>
+    (request.form !== undefined && name in request.form) || queryPairs(request.url).some(([n]) => n === name);
+  return has('oauth_consumer_key') || has('oauth_signature');
+}
+
+function hmacSha1(base: string, key: string): string {
+  return createHmac('sha1', key).update(base, 'utf8').digest('base64');
+}
+
+/**
+ * Checks an OAuth 1.0/1.0a request (RFC 5849): parameters gathered from the `Authorization: OAuth`
+ * header, the query string and urlencoded body fields; HMAC-SHA1 (or PLAINTEXT) signature compared in
+ * constant time, also accepting a signature that covers the multipart text fields (a historical
+ * client quirk); timestamp within the skew; nonce not used before with this consumer and token
+ * (recorded only once the signature is right, so forgeries cannot burn nonces).
+ *
+ * @param store - Consumers, tokens, nonces.
+ * @param request - The request as the HTTP layer saw it.
+ * @param options - Clock, skew and the kind of token the endpoint expects.
+ * @returns The consumer, token and OAuth parameters.
+ * @throws {@link AuthFailure} naming what is wrong.
+ */
+export async function verifyOAuthRequest(
+  store: AuthStore,
+  request: AuthRequest,
+  options: VerifyOAuthOptions,
+): Promise<VerifiedOAuthRequest> {
+  const authorization = headerValue(request.headers, 'authorization');
+  const headerPairs: Pair[] = Object.entries(parseOAuthHeader(authorization) ?? {});
+  const query = queryPairs(request.url);
+  const form = fieldPairs(request.form);
+
+  // Each protocol parameter once: the same value repeated in two places (query and body) is
+  // tolerated, two different values are not.
   const oauth: Record<string, string> = {};
-  if (fromHeader) Object.assign(oauth, fromHeader);
-  else {
-    for (const [k, v] of query) if (k.startsWith('oauth_')) oauth[k] = v;
-    for (const k of Object.keys(req.form ?? {})) if (k.startsWith('oauth_')) oauth[k] = first(req.form, k)!;
+  for (const [name, value] of [...headerPairs, ...query, ...form]) {
+    if (!name.startsWith('oauth_')) continue;
+    if (name in oauth && oauth[name] !== value) throw new AuthFailure(`OAuth parameter ${name} is given twice with different values`);
+    oauth[name] = value;
   }
-  const missing = ['oauth_consumer_key', 'oauth_signature_method', 'oauth_signature', 'oauth_timestamp', 'oauth_nonce'].filter(
-    (k) => !oauth[k],
-  );
-  const method = oauth.oauth_signature_method?.toUpperCase();
-  if (missing.length && !(method === 'PLAINTEXT' && missing.every((k) => k === 'oauth_timestamp' || k === 'oauth_nonce'))) {
-    throw new AuthFailure(`OAuth request lacks ${missing.join(', ')}`);
+  const signature = oauth.oauth_signature;
+  delete oauth.oauth_signature;
+  const consumerKey = oauth.oauth_consumer_key;
+  const method = oauth.oauth_signature_method;
+  if (!consumerKey) throw new AuthFailure('oauth_consumer_key is missing');
+  if (signature === undefined) throw new AuthFailure('oauth_signature is missing');
+  if (method !== 'HMAC-SHA1' && method !== 'PLAINTEXT') {
+    throw new AuthFailure(`unsupported oauth_signature_method "${method ?? ''}" (use HMAC-SHA1)`);
   }
-  if (method !== 'HMAC-SHA1' && method !== 'PLAINTEXT') throw new AuthFailure(`unsupported oauth_signature_method ${oauth.oauth_signature_method}`);
-  if (oauth.oauth_version !== undefined && oauth.oauth_version !== '1.0') throw new AuthFailure('oauth_version must be 1.0');
+  if (oauth.oauth_version !== undefined && oauth.oauth_version !== '1.0') {
+    throw new AuthFailure(`unsupported oauth_version "${oauth.oauth_version}" (expected 1.0)`);
+  }
+  const timestampText = oauth.oauth_timestamp;
+  const nonce = oauth.oauth_nonce;
+  if (timestampText === undefined || !/^\d{1,12}$/.test(timestampText)) throw new AuthFailure('oauth_timestamp is missing or not whole unix seconds');
+  if (!nonce) throw new AuthFailure('oauth_nonce is missing');
+  const timestamp = Number(timestampText);
+  const now = options.clock();
+  if (Math.abs(now - timestamp) > options.timestampSkewSeconds) {
+    throw new AuthFailure(`oauth_timestamp ${timestampText} is more than ${options.timestampSkewSeconds} s from the server clock (${Math.floor(now)})`);
+  }
 
-  const consumer = await options.store.getConsumer(oauth.oauth_consumer_key!);
-  if (!consumer) throw new AuthFailure('unknown OAuth consumer key');
+  const consumer = await store.getConsumer(consumerKey);
+  if (!consumer) throw new AuthFailure('unknown oauth_consumer_key');
 
+  const tokenKey = oauth.oauth_token ?? '';
   let token: OAuthTokenRecord | undefined;
-  if (expected === 'none') {
-    if (oauth.oauth_token) throw new AuthFailure('a request-token request must not carry oauth_token');
+  if (options.token === 'none') {
+    if (tokenKey !== '') throw new AuthFailure('a request-token request carries no oauth_token');
+  } else if (tokenKey !== '') {
+    token = await store.getOAuthToken(tokenKey);
+    const wanted = options.token === 'request' ? 'request' : 'access';
+    if (!token || token.consumerKey !== consumer.key || token.kind !== wanted) throw new AuthFailure(`unknown or invalid ${wanted} token`);
+    if (token.expiresAt !== null && token.expiresAt < now) throw new AuthFailure(`the ${wanted} token has expired`);
+  } else if (options.token === 'request') {
+    throw new AuthFailure('oauth_token (the request token) is missing');
+  }
+
+  const key = oauthSigningKey(consumer.secret, token?.secret ?? '');
+  let valid: boolean;
+  if (method === 'PLAINTEXT') {
+    valid = safeEqual(key, signature);
   } else {
-    if (!oauth.oauth_token) throw new AuthFailure('OAuth request lacks oauth_token');
-    token = await options.store.getOAuthToken(oauth.oauth_token);
-    if (!token || token.consumerKey !== consumer.key || token.kind !== expected) {
-      throw new AuthFailure(`unknown or invalid OAuth ${expected} token`);
-    }
-    if (token.expiresAt !== null && token.expiresAt < options.now) throw new AuthFailure(`OAuth ${expected} token has expired`);
+    // Everything but the signature (and realm) goes into the base string; query pairs are read
+    // from the URL by oauthBaseString itself.
+    const params: Pair[] = [...headerPairs.filter(([n]) => n !== 'oauth_signature'), ...form.filter(([n]) => n !== 'oauth_signature')];
+    const urlWithoutSignature = stripQueryParam(request.url, 'oauth_signature');
+    const candidates: Pair[][] = [params];
+    const multipart = fieldPairs(request.multipartFields);
+    if (multipart.length > 0) candidates.push([...params, ...multipart]);
+    valid = candidates.some((c) => safeEqual(hmacSha1(baseString(request.method, urlWithoutSignature, c), key), signature));
   }
+  if (!valid) throw new AuthFailure('invalid OAuth signature');
 
-  if (oauth.oauth_timestamp !== undefined) {
-    const ts = Number(oauth.oauth_timestamp);
-    if (!Number.isInteger(ts) || Math.abs(ts - options.now) > options.skewSeconds) {
-      throw new AuthFailure(`oauth_timestamp ${oauth.oauth_timestamp} is more than ${options.skewSeconds} s from the server clock`);
-    }
-  }
-
-  // Everything but the signature goes into the base string: OAuth params (if in the header), form fields.
-  const signed: OAuthParams = {};
-  if (fromHeader) for (const [k, v] of Object.entries(fromHeader)) if (k !== 'oauth_signature') signed[k] = v;
-  for (const [k, v] of Object.entries(req.form ?? {})) if (k !== 'oauth_signature') signed[k] = v;
-  const url = new URL(req.url);
-  url.searchParams.delete('oauth_signature');
-  const sign = (params: OAuthParams): string =>
-    signatureFor(req.method, { ...req, url: url.href }, params, consumer.secret, token?.secret ?? '', method);
-  const given = oauth.oauth_signature!;
-  let ok = safeEqual(sign(signed), given);
-  if (!ok && req.multipartFields) ok = safeEqual(sign({ ...signed, ...req.multipartFields }), given);
-  if (!ok) throw new AuthFailure('OAuth signature does not match; check the consumer secret and token secret');
-
-  if (oauth.oauth_nonce !== undefined) {
-    const fresh = await options.store.useNonce(consumer.key, token?.token ?? '', oauth.oauth_nonce, Number(oauth.oauth_timestamp), options.skewSeconds);
-    if (!fresh) throw new AuthFailure('oauth_nonce was already used (replayed request)');
-  }
+  const fresh = await store.useNonce(consumer.key, tokenKey, nonce, timestamp, 2 * options.timestampSkewSeconds);
+  if (!fresh) throw new AuthFailure('this oauth_nonce has been used already');
   return { consumer, token, oauth };
+}
+
+/** The RFC 5849 base string; repeated names stay repeated (grouped as arrays for the library). */
+function baseString(method: string, url: string, pairs: readonly Pair[]): string {
+  const grouped: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [name, value] of pairs) (grouped[name] ??= []).push(value);
+  const params: OAuthParams = Object.create(null) as OAuthParams;
+  for (const [name, values] of Object.entries(grouped)) params[name] = values.length === 1 ? values[0]! : values;
+  try {
+    return oauthBaseString(method, url, params);
+  } catch (err) {
+    if (err instanceof TypeError) throw new AuthFailure(`cannot check a signature for the URL ${url}`);
+    throw err;
+  }
+}
+
+/** Removes every `name=…` pair from a URL's query without re-encoding the others. */
+function stripQueryParam(url: string, name: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const kept = query.split('&').filter((part) => {
+    const eq = part.indexOf('=');
+    const raw = eq < 0 ? part : part.slice(0, eq);
+    try {
+      return decodeURIComponent(raw.replace(/\+/g, ' ')) !== name;
+    } catch {
+      return true;
+    }
+  });
+  return kept.length > 0 ? `${url.slice(0, q)}?${kept.join('&')}` : url.slice(0, q);
 }

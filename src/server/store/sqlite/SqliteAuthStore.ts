@@ -1,132 +1,236 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { ApiTokenRecord, AuthStore, ConsumerRecord, OAuthTokenRecord, UserRecord } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
 
-const now = (): number => Date.now() / 1000;
-
-interface UserRow { id: number; name: string; password_hash: string; created_at: number }
-interface TokenRow { key: string; user_id: number; name: string; secret_hash: string; created_at: number; revoked_at: number | null }
-interface ConsumerRow { key: string; secret: string; name: string; callback: string | null; created_at: number }
-interface OAuthRow {
-  token: string; secret: string; consumer_key: string; kind: 'request' | 'access'; user_id: number | null;
-  callback: string | null; verifier: string | null; created_at: number; expires_at: number | null;
+interface UserRow {
+  id: number;
+  name: string;
+  password_hash: string;
+  created_at: number;
+}
+interface ApiTokenRow {
+  key: string;
+  user_id: number;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+interface ConsumerRow {
+  key: string;
+  secret: string;
+  name: string;
+  callback: string | null;
+  created_at: number;
+}
+interface OAuthTokenRow {
+  token: string;
+  secret: string;
+  consumer_key: string;
+  kind: 'request' | 'access';
+  user_id: number | null;
+  callback: string | null;
+  verifier: string | null;
+  created_at: number;
+  expires_at: number | null;
 }
 
 const user = (r: UserRow): UserRecord => ({ id: r.id, name: r.name, passwordHash: r.password_hash, createdAt: r.created_at });
-const token = (r: TokenRow): ApiTokenRecord => ({
-  key: r.key, userId: r.user_id, name: r.name, secretHash: r.secret_hash, createdAt: r.created_at, revokedAt: r.revoked_at,
+const apiToken = (r: ApiTokenRow): ApiTokenRecord => ({
+  key: r.key,
+  userId: r.user_id,
+  name: r.name,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
 });
 const consumer = (r: ConsumerRow): ConsumerRecord => ({ key: r.key, secret: r.secret, name: r.name, callback: r.callback, createdAt: r.created_at });
-const oauth = (r: OAuthRow): OAuthTokenRecord => ({
-  token: r.token, secret: r.secret, consumerKey: r.consumer_key, kind: r.kind, userId: r.user_id,
-  callback: r.callback, verifier: r.verifier, createdAt: r.created_at, expiresAt: r.expires_at,
+const oauthToken = (r: OAuthTokenRow): OAuthTokenRecord => ({
+  token: r.token,
+  secret: r.secret,
+  consumerKey: r.consumer_key,
+  kind: r.kind,
+  userId: r.user_id,
+  callback: r.callback,
+  verifier: r.verifier,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
 });
 
-/** The auth half of the SQLite store (users, API tokens, OAuth consumers/tokens, nonces). */
+const now = (): number => Date.now() / 1000;
+
+/** How often (in nonce timestamps, seconds) old nonces and expired request tokens are swept. */
+const SWEEP_EVERY_SECONDS = 60;
+
+/**
+ * The auth half of the SQLite store: users, API tokens, OAuth consumers, OAuth tokens and used
+ * nonces, on the tables of {@link authMigrations} (which must have been applied: statements are
+ * prepared in the constructor).
+ *
+ * @example
+ * ```ts
+ * const db = new Database(':memory:');
+ * migrateSqlite(db, authMigrations);
+ * const auth = new SqliteAuthStore(db);
+ * ```
+ */
 export class SqliteAuthStore implements AuthStore {
-  constructor(private readonly db: Database) {}
+  private lastSweep = 0;
+  private readonly q: {
+    insertUser: Statement<[string, string, number], UserRow>;
+    userByName: Statement<[string], UserRow>;
+    userById: Statement<[number], UserRow>;
+    insertToken: Statement<[string, number, string, string, number], ApiTokenRow>;
+    tokenByKey: Statement<[string], ApiTokenRow>;
+    allTokens: Statement<[], ApiTokenRow>;
+    userTokens: Statement<[number], ApiTokenRow>;
+    revokeToken: Statement<[number, string]>;
+    insertConsumer: Statement<[string, string, string, string | null, number], ConsumerRow>;
+    consumerByKey: Statement<[string], ConsumerRow>;
+    allConsumers: Statement<[], ConsumerRow>;
+    insertOAuth: Statement<unknown[], OAuthTokenRow>;
+    oauthByToken: Statement<[string], OAuthTokenRow>;
+    deleteOAuth: Statement<[string]>;
+    sweepOAuth: Statement<[number]>;
+    insertNonce: Statement<[string, string, string, number]>;
+    sweepNonces: Statement<[number]>;
+  };
+
+  constructor(private readonly db: Database) {
+    this.q = {
+      insertUser: db.prepare('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) RETURNING *'),
+      userByName: db.prepare('SELECT * FROM users WHERE name = ?'),
+      userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+      insertToken: db.prepare(
+        'INSERT INTO api_tokens (key, user_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+      ),
+      tokenByKey: db.prepare('SELECT * FROM api_tokens WHERE key = ?'),
+      allTokens: db.prepare('SELECT * FROM api_tokens ORDER BY created_at, rowid'),
+      userTokens: db.prepare('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at, rowid'),
+      revokeToken: db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE key = ? AND revoked_at IS NULL'),
+      insertConsumer: db.prepare(
+        'INSERT INTO consumers (key, secret, name, callback, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+      ),
+      consumerByKey: db.prepare('SELECT * FROM consumers WHERE key = ?'),
+      allConsumers: db.prepare('SELECT * FROM consumers ORDER BY created_at, rowid'),
+      insertOAuth: db.prepare(
+        `INSERT INTO oauth_tokens (token, secret, consumer_key, kind, user_id, callback, verifier, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      ),
+      oauthByToken: db.prepare('SELECT * FROM oauth_tokens WHERE token = ?'),
+      deleteOAuth: db.prepare('DELETE FROM oauth_tokens WHERE token = ?'),
+      sweepOAuth: db.prepare('DELETE FROM oauth_tokens WHERE expires_at IS NOT NULL AND expires_at < ?'),
+      insertNonce: db.prepare('INSERT OR IGNORE INTO nonces (consumer_key, token, nonce, ts) VALUES (?, ?, ?, ?)'),
+      sweepNonces: db.prepare('DELETE FROM nonces WHERE ts < ?'),
+    };
+  }
 
   createUser(name: string, passwordHash: string): Promise<UserRecord> {
-    const createdAt = now();
-    try {
-      const r = this.db.prepare('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)').run(name, passwordHash, createdAt);
-      return Promise.resolve({ id: Number(r.lastInsertRowid), name, passwordHash, createdAt });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        return Promise.reject(new StoreConflictError(`user name ${JSON.stringify(name)} is taken`));
+    return this.run(() => {
+      try {
+        return user(this.q.insertUser.get(name, passwordHash, now())!);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new StoreConflictError(`user "${name}" already exists`, { cause: err });
+        }
+        throw err;
       }
-      return Promise.reject(err as Error);
-    }
+    });
   }
 
   getUserByName(name: string): Promise<UserRecord | undefined> {
-    const r = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?').get(name);
-    return Promise.resolve(r && user(r));
+    const row = this.q.userByName.get(name);
+    return Promise.resolve(row && user(row));
   }
 
   getUserById(id: number): Promise<UserRecord | undefined> {
-    const r = this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
-    return Promise.resolve(r && user(r));
+    const row = this.q.userById.get(id);
+    return Promise.resolve(row && user(row));
   }
 
-  createApiToken(t: Omit<ApiTokenRecord, 'createdAt' | 'revokedAt'>): Promise<ApiTokenRecord> {
-    const createdAt = now();
-    this.db
-      .prepare('INSERT INTO api_tokens (key, user_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(t.key, t.userId, t.name, t.secretHash, createdAt);
-    return Promise.resolve({ ...t, createdAt, revokedAt: null });
+  createApiToken(token: Omit<ApiTokenRecord, 'createdAt' | 'revokedAt'>): Promise<ApiTokenRecord> {
+    return this.run(() => apiToken(this.q.insertToken.get(token.key, token.userId, token.name, token.secretHash, now())!));
   }
 
   getApiToken(key: string): Promise<ApiTokenRecord | undefined> {
-    const r = this.db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE key = ?').get(key);
-    return Promise.resolve(r && token(r));
+    const row = this.q.tokenByKey.get(key);
+    return Promise.resolve(row && apiToken(row));
   }
 
   listApiTokens(userId?: number): Promise<ApiTokenRecord[]> {
-    const rows =
-      userId === undefined
-        ? this.db.prepare<[], TokenRow>('SELECT * FROM api_tokens ORDER BY created_at').all()
-        : this.db.prepare<[number], TokenRow>('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at').all(userId);
-    return Promise.resolve(rows.map(token));
+    const rows = userId === undefined ? this.q.allTokens.all() : this.q.userTokens.all(userId);
+    return Promise.resolve(rows.map(apiToken));
   }
 
   revokeApiToken(key: string): Promise<boolean> {
-    const r = this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE key = ? AND revoked_at IS NULL').run(now(), key);
-    return Promise.resolve(r.changes > 0);
+    return Promise.resolve(this.q.revokeToken.run(now(), key).changes > 0);
   }
 
   createConsumer(c: Omit<ConsumerRecord, 'createdAt'>): Promise<ConsumerRecord> {
-    const createdAt = now();
-    this.db
-      .prepare('INSERT INTO consumers (key, secret, name, callback, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(c.key, c.secret, c.name, c.callback, createdAt);
-    return Promise.resolve({ ...c, createdAt });
+    return this.run(() => consumer(this.q.insertConsumer.get(c.key, c.secret, c.name, c.callback, now())!));
   }
 
   getConsumer(key: string): Promise<ConsumerRecord | undefined> {
-    const r = this.db.prepare<[string], ConsumerRow>('SELECT * FROM consumers WHERE key = ?').get(key);
-    return Promise.resolve(r && consumer(r));
+    const row = this.q.consumerByKey.get(key);
+    return Promise.resolve(row && consumer(row));
   }
 
   listConsumers(): Promise<ConsumerRecord[]> {
-    return Promise.resolve(this.db.prepare<[], ConsumerRow>('SELECT * FROM consumers ORDER BY created_at').all().map(consumer));
+    return Promise.resolve(this.q.allConsumers.all().map(consumer));
   }
 
   saveOAuthToken(t: Omit<OAuthTokenRecord, 'createdAt'>): Promise<OAuthTokenRecord> {
-    const createdAt = now();
-    this.db
-      .prepare(
-        `INSERT INTO oauth_tokens (token, secret, consumer_key, kind, user_id, callback, verifier, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(t.token, t.secret, t.consumerKey, t.kind, t.userId, t.callback, t.verifier, createdAt, t.expiresAt);
-    return Promise.resolve({ ...t, createdAt });
+    return this.run(() =>
+      oauthToken(
+        this.q.insertOAuth.get(t.token, t.secret, t.consumerKey, t.kind, t.userId, t.callback, t.verifier, now(), t.expiresAt)!,
+      ),
+    );
   }
 
-  getOAuthToken(t: string): Promise<OAuthTokenRecord | undefined> {
-    const r = this.db.prepare<[string], OAuthRow>('SELECT * FROM oauth_tokens WHERE token = ?').get(t);
-    return Promise.resolve(r && oauth(r));
+  getOAuthToken(token: string): Promise<OAuthTokenRecord | undefined> {
+    const row = this.q.oauthByToken.get(token);
+    return Promise.resolve(row && oauthToken(row));
   }
 
-  updateOAuthToken(t: string, patch: Partial<Pick<OAuthTokenRecord, 'userId' | 'verifier'>>): Promise<void> {
-    if (patch.userId !== undefined) this.db.prepare('UPDATE oauth_tokens SET user_id = ? WHERE token = ?').run(patch.userId, t);
-    if (patch.verifier !== undefined) this.db.prepare('UPDATE oauth_tokens SET verifier = ? WHERE token = ?').run(patch.verifier, t);
+  updateOAuthToken(token: string, patch: Partial<Pick<OAuthTokenRecord, 'userId' | 'verifier'>>): Promise<void> {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    if (patch.userId !== undefined) {
+      sets.push('user_id = ?');
+      values.push(patch.userId);
+    }
+    if (patch.verifier !== undefined) {
+      sets.push('verifier = ?');
+      values.push(patch.verifier);
+    }
+    if (sets.length === 0) return Promise.resolve();
+    return this.run(() => {
+      this.db.prepare(`UPDATE oauth_tokens SET ${sets.join(', ')} WHERE token = ?`).run(...values, token);
+    });
+  }
+
+  deleteOAuthToken(token: string): Promise<void> {
+    this.q.deleteOAuth.run(token);
     return Promise.resolve();
   }
 
-  deleteOAuthToken(t: string): Promise<void> {
-    this.db.prepare('DELETE FROM oauth_tokens WHERE token = ?').run(t);
-    return Promise.resolve();
+  useNonce(consumerKey: string, token: string, nonce: string, timestamp: number, windowSeconds: number): Promise<boolean> {
+    return this.run(() => {
+      if (timestamp - this.lastSweep >= SWEEP_EVERY_SECONDS) {
+        this.lastSweep = timestamp;
+        this.q.sweepNonces.run(timestamp - windowSeconds);
+        this.q.sweepOAuth.run(now());
+      }
+      return this.q.insertNonce.run(consumerKey, token, nonce, timestamp).changes === 1;
+    });
   }
 
-  useNonce(consumerKey: string, t: string, nonce: string, timestamp: number, windowSeconds: number): Promise<boolean> {
-    const fresh = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM nonces WHERE ts < ?').run(timestamp - 2 * windowSeconds);
-      return (
-        this.db.prepare('INSERT OR IGNORE INTO nonces (consumer_key, token, nonce, ts) VALUES (?, ?, ?, ?)').run(consumerKey, t, nonce, timestamp)
-          .changes > 0
-      );
-    })();
-    return Promise.resolve(fresh);
+  /** Runs synchronous SQLite work, turning a throw into a rejection. */
+  private run<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 }

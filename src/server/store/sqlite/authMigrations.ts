@@ -47,4 +47,12 @@ export const authMigrations: Migration[] = [
       CREATE INDEX nonces_ts ON nonces(ts);
     `,
   },
+  {
+    // Listing a user's tokens, and sweeping expired request tokens, without a table scan.
+    name: 'auth-002',
+    sql: `
+      CREATE INDEX api_tokens_user ON api_tokens(user_id);
+      CREATE INDEX oauth_tokens_expiry ON oauth_tokens(expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];
