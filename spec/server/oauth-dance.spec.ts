@@ -65,7 +65,7 @@ async function signed(base: string, method: 'GET' | 'POST', path: string, o: Sig
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = form.toString();
   }
-  return fetch(target, { method, headers, body, redirect: 'manual' });
+  return fetch(target, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
 }
 
 const formOf = async (res: Response): Promise<Record<string, string>> => Object.fromEntries(new URLSearchParams(await res.text()));
