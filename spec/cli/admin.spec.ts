@@ -1,0 +1,154 @@
+// The administration commands of `timetric`, run as a user runs them (a child process), against a
+// SQLite file in a temporary directory.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, before, after } from 'node:test';
+import { createAuthenticator } from '../../src/server/auth/createAuthenticator.js';
+import { openStore } from '../../src/server/store/openStore.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function timetric(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args],
+      { cwd: ROOT, env: { ...process.env, TIMETRIC_DB: '', TIMETRIC_DEBUG: '', ...options.env } },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+    child.stdin!.end(options.input ?? '');
+  });
+}
+
+/** A failure is one readable line on stderr, no stack trace, and the given exit code. */
+function assertOneLineError(run: Run, code: number, pattern: RegExp): void {
+  assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /^timetric[^\n]*\n$/, `one line: ${JSON.stringify(run.stderr)}`);
+  assert.match(run.stderr, pattern);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+}
+
+describe('timetric admin commands', () => {
+  let dir = '';
+  let db = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'timetric-cli-'));
+    db = join(dir, 'admin.db');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists its commands with --help (exit 0) and without arguments (exit 2)', async () => {
+    const help = await timetric(['--help']);
+    assert.equal(help.code, 0);
+    for (const name of ['user add', 'token create', 'token list', 'token revoke', 'consumer create']) assert.match(help.stdout, new RegExp(`\\n  ${name} `));
+    const bare = await timetric([]);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /^Usage: timetric COMMAND/);
+  });
+
+  it('has --help on every command', async () => {
+    for (const words of [['user', 'add'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['consumer', 'create']]) {
+      const run = await timetric([...words, '--help']);
+      assert.equal(run.code, 0, words.join(' '));
+      assert.match(run.stdout, new RegExp(`^Usage: timetric ${words.join(' ')}`));
+      assert.match(run.stdout, /--db FILE\|URL/);
+    }
+  });
+
+  it('refuses unknown commands and options with one line and exit code 2', async () => {
+    assertOneLineError(await timetric(['frobnicate']), 2, /unknown command "frobnicate"/);
+    assertOneLineError(await timetric(['token']), 2, /takes one of: create, list, revoke/);
+    assertOneLineError(await timetric(['token', 'create', '--bogus', '--db', db]), 2, /Unknown option '--bogus'/);
+    assertOneLineError(await timetric(['user', 'add', '--db', db]), 2, /missing the user NAME/);
+    assertOneLineError(await timetric(['user', 'add', 'x', '--db', db]), 2, /missing --password/);
+    assertOneLineError(await timetric(['consumer', 'create', '--name', 'A', '--callback', 'ftp://x', '--db', db]), 2, /--callback must be an http\(s\) URL/);
+  });
+
+  it('adds users; a duplicate name fails with exit code 1', async () => {
+    const run = await timetric(['user', 'add', 'ada', '--password', 'pw one', '--db', db]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^created user ada \(id \d+\)\n$/);
+    assertOneLineError(await timetric(['user', 'add', 'ada', '--password', 'x', '--db', db]), 1, /user "ada" already exists/);
+    const fromStdin = await timetric(['user', 'add', 'bob', '--password-stdin', '--db', db], { input: 'from stdin\n' });
+    assert.equal(fromStdin.code, 0, fromStdin.stderr);
+  });
+
+  it('creates API tokens that authenticate, and prints exactly {key, secret} with --json', async () => {
+    const run = await timetric(['token', 'create', '--user', 'ada', '--name', 'laptop', '--json', '--db', db]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^\{.*\}\n$/, 'one JSON line');
+    const token = JSON.parse(run.stdout) as Record<string, string>;
+    assert.deepEqual(Object.keys(token), ['key', 'secret']);
+    const human = await timetric(['token', 'create', '--user', 'ada', '--db', db]);
+    assert.match(human.stdout, /^token "default" for ada\nkey: +\S+\nsecret: +\S+\n/);
+
+    const store = await openStore(db);
+    try {
+      const auth = createAuthenticator(store);
+      const headers = { authorization: `Basic ${Buffer.from(`${token.key}:${token.secret}`).toString('base64')}` };
+      assert.deepEqual(await auth.authenticate({ method: 'GET', url: 'http://x/', headers }), { userId: 1, userName: 'ada', via: 'apitoken' });
+    } finally {
+      await store.close();
+    }
+    assertOneLineError(await timetric(['token', 'create', '--user', 'nobody', '--db', db]), 1, /no user named "nobody"/);
+    assertOneLineError(await timetric(['token', 'create', '--db', db]), 2, /missing --user/);
+  });
+
+  it('lists tokens (never secrets), filters by user, revokes one', async () => {
+    await timetric(['token', 'create', '--user', 'bob', '--name', 'sensor-3', '--db', db]);
+    const all = JSON.parse((await timetric(['token', 'list', '--json', '--db', db])).stdout) as Record<string, unknown>[];
+    assert.deepEqual(all.map((t) => [t.user, t.name, t.revokedAt]), [['ada', 'laptop', null], ['ada', 'default', null], ['bob', 'sensor-3', null]]);
+    assert.deepEqual(Object.keys(all[0]!), ['key', 'user', 'name', 'createdAt', 'revokedAt']);
+    assert.match(String(all[0]!.createdAt), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+    const bobs = JSON.parse((await timetric(['token', 'list', '--user', 'bob', '--json', '--db', db])).stdout) as { key: string }[];
+    assert.equal(bobs.length, 1);
+    const revoke = await timetric(['token', 'revoke', bobs[0]!.key, '--db', db]);
+    assert.equal(revoke.code, 0, revoke.stderr);
+    assert.equal(revoke.stdout, `revoked token ${bobs[0]!.key}\n`);
+    assertOneLineError(await timetric(['token', 'revoke', bobs[0]!.key, '--db', db]), 1, /already revoked/);
+    assertOneLineError(await timetric(['token', 'revoke', 'no-such-key', '--db', db]), 1, /no API token with key no-such-key/);
+
+    const table = await timetric(['token', 'list', '--db', db]);
+    assert.match(table.stdout, /^KEY +USER +NAME +CREATED +STATUS\n/);
+    assert.match(table.stdout, /sensor-3 +\S+ +revoked \d{4}-/);
+    assert.doesNotMatch(table.stdout + JSON.stringify(all), /secret/i);
+    assertOneLineError(await timetric(['token', 'list', '--user', 'nobody', '--db', db]), 1, /no user named "nobody"/);
+  });
+
+  it('creates OAuth consumers; --json prints exactly {key, secret}', async () => {
+    const run = await timetric(['consumer', 'create', '--name', 'Printer', '--callback', 'https://printer.example/ready', '--json', '--db', db]);
+    assert.equal(run.code, 0, run.stderr);
+    const consumer = JSON.parse(run.stdout) as Record<string, string>;
+    assert.deepEqual(Object.keys(consumer), ['key', 'secret']);
+    const store = await openStore(db);
+    try {
+      const stored = await store.getConsumer(consumer.key!);
+      assert.equal(stored?.secret, consumer.secret);
+      assert.equal(stored?.callback, 'https://printer.example/ready');
+    } finally {
+      await store.close();
+    }
+    assertOneLineError(await timetric(['consumer', 'create', '--db', db]), 2, /missing --name/);
+  });
+
+  it('takes the database from TIMETRIC_DB when --db is absent', async () => {
+    const other = join(dir, 'env.db');
+    const run = await timetric(['user', 'add', 'eve', '--password', 'pw'], { env: { TIMETRIC_DB: other } });
+    assert.equal(run.code, 0, run.stderr);
+    const list = await timetric(['token', 'create', '--user', 'eve', '--json'], { env: { TIMETRIC_DB: other } });
+    assert.equal(list.code, 0, list.stderr);
+    assertOneLineError(await timetric(['token', 'create', '--user', 'eve', '--db', db]), 1, /no user named "eve"/);
+  });
+});

@@ -1,0 +1,56 @@
+import type { CliIo, Command } from './Command.js';
+import { CommandFailure } from './CommandFailure.js';
+import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
+import { withStore } from './withStore.js';
+
+const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** `timetric token list [--user NAME] [--json]`: the API tokens, never their secrets. */
+export const tokenListCommand: Command = {
+  name: 'token list',
+  summary: 'list API tokens (keys, owners, labels, revocation), never secrets',
+  help: `Usage: timetric token list [--user NAME] [--json] [--db FILE|URL]
+
+Lists API tokens, oldest first: key, owner, label, creation time and whether revoked.
+
+Options:
+  --user NAME       only the tokens of this user
+  --json            print a JSON array of {key, user, name, createdAt, revokedAt}
+                    (times as ISO 8601 UTC, revokedAt null while active)
+  --db FILE|URL     SQLite file or postgres:// URL (default: $TIMETRIC_DB or ./timetric.db)
+  -h, --help        show this help`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values } = parseCommandArgs(args, { ...DB_OPTION, user: { type: 'string' }, json: { type: 'boolean' } });
+    if (values.help) return (io.out(`${this.help}\n`), 0);
+    return withStore(resolveDb(values.db, io.env), async (store) => {
+      let userId: number | undefined;
+      if (values.user !== undefined) {
+        const user = await store.getUserByName(values.user);
+        if (!user) throw new CommandFailure(`no user named "${values.user}"`);
+        userId = user.id;
+      }
+      const tokens = await store.listApiTokens(userId);
+      const names = new Map<number, string>();
+      for (const t of tokens) if (!names.has(t.userId)) names.set(t.userId, (await store.getUserById(t.userId))?.name ?? `#${t.userId}`);
+      const rows = tokens.map((t) => ({
+        key: t.key,
+        user: names.get(t.userId)!,
+        name: t.name,
+        createdAt: iso(t.createdAt),
+        revokedAt: t.revokedAt === null ? null : iso(t.revokedAt),
+      }));
+      if (values.json) {
+        io.out(`${JSON.stringify(rows)}\n`);
+        return 0;
+      }
+      if (rows.length === 0) {
+        io.out('no API tokens\n');
+        return 0;
+      }
+      const table = [['KEY', 'USER', 'NAME', 'CREATED', 'STATUS'], ...rows.map((r) => [r.key, r.user, r.name, r.createdAt, r.revokedAt === null ? 'active' : `revoked ${r.revokedAt}`])];
+      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+      for (const row of table) io.out(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);
+      return 0;
+    });
+  },
+};
