@@ -9,4 +9,3 @@ export { toAuthRequest } from './auth/toAuthRequest.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
 export { SqliteAuthStore } from './store/sqlite/SqliteAuthStore.js';
 export { authMigrations } from './store/sqlite/authMigrations.js';
-export { openStore } from './store/openStore.js';
