@@ -1,0 +1,257 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Point, PointValue } from '../../../codec/Point.js';
+import type {
+  NewSeries,
+  PointRange,
+  PointWriter,
+  SeriesQuery,
+  SeriesRecord,
+  SeriesStore,
+  WriteMode,
+} from '../Store.js';
+import { StoreConflictError } from '../StoreConflictError.js';
+import { CHANGE_CHANNEL, type PgChangeChannel } from './PgChangeChannel.js';
+import { PostgresPointWriter } from './PostgresPointWriter.js';
+import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
+
+interface SeriesRow {
+  id: string;
+  owner_id: number;
+  title: string;
+  caption: string;
+  description: string | null;
+  tags: string[];
+  public: boolean;
+  extra: Record<string, string>;
+  created_at: number;
+  version: string;
+}
+
+function toRecord(row: SeriesRow): SeriesRecord {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    title: row.title,
+    caption: row.caption,
+    description: row.description,
+    tags: row.tags,
+    public: row.public,
+    extra: row.extra,
+    createdAt: row.created_at,
+    version: Number(row.version),
+  };
+}
+
+type PointRow = [ts: number, v: number | null, b: boolean | null];
+
+const INSERT_SERIES = `INSERT INTO series (id, owner_id, title, caption, description, tags, public, extra, created_at, version)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, extract(epoch from clock_timestamp())::float8, 0) RETURNING *`;
+
+/** Bumps the version and takes the series' row lock: writers of one series serialise on it. */
+export const BUMP_VERSION = 'UPDATE series SET version = version + 1 WHERE id = $1 RETURNING version';
+
+/** Inserts a series inside the caller's transaction; a taken id is a {@link StoreConflictError}. */
+export async function insertSeries(client: Pool | PoolClient, s: NewSeries): Promise<SeriesRecord> {
+  try {
+    const res = await client.query<SeriesRow>(INSERT_SERIES, [
+      s.id,
+      s.ownerId,
+      s.title,
+      s.caption,
+      s.description,
+      s.tags,
+      s.public,
+      JSON.stringify(s.extra),
+    ]);
+    return toRecord(res.rows[0]!);
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw new StoreConflictError(`series ${s.id} already exists`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Runs `work` in a transaction on a pooled client; rolls back on a throw; always releases. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (err) {
+    let broken = false;
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    client.release(broken);
+    throw err;
+  }
+}
+
+/** The series half of the PostgreSQL store; see openPostgresStore. */
+export class PostgresSeriesStore implements SeriesStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly changes: PgChangeChannel,
+  ) {}
+
+  async createSeries(series: NewSeries): Promise<SeriesRecord> {
+    return insertSeries(this.pool, series);
+  }
+
+  async getSeries(id: string): Promise<SeriesRecord | undefined> {
+    const res = await this.pool.query<SeriesRow>({ name: 'tt_get_series', text: 'SELECT * FROM series WHERE id = $1', values: [id] });
+    const row = res.rows[0];
+    return row && toRecord(row);
+  }
+
+  async deleteSeries(id: string): Promise<boolean> {
+    const deleted = await inTransaction(this.pool, async (client) => {
+      // The series row first: a concurrent writer waits on its lock, then finds it gone.
+      const res = await client.query('DELETE FROM series WHERE id = $1', [id]);
+      if (res.rowCount === 0) return false;
+      await client.query('DELETE FROM points WHERE series_id = $1', [id]);
+      await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(id)]);
+      return true;
+    });
+    if (deleted) this.changes.emitLocal(id);
+    return deleted;
+  }
+
+  async searchSeries(query: SeriesQuery): Promise<SeriesRecord[]> {
+    const args: unknown[] = [query.viewerId ?? -1];
+    const where: string[] = ['(s.public OR s.owner_id = $1)'];
+    if (query.q) {
+      args.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const p = `$${args.length}`;
+      where.push(
+        `(s.title ILIKE ${p} OR s.caption ILIKE ${p} OR s.description ILIKE ${p} OR EXISTS (SELECT 1 FROM unnest(s.tags) t WHERE t ILIKE ${p}))`,
+      );
+    }
+    if (query.user) {
+      args.push(query.user);
+      where.push(`s.owner_id = (SELECT id FROM users WHERE name = $${args.length})`);
+    }
+    if (query.tags && query.tags.length > 0) {
+      args.push(query.tags.map((t) => t.toLowerCase()));
+      where.push(
+        `NOT EXISTS (SELECT 1 FROM unnest($${args.length}::text[]) w WHERE NOT EXISTS (SELECT 1 FROM unnest(s.tags) h WHERE lower(h) = w))`,
+      );
+    }
+    args.push(query.limit, query.offset);
+    const res = await this.pool.query<SeriesRow>(
+      `SELECT s.* FROM series s WHERE ${where.join(' AND ')} ORDER BY s.created_at, s.id LIMIT $${args.length - 1} OFFSET $${args.length}`,
+      args,
+    );
+    return res.rows.map(toRecord);
+  }
+
+  async *readPoints(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<Point[]> {
+    let remaining = range.limit ?? Number.POSITIVE_INFINITY;
+    let after: number | undefined;
+    const end = range.end ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const n = Math.min(chunkSize, remaining);
+      // Keyset pagination: each chunk is its own short query, so no connection is held while
+      // the consumer is slow, and memory stays at one chunk.
+      const res = await this.pool.query<PointRow>(
+        after === undefined
+          ? {
+              name: 'tt_read_first',
+              text: 'SELECT ts, v, b FROM points WHERE series_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4',
+              values: [id, range.start ?? Number.NEGATIVE_INFINITY, end, n],
+              rowMode: 'array',
+            }
+          : {
+              name: 'tt_read_next',
+              text: 'SELECT ts, v, b FROM points WHERE series_id = $1 AND ts > $2 AND ts < $3 ORDER BY ts LIMIT $4',
+              values: [id, after, end, n],
+              rowMode: 'array',
+            },
+      );
+      const rows = res.rows;
+      if (rows.length === 0) return;
+      const points = new Array<Point>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        points[i] = [row[0], fromPgValue(row[1], row[2])];
+      }
+      remaining -= rows.length;
+      after = rows[rows.length - 1]![0];
+      yield points;
+      if (rows.length < n) return;
+    }
+  }
+
+  async latest(id: string): Promise<Point | undefined> {
+    const res = await this.pool.query<PointRow>({
+      name: 'tt_latest',
+      text: 'SELECT ts, v, b FROM points WHERE series_id = $1 ORDER BY ts DESC LIMIT 1',
+      values: [id],
+      rowMode: 'array',
+    });
+    const row = res.rows[0];
+    return row && [row[0], fromPgValue(row[1], row[2])];
+  }
+
+  async appendValue(id: string, time: number, value: PointValue): Promise<{ point: Point; version: number }> {
+    const [v, b] = toPgValue(value);
+    // One statement, hence one implicit transaction and one round trip; the point is written
+    // only when the series exists (the CTE `s` returned its row).
+    const res = await this.pool.query<{ version: string }>({
+      name: 'tt_append',
+      text: `WITH s AS (UPDATE series SET version = version + 1 WHERE id = $1 RETURNING version),
+        p AS (INSERT INTO points (series_id, ts, v, b) SELECT $1, $2, $3, $4 FROM s
+              ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v, b = excluded.b)
+        SELECT s.version, pg_notify($5, $6) FROM s`,
+      values: [id, time, pgNumber(v), b, CHANGE_CHANNEL, this.changes.payloadFor(id)],
+    });
+    const row = res.rows[0];
+    if (!row) throw new StoreConflictError(`series ${id} does not exist`);
+    this.changes.emitLocal(id);
+    return { point: [time, value], version: Number(row.version) };
+  }
+
+  async increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }> {
+    const result = await inTransaction(this.pool, async (client) => {
+      // The row lock taken by the bump makes concurrent increments of one series queue up; under
+      // READ COMMITTED the next statement then sees the value the previous increment committed.
+      const bumped = await client.query<{ version: string }>(BUMP_VERSION, [id]);
+      const version = bumped.rows[0]?.version;
+      if (version === undefined) throw new StoreConflictError(`series ${id} does not exist`);
+      const latest = await client.query<PointRow>({
+        name: 'tt_latest',
+        text: 'SELECT ts, v, b FROM points WHERE series_id = $1 ORDER BY ts DESC LIMIT 1',
+        values: [id],
+        rowMode: 'array',
+      });
+      const row = latest.rows[0];
+      const base = row ? fromPgValue(row[1], row[2]) : 0;
+      if (typeof base !== 'number') {
+        throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(base)}, not a number`);
+      }
+      const value = base + delta;
+      await client.query({
+        name: 'tt_upsert',
+        text: `INSERT INTO points (series_id, ts, v, b) VALUES ($1, $2, $3, NULL)
+          ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v, b = excluded.b`,
+        values: [id, time, pgNumber(value)],
+      });
+      await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(id)]);
+      return { point: [time, value] as const, version: Number(version) };
+    });
+    this.changes.emitLocal(id);
+    return result;
+  }
+
+  openWriter(id: string, mode: WriteMode, create?: NewSeries): Promise<PointWriter> {
+    return Promise.resolve(new PostgresPointWriter(this.pool, this.changes, id, mode, create));
+  }
+
+  onChange(listener: (seriesId: string) => void): () => void {
+    return this.changes.subscribe(listener);
+  }
+}

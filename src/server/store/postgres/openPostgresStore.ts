@@ -1,0 +1,86 @@
+import pg from 'pg';
+import type { Store } from '../Store.js';
+import { migratePostgres } from './migratePostgres.js';
+import { PgChangeChannel } from './PgChangeChannel.js';
+import { pgMigrations } from './pgMigrations.js';
+import { PostgresAuthStore } from './PostgresAuthStore.js';
+import { PostgresSeriesStore } from './PostgresSeriesStore.js';
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * Most pooled connections this instance opens (default 20). A staged write (an upload) holds
+   * one for its whole duration, plus one dedicated connection for LISTEN.
+   */
+  poolSize?: number;
+  /** Apply pending migrations when opening (default true). */
+  migrate?: boolean;
+}
+
+/** Defaults of {@link PostgresStoreOptions}. */
+export const DEFAULT_POSTGRES_STORE_OPTIONS = { poolSize: 20, migrate: true } as const;
+
+/**
+ * Opens the PostgreSQL store: a connection pool, the schema brought up to date (under an advisory
+ * lock, so several instances may start at once), and a LISTEN connection that relays changes made
+ * by other instances to {@link Store.onChange}. Any number of server instances may share one
+ * database; they behave as one service (shared users, tokens and OAuth nonces).
+ *
+ * @example
+ * ```ts
+ * import { createTimetricServer, openPostgresStore } from 'timetric/server';
+ * const store = await openPostgresStore('postgres://timetric@db.internal/timetric');
+ * const server = createTimetricServer({ store });
+ * ```
+ * @param connectionString - A libpq-style URL, `postgres://user:password@host:port/database`.
+ * @param options - Pool size and whether to migrate.
+ * @returns The opened store; `close()` ends its connections.
+ */
+export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const opts = { ...DEFAULT_POSTGRES_STORE_OPTIONS, ...options };
+  const pool = new pg.Pool({ connectionString, max: opts.poolSize });
+  // An idle pooled connection that dies (server restart) is dropped by the pool; without a
+  // listener its 'error' would crash the process.
+  pool.on('error', () => undefined);
+  const changes = new PgChangeChannel({ connectionString });
+  try {
+    if (opts.migrate) await migratePostgres(pool, pgMigrations);
+    await changes.start();
+  } catch (err) {
+    await changes.close();
+    await pool.end();
+    throw err;
+  }
+  const series = new PostgresSeriesStore(pool, changes);
+  const auth = new PostgresAuthStore(pool);
+  let closing: Promise<void> | undefined;
+  return {
+    createSeries: (s) => series.createSeries(s),
+    getSeries: (id) => series.getSeries(id),
+    deleteSeries: (id) => series.deleteSeries(id),
+    searchSeries: (q) => series.searchSeries(q),
+    readPoints: (id, range, chunk) => series.readPoints(id, range, chunk),
+    latest: (id) => series.latest(id),
+    appendValue: (id, t, v) => series.appendValue(id, t, v),
+    increment: (id, t, d) => series.increment(id, t, d),
+    openWriter: (id, mode, create) => series.openWriter(id, mode, create),
+    onChange: (listener) => series.onChange(listener),
+    createUser: (n, h) => auth.createUser(n, h),
+    getUserByName: (n) => auth.getUserByName(n),
+    getUserById: (id) => auth.getUserById(id),
+    createApiToken: (t) => auth.createApiToken(t),
+    getApiToken: (k) => auth.getApiToken(k),
+    listApiTokens: (u) => auth.listApiTokens(u),
+    revokeApiToken: (k) => auth.revokeApiToken(k),
+    createConsumer: (c) => auth.createConsumer(c),
+    getConsumer: (k) => auth.getConsumer(k),
+    listConsumers: () => auth.listConsumers(),
+    saveOAuthToken: (t) => auth.saveOAuthToken(t),
+    getOAuthToken: (t) => auth.getOAuthToken(t),
+    updateOAuthToken: (t, p) => auth.updateOAuthToken(t, p),
+    deleteOAuthToken: (t) => auth.deleteOAuthToken(t),
+    useNonce: (c, t, n, ts, w) => auth.useNonce(c, t, n, ts, w),
+    migrate: async () => void (await migratePostgres(pool, pgMigrations)),
+    close: () => (closing ??= Promise.all([changes.close(), pool.end()]).then(() => undefined)),
+  };
+}

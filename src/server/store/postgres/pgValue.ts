@@ -1,0 +1,22 @@
+import type { PointValue } from '../../../codec/Point.js';
+
+/** A value as two nullable columns: `v` (float8) for numbers, `b` (boolean) for true/false. */
+export function toPgValue(value: PointValue): [v: number | null, b: boolean | null] {
+  if (typeof value === 'number') return [value, null];
+  if (typeof value === 'boolean') return [null, value];
+  return [null, null];
+}
+
+export function fromPgValue(v: number | null, b: boolean | null): PointValue {
+  return v ?? b;
+}
+
+/** One `COPY … FROM STDIN` text-format field for a float8 (`\N` is NULL). */
+export function copyNumber(n: number | null): string {
+  return n === null ? '\\N' : Object.is(n, -0) ? '-0' : String(n);
+}
+
+/** A float8 query parameter; -0 as text, since pg would send `String(-0)`, which is "0". */
+export function pgNumber(n: number | null): number | string | null {
+  return n !== null && Object.is(n, -0) ? '-0' : n;
+}
