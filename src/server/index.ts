@@ -9,3 +9,9 @@ export { toAuthRequest } from './auth/toAuthRequest.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
 export { SqliteAuthStore } from './store/sqlite/SqliteAuthStore.js';
 export { authMigrations } from './store/sqlite/authMigrations.js';
+export {
+  openPostgresStore,
+  DEFAULT_POSTGRES_STORE_OPTIONS,
+  type PostgresStoreOptions,
+} from './store/postgres/openPostgresStore.js';
+export { openStore } from './store/openStore.js';

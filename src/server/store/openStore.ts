@@ -1,10 +1,11 @@
-import { ConfigurationError } from '../../errors/ConfigurationError.js';
 import type { Store } from './Store.js';
 import { openSqliteStore } from './sqlite/openSqliteStore.js';
 
 /**
- * Opens the store a `--db` string names: a SQLite file path (or `:memory:`). PostgreSQL URLs
- * (`postgres://…`) are recognised and refused until the PostgreSQL store is added here.
+ * Opens the store a `--db` string names: a PostgreSQL URL (`postgres://…` or `postgresql://…`)
+ * opens the PostgreSQL store (several server instances may share it); anything else is a SQLite
+ * file path (or `:memory:`). The PostgreSQL module, and `pg` with it, is loaded only when a URL
+ * asks for it, so SQLite users never load it. The schema is brought up to date either way.
  *
  * @example
  * ```ts
@@ -14,9 +15,10 @@ import { openSqliteStore } from './sqlite/openSqliteStore.js';
  * @param db - A file path, `:memory:`, or a PostgreSQL URL.
  * @returns The opened store, schema up to date.
  */
-export function openStore(db: string): Promise<Store> {
+export async function openStore(db: string): Promise<Store> {
   if (/^postgres(ql)?:\/\//i.test(db)) {
-    return Promise.reject(new ConfigurationError('PostgreSQL stores are not supported by this build yet', 'db'));
+    const { openPostgresStore } = await import('./postgres/openPostgresStore.js');
+    return openPostgresStore(db);
   }
   return openSqliteStore(db);
 }
