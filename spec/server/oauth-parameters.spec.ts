@@ -110,3 +110,15 @@ describe('OAuth parameter transmission', () => {
     await assert.rejects(auth().authenticate(wrong), /invalid OAuth signature/);
   });
 });
+
+describe('OAuth endpoints seen by a server-wide authentication hook', () => {
+  it('treats OAuth-signed requests to /oauth/request_token/ and /oauth/access_token/ as anonymous', async () => {
+    const db = new Database(':memory:');
+    for (const m of authMigrations) db.exec(m.sql);
+    const a = createAuthenticator(new SqliteAuthStore(db), { clock: () => NOW });
+    const headers = { authorization: 'OAuth oauth_consumer_key="ck", oauth_signature="x"' };
+    assert.equal(await a.authenticate({ method: 'POST', url: 'http://h:1/oauth/request_token/', headers }), null);
+    assert.equal(await a.authenticate({ method: 'GET', url: 'http://h/oauth/access_token?oauth_token=x', headers }), null);
+    await assert.rejects(a.authenticate({ method: 'GET', url: 'http://h/oauth/access_token/x', headers }), /oauth_timestamp is missing/);
+  });
+});

@@ -21,6 +21,15 @@ export const DEFAULT_AUTHENTICATOR_OPTIONS = {
   timestampSkewSeconds: 300,
 } as const satisfies Required<AuthenticatorOptions>;
 
+const OAUTH_ENDPOINT = /^\/oauth\/(request_token|authorize|access_token)\/?$/;
+
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}
+
 function headerValue(headers: AuthRequest['headers'], name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -34,7 +43,9 @@ function headerValue(headers: AuthRequest['headers'], name: string): string | un
  * - OAuth 1.0/1.0a HMAC-SHA1 (or PLAINTEXT) with its parameters in the `Authorization: OAuth` header,
  *   the query string or the urlencoded body → checked against the consumer secret and the access
  *   token's secret, the timestamp against the clock, the nonce against `store.useNonce`.
- * - No credentials at all → `null` (anonymous).
+ * - No credentials at all → `null` (anonymous). OAuth-signed requests to the OAuth endpoints
+ *   themselves (`/oauth/request_token/`, `/oauth/access_token/`) are `null` too: those routes check
+ *   their signatures with the request-token rules (see registerOAuthRoutes).
  *
  * @example
  * ```ts
@@ -88,6 +99,9 @@ export function createAuthenticator(store: AuthStore, options: AuthenticatorOpti
       } else if (!hasOAuthCredentials(request)) {
         return null;
       }
+      // The OAuth endpoints check their own signatures (with request tokens, or none): to a
+      // server-wide authentication hook, requests to them are anonymous.
+      if (OAUTH_ENDPOINT.test(pathOf(request.url))) return null;
       const verified = await verifyOAuthRequest(store, request, { clock, timestampSkewSeconds: skew, token: 'access' });
       if (verified.token?.userId == null) throw new AuthFailure('OAuth requests need an authorized access token');
       return principal(verified.token.userId, 'oauth');
