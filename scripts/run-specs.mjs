@@ -2,9 +2,10 @@
 // Runs every spec/**/*.spec.ts with node:test. On Node 20 a glob or a folder finds no .spec.ts and
 // passes with zero tests, so the list is built here, and an empty list is a failure.
 // Usage: node scripts/run-specs.mjs [substring …]   (only files whose path contains a substring)
+// A run without filters then runs spec/server once more with TIMETRIC_TEST_STORE=postgres.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -21,9 +22,35 @@ if (files.length === 0) {
   console.error(`run-specs: no spec files found${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+function runSpecs(list, env = process.env) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...list],
+    { stdio: 'inherit', env },
+  );
+  return result.status ?? 1;
+}
+
+const status = runSpecs(files);
+if (status !== 0) process.exit(status);
+
+// A full run also runs the server specs again on PostgreSQL (spec/helpers/startServer.ts picks the
+// store from TIMETRIC_TEST_STORE). Without PostgreSQL binaries this is skipped, except on CI, which
+// installs them (.ci/run): there their absence is an error.
+if (filters.length === 0 && !process.env.TIMETRIC_TEST_STORE) {
+  const hasPostgres =
+    existsSync('/usr/lib/postgresql') &&
+    readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb')));
+  const serverSpecs = files.filter((f) => f.startsWith(join('spec', 'server') + sep));
+  if (!hasPostgres) {
+    if (process.env.CI === 'true') {
+      console.error('run-specs: CI=true but PostgreSQL is not installed (apt-get install -y postgresql)');
+      process.exit(1);
+    }
+    console.error('run-specs: PostgreSQL not installed; the server specs ran on SQLite only');
+  } else if (serverSpecs.length > 0) {
+    console.error(`run-specs: the server specs again, on PostgreSQL (${serverSpecs.length} files)`);
+    process.exit(runSpecs(serverSpecs, { ...process.env, TIMETRIC_TEST_STORE: 'postgres' }));
+  }
+}
+process.exit(0);
