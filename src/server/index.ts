@@ -15,3 +15,6 @@ export {
   type PostgresStoreOptions,
 } from './store/postgres/openPostgresStore.js';
 export { openStore } from './store/openStore.js';
+export { createTimetricServer, type TimetricServer } from './createTimetricServer.js';
+export { DEFAULT_SERVER_OPTIONS, type TimetricServerOptions } from './http/serverOptions.js';
+export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/openSqliteStore.js';

@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { NewSeries, PointWriter } from '../store/Store.js';
+import { HttpProblem } from './HttpProblem.js';
+import type { ServerContext } from './ServerContext.js';
+import { authenticateWrite } from './authenticateWrite.js';
+import { paramsOf, requestParams } from './formParams.js';
+import { ingestCsv } from './ingestCsv.js';
+import { isForm, isMultipart } from './isMultipart.js';
+import { mintSeriesId } from './mintSeriesId.js';
+import { readMultipart } from './readMultipart.js';
+import { CHALLENGE } from './seriesAccess.js';
+import { seriesMetadata } from './seriesMetadata.js';
+
+/**
+ * `POST /create/`: metadata as (a) multipart fields with an optional `csv` file part, (b) the query
+ * string with a raw `text/csv` body, or (c) an urlencoded body. The series and its initial data are
+ * committed together or not at all. Answers `303 See Other` with `Location: <base>/series/ID/`, or
+ * `201 Created` with the same `Location` and a JSON body `{id, url}` when the client accepts JSON
+ * (a browser cannot read a redirect's Location).
+ */
+export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/create/', async (request: FastifyRequest, reply: FastifyReply) => {
+    const id = mintSeriesId();
+    const query = new URL(request.url, 'http://x').searchParams;
+    const required = (): never => {
+      throw new HttpProblem(401, 'authentication required to create a series', CHALLENGE);
+    };
+    if (isMultipart(request)) {
+      const auth = await authenticateWrite(ctx, request, true);
+      if (auth.now === null && !auth.later) required();
+      // The store reads `create` at commit time, once the fields (and a deferred principal) are known.
+      const create = {} as NewSeries;
+      let writer: PointWriter | undefined;
+      try {
+        const { fields } = await readMultipart(request, async (file) => {
+          writer = await ctx.store.openWriter(id, 'merge', create);
+          await ingestCsv(file, writer, ctx.options.maxCsvBytes);
+        });
+        const who = auth.later ? await auth.later(fields) : auth.now;
+        if (!who) required();
+        Object.assign(create, seriesMetadata(id, who!, paramsOf(fields, query)));
+        if (writer) await writer.commit();
+        else await ctx.store.createSeries(create);
+      } catch (err) {
+        await writer?.abort();
+        throw err;
+      }
+    } else {
+      const who = await ctx.authenticate(request);
+      if (!who) required();
+      const meta = seriesMetadata(id, who!, requestParams(request));
+      if (isForm(request) || request.body === undefined || request.body === null) {
+        await ctx.store.createSeries(meta);
+      } else {
+        const writer = await ctx.store.openWriter(id, 'merge', meta);
+        try {
+          await ingestCsv(request.body as AsyncIterable<Buffer>, writer, ctx.options.maxCsvBytes);
+        } catch (err) {
+          await writer.abort();
+          throw err;
+        }
+        await writer.commit();
+      }
+    }
+    const location = `${ctx.baseUrl(request)}/series/${id}/`;
+    void reply.header('location', location);
+    if (/application\/json/i.test(request.headers.accept ?? '')) {
+      return reply.code(201).type('application/json; charset=utf-8').send(JSON.stringify({ id, url: location }));
+    }
+    return reply.code(303).type('text/plain; charset=utf-8').send(`created ${location}\n`);
+  });
+}

@@ -1,0 +1,41 @@
+import type { FastifyServerOptions } from 'fastify';
+import type { Authenticator } from '../auth/Authenticator.js';
+import type { Store } from '../store/Store.js';
+
+/** Options of `createTimetricServer`. Every optional field defaults from {@link DEFAULT_SERVER_OPTIONS}. */
+export interface TimetricServerOptions {
+  /** Where series, points and credentials live (`openSqliteStore`, `openPostgresStore`). Required. */
+  store: Store;
+  /** Checks credentials. Default: `createAuthenticator(store, { clock })` (API tokens and OAuth). */
+  authenticator?: Authenticator;
+  /** Unix seconds now: the time of `value=` / `increment=` appends and of OAuth checks. Default: the real clock. */
+  clock?: () => number;
+  /** Largest CSV body (raw or the multipart `csv` part), bytes; larger → 413. Default 2 GiB. */
+  maxCsvBytes?: number;
+  /** Largest urlencoded body or multipart text field, bytes; larger → 413. Default 1 MB. */
+  maxFormBytes?: number;
+  /** Largest request line + headers, bytes; larger → 414 (request line) or 431. Default 16 KiB. */
+  maxHeaderBytes?: number;
+  /** Interval of `: heartbeat` comments on Server-Sent Events streams, ms. Default 15,000. */
+  heartbeatMs?: number;
+  /** Largest `limit` a CSV read may ask for (pages are held in memory). Default 100,000 points. */
+  maxPageSize?: number;
+  /** Allowed CORS origins: `'*'` or a list. Default `'*'`. */
+  corsOrigins?: '*' | string[];
+  /** Base URL used in `Location` and `Link` headers, e.g. behind a proxy. Default: from the request's Host. */
+  publicUrl?: string | undefined;
+  /** Fastify logger option. Default false. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Defaults of {@link TimetricServerOptions}. */
+export const DEFAULT_SERVER_OPTIONS = {
+  clock: (): number => Date.now() / 1000,
+  maxCsvBytes: 2 * 1024 ** 3,
+  maxFormBytes: 1_000_000,
+  maxHeaderBytes: 16 * 1024,
+  heartbeatMs: 15_000,
+  maxPageSize: 100_000,
+  corsOrigins: '*' as '*' | string[],
+  logger: false as FastifyServerOptions['logger'],
+};
