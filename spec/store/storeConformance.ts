@@ -246,6 +246,16 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         assert.deepEqual((await readAll(store, s.id)).points, [[1, 1], [2, 2]]);
       });
 
+      it('create: points out of order after an ascending run still merge, the last per time winning', async () => {
+        const s = series(alice);
+        const w = await store.openWriter(s.id, 'merge', s);
+        await w.stage([[1, 1], [2, 2], [3, 3]]);
+        await w.stage([[4, 4], [2, 20], [0, 0]]);
+        await w.stage([[2, 21], [5, false], [3, null]]);
+        assert.equal((await w.commit()).points, 9);
+        assert.deepEqual((await readAll(store, s.id)).points, [[0, 0], [1, 1], [2, 21], [3, null], [4, 4], [5, false]]);
+      });
+
       it('abort applies nothing and is safe twice; the store keeps working', async () => {
         const s = await store.createSeries(series(alice));
         await store.appendValue(s.id, 1, 1);

@@ -13,6 +13,7 @@ import { StoreConflictError } from '../StoreConflictError.js';
 import { CHANGE_CHANNEL, type PgChangeChannel } from './PgChangeChannel.js';
 import { PostgresPointWriter } from './PostgresPointWriter.js';
 import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
+import { seriesKey } from './seriesKey.js';
 
 interface SeriesRow {
   id: string;
@@ -44,8 +45,10 @@ function toRecord(row: SeriesRow): SeriesRecord {
 
 type PointRow = [ts: number, v: number | null, b: boolean | null];
 
-const INSERT_SERIES = `INSERT INTO series (id, owner_id, title, caption, description, tags, public, extra, created_at, version)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, extract(epoch from clock_timestamp())::float8, 0) RETURNING *`;
+const SERIES_COLUMNS = 'id, owner_id, title, caption, description, tags, public, extra, created_at, version';
+
+const INSERT_SERIES = `INSERT INTO series (id, key, owner_id, title, caption, description, tags, public, extra, created_at, version)
+  VALUES ($1, $9, $2, $3, $4, $5, $6, $7, $8, extract(epoch from clock_timestamp())::float8, 0) RETURNING ${SERIES_COLUMNS}`;
 
 /** Bumps the version and takes the series' row lock: writers of one series serialise on it. */
 export const BUMP_VERSION = 'UPDATE series SET version = version + 1 WHERE id = $1 RETURNING version';
@@ -62,11 +65,16 @@ export async function insertSeries(client: Pool | PoolClient, s: NewSeries): Pro
       s.tags,
       s.public,
       JSON.stringify(s.extra),
+      seriesKey(s.id),
     ]);
     return toRecord(res.rows[0]!);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
-      throw new StoreConflictError(`series ${s.id} already exists`, { cause: err });
+      const collision = (err as { constraint?: string }).constraint === 'series_key_key';
+      throw new StoreConflictError(
+        collision ? `series id ${s.id} collides with another series' key; choose another id` : `series ${s.id} already exists`,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -103,7 +111,7 @@ export class PostgresSeriesStore implements SeriesStore {
   }
 
   async getSeries(id: string): Promise<SeriesRecord | undefined> {
-    const res = await this.pool.query<SeriesRow>({ name: 'tt_get_series', text: 'SELECT * FROM series WHERE id = $1', values: [id] });
+    const res = await this.pool.query<SeriesRow>({ name: 'tt_get_series', text: `SELECT ${SERIES_COLUMNS} FROM series WHERE id = $1`, values: [id] });
     const row = res.rows[0];
     return row && toRecord(row);
   }
@@ -113,7 +121,7 @@ export class PostgresSeriesStore implements SeriesStore {
       // The series row first: a concurrent writer waits on its lock, then finds it gone.
       const res = await client.query('DELETE FROM series WHERE id = $1', [id]);
       if (res.rowCount === 0) return false;
-      await client.query('DELETE FROM points WHERE series_id = $1', [id]);
+      await client.query('DELETE FROM points WHERE series_id = $1', [seriesKey(id)]);
       await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(id)]);
       return true;
     });
@@ -143,7 +151,7 @@ export class PostgresSeriesStore implements SeriesStore {
     }
     args.push(query.limit, query.offset);
     const res = await this.pool.query<SeriesRow>(
-      `SELECT s.* FROM series s WHERE ${where.join(' AND ')} ORDER BY s.created_at, s.id LIMIT $${args.length - 1} OFFSET $${args.length}`,
+      `SELECT ${SERIES_COLUMNS} FROM series s WHERE ${where.join(' AND ')} ORDER BY s.created_at, s.id LIMIT $${args.length - 1} OFFSET $${args.length}`,
       args,
     );
     return res.rows.map(toRecord);
@@ -153,6 +161,7 @@ export class PostgresSeriesStore implements SeriesStore {
     let remaining = range.limit ?? Number.POSITIVE_INFINITY;
     let after: number | undefined;
     const end = range.end ?? Number.POSITIVE_INFINITY;
+    const key = seriesKey(id);
     while (remaining > 0) {
       const n = Math.min(chunkSize, remaining);
       // Keyset pagination: each chunk is its own short query, so no connection is held while
@@ -162,13 +171,13 @@ export class PostgresSeriesStore implements SeriesStore {
           ? {
               name: 'tt_read_first',
               text: 'SELECT ts, v, b FROM points WHERE series_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4',
-              values: [id, range.start ?? Number.NEGATIVE_INFINITY, end, n],
+              values: [key, range.start ?? Number.NEGATIVE_INFINITY, end, n],
               rowMode: 'array',
             }
           : {
               name: 'tt_read_next',
               text: 'SELECT ts, v, b FROM points WHERE series_id = $1 AND ts > $2 AND ts < $3 ORDER BY ts LIMIT $4',
-              values: [id, after, end, n],
+              values: [key, after, end, n],
               rowMode: 'array',
             },
       );
@@ -190,7 +199,7 @@ export class PostgresSeriesStore implements SeriesStore {
     const res = await this.pool.query<PointRow>({
       name: 'tt_latest',
       text: 'SELECT ts, v, b FROM points WHERE series_id = $1 ORDER BY ts DESC LIMIT 1',
-      values: [id],
+      values: [seriesKey(id)],
       rowMode: 'array',
     });
     const row = res.rows[0];
@@ -204,10 +213,10 @@ export class PostgresSeriesStore implements SeriesStore {
     const res = await this.pool.query<{ version: string }>({
       name: 'tt_append',
       text: `WITH s AS (UPDATE series SET version = version + 1 WHERE id = $1 RETURNING version),
-        p AS (INSERT INTO points (series_id, ts, v, b) SELECT $1, $2, $3, $4 FROM s
+        p AS (INSERT INTO points (series_id, ts, v, b) SELECT $7::bigint, $2, $3, $4 FROM s
               ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v, b = excluded.b)
         SELECT s.version, pg_notify($5, $6) FROM s`,
-      values: [id, time, pgNumber(v), b, CHANGE_CHANNEL, this.changes.payloadFor(id)],
+      values: [id, time, pgNumber(v), b, CHANGE_CHANNEL, this.changes.payloadFor(id), seriesKey(id)],
     });
     const row = res.rows[0];
     if (!row) throw new StoreConflictError(`series ${id} does not exist`);
@@ -225,7 +234,7 @@ export class PostgresSeriesStore implements SeriesStore {
       const latest = await client.query<PointRow>({
         name: 'tt_latest',
         text: 'SELECT ts, v, b FROM points WHERE series_id = $1 ORDER BY ts DESC LIMIT 1',
-        values: [id],
+        values: [seriesKey(id)],
         rowMode: 'array',
       });
       const row = latest.rows[0];
@@ -238,7 +247,7 @@ export class PostgresSeriesStore implements SeriesStore {
         name: 'tt_upsert',
         text: `INSERT INTO points (series_id, ts, v, b) VALUES ($1, $2, $3, NULL)
           ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v, b = excluded.b`,
-        values: [id, time, pgNumber(value)],
+        values: [seriesKey(id), time, pgNumber(value)],
       });
       await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(id)]);
       return { point: [time, value] as const, version: Number(version) };
