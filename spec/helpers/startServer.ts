@@ -40,7 +40,9 @@ export async function createTestStore(): Promise<{ store: Store; cleanup(): Prom
 }
 
 export async function startServer(options: Partial<TimetricServerOptions> = {}): Promise<TestServer> {
-  const { store, cleanup } = options.store ? { store: options.store, cleanup: () => Promise.resolve() } : await createTestStore();
+  const made = options.store ? { store: options.store, cleanup: () => Promise.resolve() } : await createTestStore();
+  const store = made.store;
+  const cleanup = () => made.cleanup();
   const server = createTimetricServer({ ...options, store });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
