@@ -243,14 +243,18 @@ export class PostgresSeriesStore implements SeriesStore {
         throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(base)}, not a number`);
       }
       const value = base + delta;
+      // Never land before the latest point: an increment stamped earlier (taken before this
+      // transaction waited for the lock, or on an instance whose clock is behind) would otherwise
+      // hide behind the latest point, and the next increment would build on a value without it.
+      const at = row && row[0] > time ? row[0] : time;
       await client.query({
         name: 'tt_upsert',
         text: `INSERT INTO points (series_id, ts, v, b) VALUES ($1, $2, $3, NULL)
           ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v, b = excluded.b`,
-        values: [seriesKey(id), time, pgNumber(value)],
+        values: [seriesKey(id), at, pgNumber(value)],
       });
       await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(id)]);
-      return { point: [time, value] as const, version: Number(version) };
+      return { point: [at, value] as const, version: Number(version) };
     });
     this.changes.emitLocal(id);
     return result;
