@@ -23,7 +23,7 @@ async function start(memoryLimit = 1000): Promise<{ url: string; basic: string; 
   const child = spawn(process.execPath, ['--import', 'tsx', 'spec/helpers/serveFile.ts', file, String(memoryLimit)], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   return { ...(JSON.parse(line) as { url: string; basic: string }), child };
