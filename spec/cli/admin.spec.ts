@@ -1,16 +1,21 @@
 // The administration commands of `timetric`, run as a user runs them (a child process), against a
-// SQLite file in a temporary directory.
+// SQLite file in a temporary directory. The CLI source is bundled once with esbuild (as the build
+// does) so each run starts in ~0.1 s instead of compiling TypeScript again.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, before, after } from 'node:test';
+import { build } from 'esbuild';
 import { createAuthenticator } from '../../src/server/auth/createAuthenticator.js';
 import { openStore } from '../../src/server/store/openStore.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+const SOURCE = join(ROOT, 'src', 'cli', 'main.ts');
+// Inside node_modules so the bundle's external packages resolve from the project.
+const BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'timetric-cli-spec');
+const MAIN = join(BUNDLE_DIR, `main-${process.pid}.mjs`);
 
 interface Run {
   code: number;
@@ -22,7 +27,7 @@ function timetric(args: string[], options: { env?: Record<string, string>; input
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
+      [MAIN, ...args],
       { cwd: ROOT, env: { ...process.env, TIMETRIC_DB: '', TIMETRIC_DEBUG: '', ...options.env } },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
@@ -42,37 +47,52 @@ function assertOneLineError(run: Run, code: number, pattern: RegExp): void {
 describe('timetric admin commands', () => {
   let dir = '';
   let db = '';
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'timetric-cli-'));
     db = join(dir, 'admin.db');
+    mkdirSync(BUNDLE_DIR, { recursive: true });
+    await build({ entryPoints: [SOURCE], outfile: MAIN, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(MAIN, { force: true });
+  });
 
   it('lists its commands with --help (exit 0) and without arguments (exit 2)', async () => {
     const help = await timetric(['--help']);
     assert.equal(help.code, 0);
-    for (const name of ['user add', 'token create', 'token list', 'token revoke', 'consumer create']) assert.match(help.stdout, new RegExp(`\\n  ${name} `));
+    for (const name of ['serve', 'user add', 'token create', 'token list', 'token revoke', 'consumer create']) assert.match(help.stdout, new RegExp(`\\n  ${name} `));
     const bare = await timetric([]);
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /^Usage: timetric COMMAND/);
   });
 
   it('has --help on every command', async () => {
-    for (const words of [['user', 'add'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['consumer', 'create']]) {
-      const run = await timetric([...words, '--help']);
+    const all = [['serve'], ['user', 'add'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['consumer', 'create']];
+    const runs = await Promise.all(all.map((words) => timetric([...words, '--help'])));
+    all.forEach((words, i) => {
+      const run = runs[i]!;
       assert.equal(run.code, 0, words.join(' '));
       assert.match(run.stdout, new RegExp(`^Usage: timetric ${words.join(' ')}`));
       assert.match(run.stdout, /--db FILE\|URL/);
-    }
+    });
   });
 
   it('refuses unknown commands and options with one line and exit code 2', async () => {
-    assertOneLineError(await timetric(['frobnicate']), 2, /unknown command "frobnicate"/);
-    assertOneLineError(await timetric(['token']), 2, /takes one of: create, list, revoke/);
-    assertOneLineError(await timetric(['token', 'create', '--bogus', '--db', db]), 2, /Unknown option '--bogus'/);
-    assertOneLineError(await timetric(['user', 'add', '--db', db]), 2, /missing the user NAME/);
-    assertOneLineError(await timetric(['user', 'add', 'x', '--db', db]), 2, /missing --password/);
-    assertOneLineError(await timetric(['consumer', 'create', '--name', 'A', '--callback', 'ftp://x', '--db', db]), 2, /--callback must be an http\(s\) URL/);
+    const [a, b, c, d, e, f] = await Promise.all([
+      timetric(['frobnicate']),
+      timetric(['token']),
+      timetric(['token', 'create', '--bogus', '--db', db]),
+      timetric(['user', 'add', '--db', db]),
+      timetric(['user', 'add', 'x', '--db', db]),
+      timetric(['consumer', 'create', '--name', 'A', '--callback', 'ftp://x', '--db', db]),
+    ]);
+    assertOneLineError(a!, 2, /unknown command "frobnicate"/);
+    assertOneLineError(b!, 2, /takes one of: create, list, revoke/);
+    assertOneLineError(c!, 2, /Unknown option '--bogus'/);
+    assertOneLineError(d!, 2, /missing the user NAME/);
+    assertOneLineError(e!, 2, /missing --password/);
+    assertOneLineError(f!, 2, /--callback must be an http\(s\) URL/);
   });
 
   it('adds users; a duplicate name fails with exit code 1', async () => {
@@ -141,6 +161,41 @@ describe('timetric admin commands', () => {
       await store.close();
     }
     assertOneLineError(await timetric(['consumer', 'create', '--db', db]), 2, /missing --name/);
+  });
+
+  it('serves: prints "listening on <URL>", authenticates the CLI\'s tokens, closes cleanly on SIGTERM', async () => {
+    const token = JSON.parse((await timetric(['token', 'create', '--user', 'ada', '--json', '--db', db])).stdout) as { key: string; secret: string };
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--db', db], { cwd: ROOT, env: { ...process.env, TIMETRIC_DB: '' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
+      });
+      const basic = `Basic ${Buffer.from(`${token.key}:${token.secret}`).toString('base64')}`;
+      const created = await fetch(`${url}/create/`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'title=t&caption=c',
+        redirect: 'manual',
+      });
+      assert.equal(created.status, 303, await created.text());
+      const wrong = await fetch(`${url}/create/`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${token.key}:x`).toString('base64')}` } });
+      assert.equal(wrong.status, 401);
+      assert.match(wrong.headers.get('www-authenticate') ?? '', /^Basic realm=/);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    assertOneLineError(await timetric(['serve', '--port', 'http', '--db', db]), 2, /--port must be a whole number/);
   });
 
   it('takes the database from TIMETRIC_DB when --db is absent', async () => {

@@ -9,6 +9,7 @@ import { UsageError } from './UsageError.js';
  * {@link Command}, one line here (loaded on demand, so `timetric token list` does not load the server).
  */
 const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: 'serve', summary: 'run the Timetric-compatible HTTP server', load: async () => (await import('./serveCommand.js')).serveCommand },
   { name: 'user add', summary: 'create a user', load: async () => (await import('./userAddCommand.js')).userAddCommand },
   { name: 'token create', summary: 'mint an API token for a user', load: async () => (await import('./tokenCreateCommand.js')).tokenCreateCommand },
   { name: 'token list', summary: 'list API tokens (never secrets)', load: async () => (await import('./tokenListCommand.js')).tokenListCommand },
