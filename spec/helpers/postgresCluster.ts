@@ -46,7 +46,14 @@ function run(bin: string, args: string[]): void {
   }
 }
 
-async function startCluster(): Promise<PostgresCluster> {
+/** Options of {@link startPostgresCluster}. */
+export interface PostgresClusterOptions {
+  /** fsync, synchronous commit and full-page writes on, as in production (default false: tests). */
+  durable?: boolean;
+}
+
+/** Starts a new throwaway cluster (stopped and deleted at process exit, or by `stop()`). */
+export async function startPostgresCluster(clusterOptions: PostgresClusterOptions = {}): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install -y postgresql)');
   const dir = mkdtempSync(join(tmpdir(), 'timetric-pg-'));
@@ -74,9 +81,7 @@ async function startCluster(): Promise<PostgresCluster> {
       `-p ${port}`,
       '-c listen_addresses=127.0.0.1',
       `-c unix_socket_directories=${dir}`,
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(clusterOptions.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=200',
       '-c shared_buffers=128MB',
     ].join(' ');
@@ -102,5 +107,5 @@ let cluster: Promise<PostgresCluster> | undefined;
 
 /** The process's throwaway cluster, started on first use. */
 export function postgresCluster(): Promise<PostgresCluster> {
-  return (cluster ??= startCluster());
+  return (cluster ??= startPostgresCluster());
 }
