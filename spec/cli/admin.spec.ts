@@ -87,12 +87,12 @@ describe('timetric admin commands', () => {
       timetric(['user', 'add', 'x', '--db', db]),
       timetric(['consumer', 'create', '--name', 'A', '--callback', 'ftp://x', '--db', db]),
     ]);
-    assertOneLineError(a!, 2, /unknown command "frobnicate"/);
-    assertOneLineError(b!, 2, /takes one of: create, list, revoke/);
-    assertOneLineError(c!, 2, /Unknown option '--bogus'/);
-    assertOneLineError(d!, 2, /missing the user NAME/);
-    assertOneLineError(e!, 2, /missing --password/);
-    assertOneLineError(f!, 2, /--callback must be an http\(s\) URL/);
+    assertOneLineError(a, 2, /unknown command "frobnicate"/);
+    assertOneLineError(b, 2, /takes one of: create, list, revoke/);
+    assertOneLineError(c, 2, /Unknown option '--bogus'/);
+    assertOneLineError(d, 2, /missing the user NAME/);
+    assertOneLineError(e, 2, /missing --password/);
+    assertOneLineError(f, 2, /--callback must be an http\(s\) URL/);
   });
 
   it('adds users; a duplicate name fails with exit code 1', async () => {
