@@ -23,12 +23,14 @@ export function registerCsvRoutes(app: FastifyInstance, ctx: ServerContext): voi
     if (notModified(request, reply, series)) return reply.code(304).send();
     void reply.type('text/csv; charset=utf-8');
     if (range.limit === undefined) {
-      const points = ctx.store.readPoints(series.id, range);
+      const points = ctx.store.readPoints(series.id, range, 20_000);
       return reply.send(
         Readable.from(
           (async function* () {
             for await (const chunk of points) yield formatCsv(chunk, format);
           })(),
+          // One chunk ahead at most: memory stays flat however slow the client reads.
+          { objectMode: true, highWaterMark: 1 },
         ),
       );
     }
