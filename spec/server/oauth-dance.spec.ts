@@ -1,20 +1,13 @@
-// The three-legged OAuth dance (1.0 as the historical client does it, and 1.0a), end to end over a
-// real socket: request token, the HTML authorize form driven with plain fetch POSTs, access token,
-// then signed requests. Client side signing uses the oauth-1.0a package as a consumer would.
+// The three-legged OAuth dance (1.0 as the historical client does it, and 1.0a), end to end against
+// the real server over a socket: request token, the HTML authorize form driven with plain fetch
+// POSTs, access token, then signed requests to series endpoints. Client-side signing uses the
+// oauth-1.0a package as a consumer would.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it, before, after } from 'node:test';
-import Database from 'better-sqlite3';
-import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
 import OAuth from 'oauth-1.0a';
-import { AuthFailure } from '../../src/server/auth/AuthFailure.js';
-import { createAuthenticator } from '../../src/server/auth/createAuthenticator.js';
-import { hashPassword } from '../../src/server/auth/passwords.js';
-import { registerOAuthRoutes } from '../../src/server/auth/registerOAuthRoutes.js';
-import { toAuthRequest } from '../../src/server/auth/toAuthRequest.js';
-import { authMigrations } from '../../src/server/store/sqlite/authMigrations.js';
-import { SqliteAuthStore } from '../../src/server/store/sqlite/SqliteAuthStore.js';
+import { createSeries } from '../helpers/http.js';
+import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 const CONSUMER = { key: 'printer-key', secret: 'printer&secret' };
 // The server clock starts at the real time (the signing library stamps requests with it) and is moved by hand.
@@ -52,7 +45,8 @@ async function signed(base: string, method: 'GET' | 'POST', path: string, o: Sig
     delete auth.oauth_signature;
     auth.oauth_signature = oauth.getSignature({ url, method, data }, o.token?.secret, auth as unknown as OAuth.Data);
   }
-  const protocol: Record<string, string> = { ...auth, ...o.extra };
+  // The library merges the request's data into what it returns: keep the protocol parameters only.
+  const protocol: Record<string, string> = Object.fromEntries(Object.entries({ ...auth, ...o.extra }).filter(([k]) => k.startsWith('oauth_')));
   const place = o.place ?? 'header';
   const headers: Record<string, string> = {};
   let target = url;
@@ -82,34 +76,23 @@ const postForm = (url: string, fields: Record<string, string>): Promise<Response
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
 
 describe('OAuth three-legged dance over a real socket', () => {
-  let app: FastifyInstance;
+  let srv: TestServer;
   let base = '';
-  let store: SqliteAuthStore;
+  let ada: TestUser;
+  /** A private series of ada's: only she may read or write it. */
+  let series = '';
+  let probe = '';
 
   before(async () => {
-    const db = new Database(':memory:');
-    for (const m of authMigrations) db.exec(m.sql);
-    store = new SqliteAuthStore(db);
-    await store.createUser('ada', await hashPassword('s3cret pw'));
-    await store.createConsumer({ ...CONSUMER, name: 'Printer <b>&"co"</b>', callback: null });
-    app = Fastify();
-    registerOAuthRoutes(app, { store, clock });
-    // Registered after the OAuth routes, as an app may do: the routes' own parser is scoped.
-    await app.register(formbody);
-    // A probe standing in for any protected endpoint: who does the authenticator say this is?
-    const authenticator = createAuthenticator(store, { clock });
-    app.all('/whoami/', async (req, reply) => {
-      try {
-        return reply.send(await authenticator.authenticate(toAuthRequest(req)));
-      } catch (err) {
-        if (err instanceof AuthFailure) return reply.code(401).header('www-authenticate', 'Basic realm="timetric"').send(err.message);
-        throw err;
-      }
-    });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    srv = await startServer({ clock });
+    base = srv.url;
+    ada = await srv.user('ada');
+    await srv.store.createConsumer({ ...CONSUMER, name: 'Printer <b>&"co"</b>', callback: null });
+    series = await createSeries(base, ada.basic);
+    probe = `/series/${series}/value/json/`;
   });
   after(async () => {
-    await app.close();
+    await srv.close();
   });
 
   /** Request token → authorize form → access token; returns the access token. */
@@ -144,13 +127,13 @@ describe('OAuth three-legged dance over a real socket', () => {
     const wrong = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'ada', password: 'nope', authorize: '1' });
     assert.equal(wrong.status, 401);
     assert.match(await wrong.text(), /Wrong user name or password[\s\S]*<form/);
-    const unticked = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'ada', password: 's3cret pw' });
+    const unticked = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'ada', password: ada.password });
     assert.equal(unticked.status, 400);
     assert.match(await unticked.text(), /Tick &#34;authorize access&#34;/);
-    const unbound = await postForm(`${base}/oauth/authorize/`, { ...hidden, form_token: 'x', user: 'ada', password: 's3cret pw', authorize: '1' });
+    const unbound = await postForm(`${base}/oauth/authorize/`, { ...hidden, form_token: 'x', user: 'ada', password: ada.password, authorize: '1' });
     assert.equal(unbound.status, 400, 'a post not bound to this request token is refused');
 
-    const ok = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'ada', password: 's3cret pw', authorize: '1' });
+    const ok = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'ada', password: ada.password, authorize: '1' });
     assert.equal(ok.status, 303);
     const location = new URL(ok.headers.get('location')!);
     assert.equal(location.origin + location.pathname, 'http://printer.example/ready');
@@ -159,7 +142,7 @@ describe('OAuth three-legged dance over a real socket', () => {
     const verifier = location.searchParams.get('oauth_verifier');
     assert.equal(verifier === null, version === '1.0');
 
-    const again = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'ada', password: 's3cret pw', authorize: '1' });
+    const again = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'ada', password: ada.password, authorize: '1' });
     assert.equal(again.status, 400, 'a request token is authorized once');
 
     if (version === '1.0a') {
@@ -191,10 +174,16 @@ describe('OAuth three-legged dance over a real socket', () => {
     it(`OAuth ${version} with parameters in the ${place}, then signed requests as the user`, async () => {
       const access = await dance(version, place);
       for (const p of ['header', 'query', 'body'] as const) {
-        const res = await signed(base, p === 'body' ? 'POST' : 'GET', '/whoami/', { token: access, place: p, ...(p === 'body' ? { form: { value: '3.5' } } : {}) });
-        assert.equal(res.status, 200, `${p}: ${await res.clone().text()}`);
-        assert.deepEqual(await res.json(), { userId: 1, userName: 'ada', via: 'oauth' });
+        const read = await signed(base, 'GET', probe, { token: access, place: p === 'body' ? 'header' : p });
+        assert.equal(read.status, 200, `${p}: ${await read.clone().text()}`);
+        const write = await signed(base, 'POST', `/series/${series}/`, { token: access, place: p, form: { value: '3.5' } });
+        assert.equal(write.status, 204, `${p}: ${await write.clone().text()}`);
       }
+      // A slash-less write is signed over the URL as sent, though the server routes it with the slash.
+      const slashless = await signed(base, 'POST', `/series/${series}`, { token: access, form: { value: '4.5' } });
+      assert.equal(slashless.status, 204, await slashless.clone().text());
+      const latest = (await (await signed(base, 'GET', probe, { token: access })).json()) as { value: unknown };
+      assert.equal(latest.value, 4.5);
     });
   }
 
@@ -202,36 +191,76 @@ describe('OAuth three-legged dance over a real socket', () => {
     const access = await dance('1.0a', 'header');
     // A replay: the very same signed request twice.
     const oauth = client();
-    const url = `${base}/whoami/`;
+    const url = `${base}${probe}`;
     const header = oauth.toHeader(oauth.authorize({ url, method: 'GET' }, access)).Authorization;
     assert.equal((await fetch(url, { headers: { authorization: header } })).status, 200);
     const replay = await fetch(url, { headers: { authorization: header } });
     assert.equal(replay.status, 401);
     assert.match(await replay.text(), /nonce has been used/);
 
-    const stale = await signed(base, 'GET', '/whoami/', { token: access, timestamp: now - 301 });
+    const stale = await signed(base, 'GET', probe, { token: access, timestamp: now - 301 });
     assert.equal(stale.status, 401);
     assert.match(await stale.text(), /more than 300 s/);
-    const fresh = await signed(base, 'GET', '/whoami/', { token: access, timestamp: now - 299 });
+    const fresh = await signed(base, 'GET', probe, { token: access, timestamp: now - 299 });
     assert.equal(fresh.status, 200);
 
-    const wrongSecret = await signed(base, 'GET', '/whoami/', { token: access, consumer: { key: CONSUMER.key, secret: 'not it' } });
+    const wrongSecret = await signed(base, 'GET', probe, { token: access, consumer: { key: CONSUMER.key, secret: 'not it' } });
     assert.equal(wrongSecret.status, 401);
     assert.match(await wrongSecret.text(), /invalid OAuth signature/);
-    const wrongTokenSecret = await signed(base, 'GET', '/whoami/', { token: { key: access.key, secret: 'not it' } });
+    const wrongTokenSecret = await signed(base, 'GET', probe, { token: { key: access.key, secret: 'not it' } });
     assert.equal(wrongTokenSecret.status, 401);
-    const unknown = await signed(base, 'GET', '/whoami/', { token: access, consumer: { key: 'nobody', secret: 'x' } });
+    const unknown = await signed(base, 'GET', probe, { token: access, consumer: { key: 'nobody', secret: 'x' } });
     assert.equal(unknown.status, 401);
 
     // Form fields are signed: changing one after signing breaks the signature.
+    const write = `${base}/series/${series}/`;
     const oauth2 = client();
-    const auth = oauth2.authorize({ url, method: 'POST', data: { value: '1' } }, access);
-    const tampered = await fetch(url, {
+    const auth = oauth2.authorize({ url: write, method: 'POST', data: { value: '1' } }, access);
+    const tampered = await fetch(write, {
       method: 'POST',
       headers: { authorization: oauth2.toHeader(auth).Authorization, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'value=2',
     });
     assert.equal(tampered.status, 401);
+    assert.match(tampered.headers.get('www-authenticate') ?? '', /realm=/);
+  });
+
+  it("keeps users apart: another user's access token cannot see ada's private series", async () => {
+    const bob = await srv.user('bob');
+    const rt = await formOf(await signed(base, 'POST', '/oauth/request_token/'));
+    const page = await (await fetch(`${base}/oauth/authorize/?oauth_token=${rt.oauth_token}`)).text();
+    assert.equal((await postForm(`${base}/oauth/authorize/`, { ...hiddenFields(page), user: 'bob', password: bob.password, authorize: '1' })).status, 200);
+    const at = await formOf(await signed(base, 'GET', '/oauth/access_token/', { token: { key: rt.oauth_token!, secret: rt.oauth_token_secret! } }));
+    const res = await signed(base, 'GET', probe, { token: { key: at.oauth_token!, secret: at.oauth_token_secret! } });
+    assert.equal(res.status, 404);
+    const own = await createSeries(base, bob.basic);
+    assert.equal((await signed(base, 'GET', `/series/${own}/value/json/`, { token: { key: at.oauth_token!, secret: at.oauth_token_secret! } })).status, 200);
+  });
+
+  it('accepts the historical multipart /create/ signed with or without its text fields', async () => {
+    const access = await dance('1.0', 'query');
+    const url = `${base}/create/`;
+    for (const withFields of [true, false]) {
+      const fields = { title: `Power ${withFields}`, caption: 'kW' };
+      const oauth = client();
+      const auth = oauth.authorize({ url, method: 'POST', data: withFields ? fields : {} }, access);
+      const body = new FormData();
+      for (const [k, v] of Object.entries(fields)) body.append(k, v);
+      body.append('csv', new Blob(['1300000000,1.5\n1300000060,2.5\n'], { type: 'text/csv' }), 'data.csv');
+      const res = await fetch(url, { method: 'POST', headers: { authorization: oauth.toHeader(auth).Authorization }, body, redirect: 'manual' });
+      assert.equal(res.status, 303, `with fields ${withFields}: ${await res.text()}`);
+      const id = new URL(res.headers.get('location')!).pathname.split('/')[2]!;
+      const csv = await signed(base, 'GET', `/series/${id}/csv/`, { token: access });
+      assert.equal(await csv.text(), '1300000000,1.5\n1300000060,2.5\n');
+    }
+    // Signed over other field values: refused, nothing created.
+    const oauth = client();
+    const auth = oauth.authorize({ url, method: 'POST', data: { title: 'Other', caption: 'kW' } }, access);
+    const body = new FormData();
+    body.append('title', 'Power');
+    body.append('caption', 'kW');
+    const res = await fetch(url, { method: 'POST', headers: { authorization: oauth.toHeader(auth).Authorization }, body, redirect: 'manual' });
+    assert.equal(res.status, 401);
   });
 
   it('refuses a request-token request with a token, or a bad callback; expires request tokens', async () => {
@@ -239,7 +268,7 @@ describe('OAuth three-legged dance over a real socket', () => {
     assert.equal(withToken.status, 401);
     assert.match(withToken.headers.get('www-authenticate') ?? '', /^OAuth realm=/);
     const badCallback = await signed(base, 'POST', '/oauth/request_token', { extra: { oauth_callback: 'javascript:alert(1)' } });
-    assert.equal(badCallback.status, 400);
+    assert.equal(badCallback.status, 400, await badCallback.clone().text());
 
     const rt = await formOf(await signed(base, 'GET', '/oauth/request_token', { place: 'query' }));
     now += 3601;
@@ -258,7 +287,7 @@ describe('OAuth three-legged dance over a real socket', () => {
   it('shows the verifier when a 1.0a consumer is out of band, and an "authorized" page for 1.0 without callback', async () => {
     const oob = await formOf(await signed(base, 'POST', '/oauth/request_token/', { extra: { oauth_callback: 'oob' } }));
     const page = await (await fetch(`${base}/oauth/authorize/?oauth_token=${oob.oauth_token}`)).text();
-    const done = await postForm(`${base}/oauth/authorize/`, { ...hiddenFields(page), user: 'ada', password: 's3cret pw', authorize: 'on' });
+    const done = await postForm(`${base}/oauth/authorize/`, { ...hiddenFields(page), user: 'ada', password: ada.password, authorize: 'on' });
     assert.equal(done.status, 200);
     const text = await done.text();
     const verifier = /<code>([^<]+)<\/code>/.exec(text)?.[1];
@@ -268,7 +297,7 @@ describe('OAuth three-legged dance over a real socket', () => {
 
     const plain = await formOf(await signed(base, 'POST', '/oauth/request_token/'));
     const page2 = await (await fetch(`${base}/oauth/authorize/?oauth_token=${plain.oauth_token}`)).text();
-    const done2 = await postForm(`${base}/oauth/authorize/`, { ...hiddenFields(page2), user: 'ada', password: 's3cret pw', authorize: 'on' });
+    const done2 = await postForm(`${base}/oauth/authorize/`, { ...hiddenFields(page2), user: 'ada', password: ada.password, authorize: 'on' });
     assert.equal(done2.status, 200);
     assert.match(await done2.text(), /may now access your series/);
     assert.equal(done2.headers.get('x-frame-options'), 'DENY');

@@ -31,7 +31,8 @@ export function formFields(body: unknown): Record<string, string | string[]> | u
 
 /**
  * The parts of a Fastify request that authentication looks at: method, the absolute URL as the
- * client addressed it (`request.protocol` + Host header + path and query), headers, and the fields of
+ * client addressed it (`request.protocol` + Host header + the path and query as sent, before any
+ * `rewriteUrl`), headers, and the fields of
  * an urlencoded body.
  *
  * @example
@@ -46,7 +47,9 @@ export function toAuthRequest(request: FastifyRequest): AuthRequest {
   const form = /^application\/x-www-form-urlencoded\b/i.test(type) ? formFields(request.body) : undefined;
   return {
     method: request.method,
-    url: `${request.protocol}://${request.host}${request.url}`,
+    // originalUrl: the path before any rewriteUrl (the server adds a trailing slash to slash-less
+    // writes), since the client signed the URL it sent.
+    url: `${request.protocol}://${request.host}${request.originalUrl}`,
     headers: request.headers,
     form,
   };
