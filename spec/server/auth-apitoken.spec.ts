@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import Database from 'better-sqlite3';
 import { AuthFailure } from '../../src/server/auth/AuthFailure.js';
 import { createAuthenticator } from '../../src/server/auth/createAuthenticator.js';
@@ -8,6 +8,8 @@ import { hashSecret, mintKey, mintSecret, safeEqual } from '../../src/server/aut
 import { authMigrations } from '../../src/server/store/sqlite/authMigrations.js';
 import { SqliteAuthStore } from '../../src/server/store/sqlite/SqliteAuthStore.js';
 import { StoreConflictError } from '../../src/server/store/StoreConflictError.js';
+import { createSeries, FORM } from '../helpers/http.js';
+import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 function memoryAuthStore(): SqliteAuthStore {
   const db = new Database(':memory:');
@@ -97,5 +99,65 @@ describe('API tokens over Basic', () => {
 
   it('refuses a duplicate user name with StoreConflictError', async () => {
     await assert.rejects(store.createUser('ada', 'scrypt$x$y'), StoreConflictError);
+  });
+});
+
+describe('API tokens over HTTP (real server)', () => {
+  let srv: TestServer;
+  let ada: TestUser;
+  let privateId = '';
+  let publicId = '';
+  const get = (id: string, authorization?: string): Promise<Response> =>
+    fetch(`${srv.url}/series/${id}/value/json/`, { headers: authorization === undefined ? {} : { authorization } });
+
+  before(async () => {
+    srv = await startServer();
+    ada = await srv.user('ada');
+    privateId = await createSeries(srv.url, ada.basic);
+    publicId = await createSeries(srv.url, ada.basic, { public: 'true' });
+  });
+  after(async () => {
+    await srv.close();
+  });
+
+  it('reads and writes a private series with a valid token', async () => {
+    const write = await fetch(`${srv.url}/series/${privateId}/`, { method: 'POST', headers: { ...FORM, authorization: ada.basic }, body: 'value=7' });
+    assert.equal(write.status, 204);
+    const read = await get(privateId, ada.basic);
+    assert.equal(read.status, 200);
+    assert.equal(((await read.json()) as { value: unknown }).value, 7);
+  });
+
+  it('answers 401 + WWW-Authenticate for a wrong secret, an unknown key, a revoked token, garbage', async () => {
+    const second = { key: mintKey(), secret: mintSecret() };
+    await srv.store.createApiToken({ key: second.key, userId: ada.id, name: 'second', secretHash: hashSecret(second.secret) });
+    const revoked = { key: mintKey(), secret: mintSecret() };
+    await srv.store.createApiToken({ key: revoked.key, userId: ada.id, name: 'old', secretHash: hashSecret(revoked.secret) });
+    assert.equal((await get(privateId, basic(revoked.key, revoked.secret).authorization)).status, 200);
+    await srv.store.revokeApiToken(revoked.key);
+    const cases: [string, string][] = [
+      ['wrong secret', basic(ada.key, `${ada.secret}x`).authorization!],
+      ['unknown key', basic(mintKey(), ada.secret).authorization!],
+      ['revoked', basic(revoked.key, revoked.secret).authorization!],
+      ['garbage', 'Basic !!!'],
+    ];
+    for (const [what, authorization] of cases) {
+      for (const id of [privateId, publicId]) {
+        const res = await get(id, authorization);
+        assert.equal(res.status, 401, `${what} on ${id === publicId ? 'public' : 'private'}`);
+        assert.match(res.headers.get('www-authenticate') ?? '', /^Basic realm="/, what);
+      }
+    }
+    assert.equal((await get(privateId, basic(second.key, second.secret).authorization)).status, 200, 'the other token still works');
+  });
+
+  it('lets anonymous requests read public series only', async () => {
+    const pub = await get(publicId);
+    assert.equal(pub.status, 200);
+    const priv = await get(privateId);
+    assert.equal(priv.status, 401);
+    assert.match(priv.headers.get('www-authenticate') ?? '', /^Basic realm="/);
+    const unknown = await get('AAAAAAAAAAAAAAAAAAAAAA');
+    assert.equal(unknown.status, 401, 'an unknown id looks like a private one');
   });
 });
