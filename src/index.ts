@@ -14,3 +14,15 @@ export { HttpError, type HttpErrorDetails } from './errors/HttpError.js';
 export { AuthenticationError } from './errors/AuthenticationError.js';
 export { NotFoundError } from './errors/NotFoundError.js';
 export { TimeoutError } from './errors/TimeoutError.js';
+export { NetworkError } from './errors/NetworkError.js';
+export { oauthBaseString, oauthBaseUrl, oauthSigningKey, oauthPercentEncode, type OAuthParams } from './codec/oauthBaseString.js';
+
+export { TimetricClient, type OAuthToken } from './client/TimetricClient.js';
+export { Series, DEFAULT_VALUES_OPTIONS, type WriteResult, type ValuesOptions } from './client/Series.js';
+export type { TimetricConfig } from './client/TimetricConfig.js';
+export { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './client/ClientOptions.js';
+export type { RequestSpec } from './client/RequestSpec.js';
+export type { SeriesMetadata } from './client/createSeriesRequest.js';
+export type { SeriesData, PointInput } from './client/encodeSeriesData.js';
+export { normalizeConfig } from './client/normalizeConfig.js';
+export { signOAuth, type OAuthCredentials } from './client/signOAuth.js';

@@ -1,0 +1,28 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+
+/** The `fetch` the client calls: the standard signature. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** Options of `TimetricClient`; every field defaults from {@link DEFAULT_CLIENT_OPTIONS}. */
+export interface ClientOptions {
+  /** The server's base URL, e.g. `'https://timetric.example.org'`. Default `'http://localhost:8080'`. */
+  baseUrl?: string;
+  /** The fetch implementation. Default: cross-fetch (the page's own fetch in browsers, node-fetch on Node). */
+  fetch?: FetchLike;
+  /** `User-Agent` header to send (ignored by browsers). Default `'timetric-js'`. */
+  userAgent?: string;
+  /** Time to wait for a response's headers before failing with `TimeoutError`, ms; 0 = none. Default 30,000. */
+  timeoutMs?: number;
+  /** Aborts every request of this client when it aborts. Default: none. */
+  signal?: AbortSignal;
+  /** The RxJS scheduler every timer of the client runs on (timeouts, polling, batching, backoff). Default `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+}
+
+/** Defaults of {@link ClientOptions}. `fetch` is filled in by the client (cross-fetch). */
+export const DEFAULT_CLIENT_OPTIONS = {
+  baseUrl: 'http://localhost:8080',
+  userAgent: 'timetric-js',
+  timeoutMs: 30_000,
+  scheduler: asyncScheduler as SchedulerLike,
+};

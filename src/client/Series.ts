@@ -1,0 +1,179 @@
+import { Observable } from 'rxjs';
+import { CsvPointDecoder } from '../codec/CsvPointDecoder.js';
+import type { CsvTimeFormat } from '../codec/formatCsv.js';
+import { formatValue } from '../codec/formatValue.js';
+import { parseTime } from '../codec/parseTime.js';
+import { checkValue } from '../codec/parseValue.js';
+import type { Point, PointValue, TimeInput } from '../codec/Point.js';
+import { ParseError } from '../errors/ParseError.js';
+import { encodeSeriesData, type SeriesData } from './encodeSeriesData.js';
+import { fromAbortable } from './fromAbortable.js';
+import { readBodyText } from './readBodyText.js';
+import type { TimetricClient } from './TimetricClient.js';
+
+/** What a write reports once the server acknowledged it. */
+export interface WriteResult {
+  /** Points written (1 for a value or an increment); undefined when sent as raw CSV. */
+  points: number | undefined;
+}
+
+/** Options of {@link Series.values}. */
+export interface ValuesOptions {
+  /** First time included (Date, unix seconds or ISO text). Default: the beginning. */
+  start?: TimeInput;
+  /** First time excluded. Default: no end. */
+  end?: TimeInput;
+  /** Points per request when the server pages (`Link: rel="next"`). Default 10,000. */
+  pageSize?: number;
+}
+
+/** Defaults of {@link ValuesOptions}. */
+export const DEFAULT_VALUES_OPTIONS = { pageSize: 10_000 };
+
+function isPointValue(v: unknown): v is PointValue {
+  return v === null || typeof v === 'boolean' || typeof v === 'number';
+}
+
+/**
+ * One series of a {@link TimetricClient}. Every method returns a cold Observable: nothing is sent
+ * until it is subscribed, each subscription sends its own request, and unsubscribing aborts it.
+ */
+export class Series {
+  constructor(
+    /** The client this series talks through. */
+    readonly client: TimetricClient,
+    /** The 22-character series id. */
+    readonly id: string,
+  ) {}
+
+  /** `/series/ID/` — the path of this series below the base URL. */
+  get path(): string {
+    return `/series/${this.id}/`;
+  }
+
+  /**
+   * The latest point, or `null` for a series with no points. Emits once and completes.
+   *
+   * @example
+   * ```ts
+   * const point = await lastValueFrom(client.series(id).latest()); // [1764000000, 21.5] or null
+   * ```
+   */
+  latest(): Observable<Point | null> {
+    return fromAbortable(async (signal) => {
+      const r = await this.client.request({ method: 'GET', path: `${this.path}value/json/`, signal });
+      const body = (await r.json()) as { timestamp: number | null; value: unknown };
+      if (body.timestamp === null) return null;
+      if (typeof body.timestamp !== 'number' || !isPointValue(body.value)) {
+        throw new ParseError(`unexpected value/json answer ${JSON.stringify(body).slice(0, 200)}`, { text: JSON.stringify(body) });
+      }
+      return [body.timestamp, body.value] as const;
+    });
+  }
+
+  /** The whole history as CSV text (`'unix'` seconds or `'iso'` 8601 timestamps). Emits once. */
+  csv(format: CsvTimeFormat = 'unix'): Observable<string> {
+    return fromAbortable(async (signal) => {
+      const r = await this.client.request({ method: 'GET', path: `${this.path}csv/${format === 'iso' ? 'iso.csv' : ''}`, signal });
+      return r.text();
+    });
+  }
+
+  /**
+   * The points in a range, ascending, one at a time. Asks for pages of `pageSize` and follows the
+   * server's `Link: rel="next"` while it offers one; a server without paging sends everything in
+   * one response. Bodies are parsed as they arrive, so memory stays bounded by the page.
+   * Completes after the last point; errors with the request's error.
+   *
+   * @example
+   * ```ts
+   * client.series(id).values({ start: '2025-01-01' }).subscribe(([t, v]) => console.log(t, v));
+   * ```
+   */
+  values(options: ValuesOptions = {}): Observable<Point> {
+    const pageSize = options.pageSize ?? DEFAULT_VALUES_OPTIONS.pageSize;
+    const start = options.start === undefined ? undefined : String(parseTime(options.start));
+    const end = options.end === undefined ? undefined : String(parseTime(options.end));
+    return new Observable<Point>((subscriber) => {
+      const controller = new AbortController();
+      const run = async (): Promise<void> => {
+        let next: string | undefined = `${this.path}csv/`;
+        let query: Record<string, string | undefined> | undefined = { start, end, limit: String(pageSize) };
+        while (next !== undefined && !controller.signal.aborted) {
+          const r = await this.client.request({ method: 'GET', path: next, query, signal: controller.signal });
+          const decoder = new CsvPointDecoder();
+          await readBodyText(r, (text) => {
+            for (const p of decoder.push(text)) subscriber.next(p);
+          });
+          for (const p of decoder.end()) subscriber.next(p);
+          const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(r.headers.get('link') ?? '')?.[1];
+          next = link && new URL(link, `${this.client.baseUrl}${this.path}`).href;
+          query = undefined;
+        }
+      };
+      run().then(
+        () => subscriber.complete(),
+        (err: unknown) => {
+          if (!controller.signal.aborted) subscriber.error(err);
+        },
+      );
+      return () => controller.abort();
+    });
+  }
+
+  /** The whole history, one point at a time: `values()` with default options. */
+  get values$(): Observable<Point> {
+    return this.values();
+  }
+
+  /**
+   * Adds points. `data` is a single value (appended at the server's "now"), pairs `[time, value]`
+   * (an array, any iterable, or an async iterable; time as Date, unix seconds or ISO text, always
+   * UTC), CSV text, a `Blob` of CSV, or a `ReadableStream` of CSV. A point at an existing time
+   * replaces it. One request, applied all or nothing. Emits one {@link WriteResult}.
+   */
+  update(data: PointValue | SeriesData): Observable<WriteResult> {
+    return fromAbortable(async (signal) => {
+      if (isPointValue(data)) {
+        await this.client.request({ method: 'POST', path: this.path, form: { value: formatValue(checkValue(data)) }, signal });
+        return { points: 1 };
+      }
+      const { csv, points } = await encodeSeriesData(data);
+      await this.client.request({ method: 'POST', path: this.path, body: csv, headers: { 'content-type': 'text/csv' }, signal });
+      return { points };
+    });
+  }
+
+  /** Appends latest + `delta` at the server's "now" (0 + delta on an empty series). Not idempotent. */
+  increment(delta: number): Observable<WriteResult> {
+    return fromAbortable(async (signal) => {
+      if (typeof delta !== 'number' || !Number.isFinite(delta)) {
+        throw new ParseError(`increment must be a finite number, got ${String(delta)}`, { text: String(delta) });
+      }
+      await this.client.request({ method: 'POST', path: this.path, form: { increment: String(delta) }, signal });
+      return { points: 1 };
+    });
+  }
+
+  /** `increment(-delta)`. */
+  decrement(delta: number): Observable<WriteResult> {
+    return this.increment(-delta);
+  }
+
+  /** Replaces the whole history with `data` (metadata untouched). Emits one {@link WriteResult}. */
+  rewrite(data: SeriesData): Observable<WriteResult> {
+    return fromAbortable(async (signal) => {
+      const { csv, points } = await encodeSeriesData(data);
+      await this.client.request({ method: 'PUT', path: this.path, body: csv, headers: { 'content-type': 'text/csv' }, signal });
+      return { points };
+    });
+  }
+
+  /** Deletes the series; later requests get {@link NotFoundError}. Emits `true` once done. */
+  delete(): Observable<true> {
+    return fromAbortable(async (signal) => {
+      await this.client.request({ method: 'DELETE', path: this.path, signal });
+      return true as const;
+    });
+  }
+}

@@ -1,0 +1,235 @@
+import crossFetch from 'cross-fetch';
+import type { SchedulerLike } from 'rxjs';
+import { ConfigurationError } from '../errors/ConfigurationError.js';
+import { NetworkError } from '../errors/NetworkError.js';
+import { TimeoutError } from '../errors/TimeoutError.js';
+import { TimetricError } from '../errors/TimetricError.js';
+import { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './ClientOptions.js';
+import { createSeriesRequest, type SeriesMetadata } from './createSeriesRequest.js';
+import type { SeriesData } from './encodeSeriesData.js';
+import { errorForResponse } from './errorForResponse.js';
+import { normalizeConfig } from './normalizeConfig.js';
+import type { RequestSpec } from './RequestSpec.js';
+import type { ResolvedAuth } from './ResolvedAuth.js';
+import { Series } from './Series.js';
+import { signOAuth } from './signOAuth.js';
+import type { TimetricConfig } from './TimetricConfig.js';
+
+/** An OAuth token and its secret, as the token endpoints answer them. */
+export interface OAuthToken {
+  oauth_token: string;
+  oauth_token_secret: string;
+  /** OAuth 1.0a: the server confirmed the callback given at request-token time. */
+  oauth_callback_confirmed?: boolean;
+}
+
+/**
+ * A client of a Timetric server (the historical API, plus this project's extensions when the
+ * server has them). Configured like the historical Python client.
+ *
+ * Every series operation is a cold Observable: nothing is sent until you subscribe, and
+ * unsubscribing aborts the request. The OAuth dance methods are Promises: they are one-shot
+ * set-up steps, not streams.
+ *
+ * @example
+ * ```ts
+ * import { TimetricClient } from 'timetric';
+ * import { lastValueFrom } from 'rxjs';
+ * const client = new TimetricClient(
+ *   { authtype: 'apitoken', apitoken_key: 'KEY', apitoken_secret: 'SECRET' },
+ *   { baseUrl: 'http://localhost:8080' },
+ * );
+ * const series = await client.createSeries({ title: 'Power', caption: 'Watts' });
+ * await lastValueFrom(series.update([[new Date(), 42]]));
+ * console.log(await lastValueFrom(series.latest())); // [1764000000, 42]
+ * ```
+ */
+export class TimetricClient {
+  /** The config object given; `getAccessToken()` writes `oauth_token` / `oauth_secret` into it. */
+  readonly config: TimetricConfig;
+  /** Base URL without trailing slash. */
+  readonly baseUrl: string;
+  /** The scheduler every timer of this client runs on. */
+  readonly scheduler: SchedulerLike;
+  readonly timeoutMs: number;
+  private readonly fetchImpl: FetchLike;
+  private readonly userAgent: string;
+  private readonly signal: AbortSignal | undefined;
+  private auth: ResolvedAuth;
+  private lastRequestToken: OAuthToken | undefined;
+  private readonly seriesCache = new Map<string, Series>();
+
+  /**
+   * @param config - Credentials with the historical keys (see {@link TimetricConfig}).
+   * @param options - See {@link ClientOptions}; defaults in {@link DEFAULT_CLIENT_OPTIONS}.
+   * @throws ConfigurationError naming a missing key or a bad base URL.
+   */
+  constructor(config: TimetricConfig, options: ClientOptions = {}) {
+    this.config = config;
+    this.auth = normalizeConfig(config);
+    const o = { ...DEFAULT_CLIENT_OPTIONS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    try {
+      const u = new URL(o.baseUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
+    } catch {
+      throw new ConfigurationError(`baseUrl ${JSON.stringify(o.baseUrl)} is not an http(s) URL`, 'baseUrl');
+    }
+    this.baseUrl = o.baseUrl.replace(/\/+$/, '');
+    this.scheduler = o.scheduler;
+    this.timeoutMs = o.timeoutMs;
+    this.userAgent = o.userAgent;
+    this.signal = options.signal;
+    this.fetchImpl = options.fetch ?? (crossFetch);
+  }
+
+  /**
+   * The series with this id. No request is made; the same id gives the same object (so its
+   * `latest$` is shared).
+   */
+  series(id: string): Series {
+    let s = this.seriesCache.get(id);
+    if (!s) this.seriesCache.set(id, (s = new Series(this, id)));
+    return s;
+  }
+
+  /**
+   * Creates a series (title and caption required; tags and other fields passed through), with
+   * optional initial data in any form `update()` takes. The series and its data are created
+   * together or not at all.
+   *
+   * @returns The new series (its id read from `Location`, the redirect never followed).
+   */
+  async createSeries(metadata: SeriesMetadata, data?: SeriesData): Promise<Series> {
+    const id = await createSeriesRequest(this, metadata, data);
+    return this.series(id);
+  }
+
+  /**
+   * The request layer every operation uses: builds the URL, signs (Basic or OAuth), applies the
+   * timeout (on the client's scheduler) and the abort signals, and turns failures into the error
+   * family: {@link HttpError} and subclasses, {@link TimeoutError}, {@link NetworkError}.
+   * Resolves to the response (2xx or one of `spec.accept`), body unread.
+   */
+  async request(spec: RequestSpec): Promise<Response> {
+    const url = new URL(/^https?:/.test(spec.path) ? spec.path : `${this.baseUrl}${spec.path}`);
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { ...spec.headers };
+    if (this.userAgent && typeof document === 'undefined') headers['user-agent'] = this.userAgent;
+    let body = spec.body;
+    if (spec.form) {
+      body = new URLSearchParams(spec.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    if (!spec.unsigned) headers.authorization = await this.authorization(spec.method, url.href, spec.form, spec.oauth);
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = (): void => controller.abort();
+    spec.signal?.addEventListener('abort', onAbort);
+    this.signal?.addEventListener('abort', onAbort);
+    if (spec.signal?.aborted || this.signal?.aborted) controller.abort();
+    const timer =
+      this.timeoutMs > 0
+        ? this.scheduler.schedule(() => {
+            timedOut = true;
+            controller.abort();
+          }, this.timeoutMs)
+        : undefined;
+    // The timeout covers the wait for the response's headers; the caller's signal keeps covering
+    // the body (unsubscribing mid-read still aborts).
+    const cleanup = (): void => {
+      timer?.unsubscribe();
+      this.signal?.removeEventListener('abort', onAbort);
+    };
+    const shown = `${url.origin}${url.pathname}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url.href, { method: spec.method, headers, body: body ?? null, signal: controller.signal, redirect: 'manual' });
+    } catch (err) {
+      cleanup();
+      if (timedOut) throw new TimeoutError(spec.method, shown, this.timeoutMs);
+      if (controller.signal.aborted) throw err instanceof Error && err.name === 'AbortError' ? err : new DOMException('aborted', 'AbortError');
+      throw new NetworkError(spec.method, shown, err);
+    }
+    cleanup();
+    const ok = (response.status >= 200 && response.status < 300) || spec.accept?.includes(response.status);
+    if (!ok) {
+      throw await errorForResponse(spec.method, shown, response);
+    }
+    return response;
+  }
+
+  private async authorization(method: string, url: string, form: Record<string, string> | undefined, oauth: RequestSpec['oauth']): Promise<string> {
+    const auth = this.auth;
+    if (auth.type === 'apitoken') return `Basic ${btoa(unescape(encodeURIComponent(`${auth.key}:${auth.secret}`)))}`;
+    const token = oauth ? oauth.token : auth.token;
+    const tokenSecret = oauth ? oauth.tokenSecret : auth.tokenSecret;
+    if (!oauth && (!token || !tokenSecret)) {
+      throw new ConfigurationError(
+        'no OAuth access token yet: complete getRequestToken() / getAuthorizeUrl() / getAccessToken(), or set oauth_token and oauth_secret in the config',
+        'oauth_token',
+      );
+    }
+    return signOAuth(method, url, form, { consumerKey: auth.consumerKey, consumerSecret: auth.consumerSecret, token, tokenSecret }, oauth?.params);
+  }
+
+  private requireOAuth(): Extract<ResolvedAuth, { type: 'oauth' }> {
+    if (this.auth.type !== 'oauth') throw new ConfigurationError("the OAuth dance needs authtype 'oauth'", 'authtype');
+    return this.auth;
+  }
+
+  private async tokenCall(path: string, oauth: NonNullable<RequestSpec['oauth']>): Promise<Record<string, string>> {
+    const r = await this.request({ method: 'POST', path, oauth });
+    const text = await r.text();
+    const fields = Object.fromEntries(new URLSearchParams(text));
+    if (!fields.oauth_token || !fields.oauth_token_secret) throw new TimetricError(`${path} answered without oauth_token/oauth_token_secret: ${text.slice(0, 200)}`);
+    return fields;
+  }
+
+  /**
+   * Step 1 of the OAuth dance: a request token, signed with the consumer secret. With `callback`
+   * (OAuth 1.0a) the server will send the user back there with a verifier.
+   */
+  async getRequestToken(callback?: string): Promise<OAuthToken> {
+    this.requireOAuth();
+    const f = await this.tokenCall('/oauth/request_token/', { params: callback ? { oauth_callback: callback } : {} });
+    this.lastRequestToken = {
+      oauth_token: f.oauth_token!,
+      oauth_token_secret: f.oauth_token_secret!,
+      oauth_callback_confirmed: f.oauth_callback_confirmed === 'true',
+    };
+    return this.lastRequestToken;
+  }
+
+  /**
+   * Step 2: the URL to send the user's browser to, where they log in and authorize this app.
+   * `callback` (OAuth 1.0 style) is where the server redirects afterwards.
+   */
+  getAuthorizeUrl(token: OAuthToken | string | undefined = this.lastRequestToken, callback?: string): string {
+    const key = typeof token === 'string' ? token : token?.oauth_token;
+    if (!key) throw new ConfigurationError('no request token: call getRequestToken() first', 'oauth_token');
+    const u = new URL(`${this.baseUrl}/oauth/authorize/`);
+    u.searchParams.set('oauth_token', key);
+    if (callback) u.searchParams.set('oauth_callback', callback);
+    return u.href;
+  }
+
+  /**
+   * Step 3: exchanges the authorized request token (and, for OAuth 1.0a, the verifier) for an
+   * access token, writes it into the config (`oauth_token`, `oauth_secret`) and uses it from now on.
+   */
+  async getAccessToken(token: OAuthToken | undefined = this.lastRequestToken, verifier?: string): Promise<OAuthToken> {
+    const auth = this.requireOAuth();
+    if (!token) throw new ConfigurationError('no request token: call getRequestToken() first', 'oauth_token');
+    const f = await this.tokenCall('/oauth/access_token/', {
+      token: token.oauth_token,
+      tokenSecret: token.oauth_token_secret,
+      params: verifier ? { oauth_verifier: verifier } : {},
+    });
+    this.config.oauth_token = f.oauth_token!;
+    this.config.oauth_secret = f.oauth_token_secret!;
+    this.auth = { ...auth, token: f.oauth_token, tokenSecret: f.oauth_token_secret };
+    return { oauth_token: f.oauth_token!, oauth_token_secret: f.oauth_token_secret! };
+  }
+}
+

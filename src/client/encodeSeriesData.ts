@@ -1,0 +1,65 @@
+import { formatCsv } from '../codec/formatCsv.js';
+import { parseTime } from '../codec/parseTime.js';
+import { checkValue } from '../codec/parseValue.js';
+import type { Point, PointValue, TimeInput } from '../codec/Point.js';
+import { ParseError } from '../errors/ParseError.js';
+
+/** A point as callers may give it: time as a Date, unix seconds or ISO text; value number/boolean/null. */
+export type PointInput = readonly [time: TimeInput, value: PointValue];
+
+/**
+ * Data for `update()`, `rewrite()` and `createSeries()`: pairs (iterable or async iterable), CSV
+ * text, a `Blob` of CSV, or a `ReadableStream` of CSV. (`update()` also takes a single value.)
+ */
+export type SeriesData = Iterable<PointInput> | AsyncIterable<PointInput> | string | Blob | ReadableStream<Uint8Array | string>;
+
+const isAsyncIterable = (x: unknown): x is AsyncIterable<unknown> =>
+  x !== null && typeof x === 'object' && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+
+function point(input: PointInput, index: number): Point {
+  if (!Array.isArray(input) || input.length !== 2) {
+    throw new ParseError(`point ${index}: expected a [time, value] pair`, { text: String(input) });
+  }
+  try {
+    return [parseTime(input[0]), checkValue(input[1])];
+  } catch (err) {
+    throw new ParseError(`point ${index}: ${(err as Error).message}`, { text: String(input), cause: err });
+  }
+}
+
+/**
+ * Turns any {@link SeriesData} into the CSV text of one request body. Pairs are checked and
+ * converted as true UTC here, so a bad timestamp fails before anything is sent; CSV text, Blobs
+ * and streams are sent as given (the server names a bad line). Returns the text and the number of
+ * points when known.
+ */
+export async function encodeSeriesData(data: SeriesData): Promise<{ csv: string; points: number | undefined }> {
+  if (typeof data === 'string') return { csv: data, points: undefined };
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return { csv: await data.text(), points: undefined };
+  if (typeof (data as ReadableStream).getReader === 'function') {
+    const reader = (data as ReadableStream<Uint8Array | string>).getReader();
+    const decoder = new TextDecoder();
+    let csv = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      csv += typeof value === 'string' ? value : decoder.decode(value, { stream: true });
+    }
+    return { csv: csv + decoder.decode(), points: undefined };
+  }
+  const parts: string[] = [];
+  let batch: Point[] = [];
+  let n = 0;
+  const add = (p: PointInput): void => {
+    batch.push(point(p, n++));
+    if (batch.length === 10_000) {
+      parts.push(formatCsv(batch));
+      batch = [];
+    }
+  };
+  if (isAsyncIterable(data)) for await (const p of data) add(p);
+  else if (data !== null && typeof (data as Iterable<PointInput>)[Symbol.iterator] === 'function') for (const p of data as Iterable<PointInput>) add(p);
+  else throw new ParseError('expected pairs, CSV text, a Blob or a ReadableStream', { text: typeof data });
+  parts.push(formatCsv(batch));
+  return { csv: parts.join(''), points: n };
+}
