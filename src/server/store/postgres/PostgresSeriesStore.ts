@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { Point, PointValue } from '../../../codec/Point.js';
 import type {
   NewSeries,
@@ -44,6 +45,12 @@ function toRecord(row: SeriesRow): SeriesRecord {
 }
 
 type PointRow = [ts: number, v: number | null, b: boolean | null];
+
+/** A float8 SQL literal of a number (for COPY, which takes no parameters). */
+function float8(n: number): string {
+  if (typeof n !== 'number') throw new TypeError(`not a number: ${String(n)}`);
+  return `'${Object.is(n, -0) ? '-0' : String(n)}'::float8`;
+}
 
 const SERIES_COLUMNS = 'id, owner_id, title, caption, description, tags, public, extra, created_at, version';
 
@@ -164,35 +171,49 @@ export class PostgresSeriesStore implements SeriesStore {
     const key = seriesKey(id);
     while (remaining > 0) {
       const n = Math.min(chunkSize, remaining);
-      // Keyset pagination: each chunk is its own short query, so no connection is held while
-      // the consumer is slow, and memory stays at one chunk.
-      const res = await this.pool.query<PointRow>(
-        after === undefined
-          ? {
-              name: 'tt_read_first',
-              text: 'SELECT ts, v, b FROM points WHERE series_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4',
-              values: [key, range.start ?? Number.NEGATIVE_INFINITY, end, n],
-              rowMode: 'array',
-            }
-          : {
-              name: 'tt_read_next',
-              text: 'SELECT ts, v, b FROM points WHERE series_id = $1 AND ts > $2 AND ts < $3 ORDER BY ts LIMIT $4',
-              values: [key, after, end, n],
-              rowMode: 'array',
-            },
+      // Keyset pagination: each chunk is its own short query, so no connection is held while the
+      // consumer is slow, and memory stays at one chunk. COPY … TO STDOUT, parsed here, reads
+      // about twice as fast as a SELECT through pg's row parser; COPY takes no parameters, so the
+      // bounds are inlined — only numbers and the decimal key, never caller text.
+      const lower = after === undefined ? `ts >= ${float8(range.start ?? Number.NEGATIVE_INFINITY)}` : `ts > ${float8(after)}`;
+      const points = await this.copyOut(
+        `COPY (SELECT ts, v, b FROM points WHERE series_id = ${key} AND ${lower} AND ts < ${float8(end)} ORDER BY ts LIMIT ${n}) TO STDOUT`,
       );
-      const rows = res.rows;
-      if (rows.length === 0) return;
-      const points = new Array<Point>(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        points[i] = [row[0], fromPgValue(row[1], row[2])];
-      }
-      remaining -= rows.length;
-      after = rows[rows.length - 1]![0];
+      if (points.length === 0) return;
+      remaining -= points.length;
+      after = points[points.length - 1]![0];
       yield points;
-      if (rows.length < n) return;
+      if (points.length < n) return;
     }
+  }
+
+  private async copyOut(sql: string): Promise<Point[]> {
+    const client = await this.pool.connect();
+    let text: string;
+    try {
+      const parts: Buffer[] = [];
+      for await (const part of client.query(copyTo(sql))) parts.push(part as Buffer);
+      client.release();
+      text = Buffer.concat(parts).toString('latin1');
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+    const points: Point[] = [];
+    let at = 0;
+    while (at < text.length) {
+      const tab1 = text.indexOf('\t', at);
+      const tab2 = text.indexOf('\t', tab1 + 1);
+      const nl = text.indexOf('\n', tab2 + 1);
+      const v = text.slice(tab1 + 1, tab2);
+      const b = text.charCodeAt(tab2 + 1);
+      points.push([
+        Number(text.slice(at, tab1)),
+        v !== '\\N' ? Number(v) : b === 116 /* t */ ? true : b === 102 /* f */ ? false : null,
+      ]);
+      at = nl + 1;
+    }
+    return points;
   }
 
   async latest(id: string): Promise<Point | undefined> {
