@@ -237,6 +237,26 @@ describe('OAuth three-legged dance over a real socket', () => {
     assert.equal((await signed(base, 'GET', `/series/${own}/value/json/`, { token: { key: at.oauth_token!, secret: at.oauth_token_secret! } })).status, 200);
   });
 
+  it('refuses a user name after 10 wrong passwords on the authorize page, for 15 minutes', async () => {
+    const carol = await srv.user('carol');
+    const rt = await formOf(await signed(base, 'POST', '/oauth/request_token/'));
+    const hidden = hiddenFields(await (await fetch(`${base}/oauth/authorize/?oauth_token=${rt.oauth_token}`)).text());
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'carol', password: `guess ${i}`, authorize: '1' })).status, 401);
+    }
+    const locked = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'carol', password: carol.password, authorize: '1' });
+    assert.equal(locked.status, 429);
+    assert.ok(Number(locked.headers.get('retry-after')) > 0);
+    assert.match(await locked.text(), /Too many wrong passwords/);
+    now += 901;
+    try {
+      const ok = await postForm(`${base}/oauth/authorize/`, { ...hidden, user: 'carol', password: carol.password, authorize: '1' });
+      assert.equal(ok.status, 200);
+    } finally {
+      now -= 901;
+    }
+  });
+
   it('accepts the historical multipart /create/ signed with or without its text fields', async () => {
     const access = await dance('1.0', 'query');
     const url = `${base}/create/`;

@@ -20,6 +20,13 @@ export interface OAuthRoutesDeps {
   requestTokenTtlSeconds?: number;
   /** Realm named in `WWW-Authenticate: OAuth realm="…"`. Default "timetric". */
   realm?: string;
+  /**
+   * Wrong passwords for one user name on the authorize page before it refuses that name (`429`) for
+   * `signInLockoutSeconds`. Counted per server instance. Default 10.
+   */
+  maxSignInFailures?: number;
+  /** See `maxSignInFailures`. Default 900 (15 minutes). */
+  signInLockoutSeconds?: number;
 }
 
 const URLENCODED = 'application/x-www-form-urlencoded';
@@ -67,6 +74,8 @@ let dummyHash: Promise<string> | undefined;
  * - `GET /oauth/authorize/?oauth_token=…[&oauth_callback=URL]` — an HTML form (user name, password,
  *   "authorize access"); its `POST` checks the password and the box, then redirects to the callback
  *   with `oauth_token` (and `oauth_verifier` for 1.0a) or shows a page saying the app is authorized.
+ *   After `maxSignInFailures` wrong passwords for one user name, that name is refused (`429`) for
+ *   `signInLockoutSeconds`.
  * - `GET|POST /oauth/access_token/` — signed with consumer + request-token secret; checks the 1.0a
  *   verifier when the token was issued with a callback; exchanges the request token (once) for an
  *   access token of the authorizing user.
@@ -104,6 +113,26 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
   const skew = deps.timestampSkewSeconds ?? DEFAULT_AUTHENTICATOR_OPTIONS.timestampSkewSeconds;
   const ttl = deps.requestTokenTtlSeconds ?? 3600;
   const realm = (deps.realm ?? 'timetric').replace(/["\\]/g, '');
+  const maxFailures = deps.maxSignInFailures ?? 10;
+  const lockout = deps.signInLockoutSeconds ?? 900;
+  // Failed sign-ins by user name: slows password guessing on the authorize page.
+  const failures = new Map<string, { count: number; since: number }>();
+  const lockedFor = (name: string): number => {
+    const f = failures.get(name);
+    if (!f) return 0;
+    const left = f.since + lockout - clock();
+    if (left <= 0) {
+      failures.delete(name);
+      return 0;
+    }
+    return f.count >= maxFailures ? Math.ceil(left) : 0;
+  };
+  const recordFailure = (name: string): void => {
+    if (failures.size > 10_000) for (const [k, f] of failures) if (f.since + lockout < clock()) failures.delete(k);
+    const f = failures.get(name);
+    if (f) f.count++;
+    else failures.set(name, { count: 1, since: clock() });
+  };
 
   if (!app.hasContentTypeParser(URLENCODED)) {
     app.addContentTypeParser(URLENCODED, { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => {
@@ -222,10 +251,19 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
         }),
       );
 
+    const wait = lockedFor(userName);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return again(429, `Too many wrong passwords for this user name: try again in ${Math.ceil(wait / 60)} minute(s).`);
+    }
     const user = await store.getUserByName(userName);
     // An unknown user costs one scrypt too, so timing does not tell which names exist.
     const passwordOk = await verifyPassword(one(fields.password) ?? '', user?.passwordHash ?? (await (dummyHash ??= hashPassword(mintSecret()))));
-    if (!user || !passwordOk) return again(401, 'Wrong user name or password.');
+    if (!user || !passwordOk) {
+      recordFailure(userName);
+      return again(401, 'Wrong user name or password.');
+    }
+    failures.delete(userName);
     if (one(fields.authorize) === undefined) return again(400, 'Tick "authorize access" to let the application in, or close this page.');
 
     const verifier = mintKey();
