@@ -61,14 +61,14 @@ describe('timetric admin commands', () => {
   it('lists its commands with --help (exit 0) and without arguments (exit 2)', async () => {
     const help = await timetric(['--help']);
     assert.equal(help.code, 0);
-    for (const name of ['serve', 'user add', 'token create', 'token list', 'token revoke', 'consumer create']) assert.match(help.stdout, new RegExp(`\\n  ${name} `));
+    for (const name of ['serve', 'user add', 'token create', 'token list', 'token revoke', 'consumer create', 'consumer list']) assert.match(help.stdout, new RegExp(`\\n  ${name} `));
     const bare = await timetric([]);
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /^Usage: timetric COMMAND/);
   });
 
   it('has --help on every command', async () => {
-    const all = [['serve'], ['user', 'add'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['consumer', 'create']];
+    const all = [['serve'], ['user', 'add'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['consumer', 'create'], ['consumer', 'list']];
     const runs = await Promise.all(all.map((words) => timetric([...words, '--help'])));
     all.forEach((words, i) => {
       const run = runs[i]!;
@@ -161,6 +161,9 @@ describe('timetric admin commands', () => {
       await store.close();
     }
     assertOneLineError(await timetric(['consumer', 'create', '--db', db]), 2, /missing --name/);
+    const listed = JSON.parse((await timetric(['consumer', 'list', '--json', '--db', db])).stdout) as Record<string, unknown>[];
+    assert.deepEqual(listed.map((c) => [c.key, c.name, c.callback]), [[consumer.key, 'Printer', 'https://printer.example/ready']]);
+    assert.doesNotMatch(JSON.stringify(listed), new RegExp(consumer.secret!));
   });
 
   it('serves: prints "listening on <URL>", authenticates the CLI\'s tokens, closes cleanly on SIGTERM', async () => {

@@ -15,6 +15,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'token list', summary: 'list API tokens (never secrets)', load: async () => (await import('./tokenListCommand.js')).tokenListCommand },
   { name: 'token revoke', summary: 'revoke one API token', load: async () => (await import('./tokenRevokeCommand.js')).tokenRevokeCommand },
   { name: 'consumer create', summary: 'register an OAuth consumer', load: async () => (await import('./consumerCreateCommand.js')).consumerCreateCommand },
+  { name: 'consumer list', summary: 'list OAuth consumers (never secrets)', load: async () => (await import('./consumerListCommand.js')).consumerListCommand },
 ];
 
 function overview(): string {
