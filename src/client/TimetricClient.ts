@@ -79,7 +79,9 @@ export class TimetricClient {
     this.timeoutMs = o.timeoutMs;
     this.userAgent = o.userAgent;
     this.signal = options.signal;
-    this.fetchImpl = options.fetch ?? (crossFetch);
+    // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a method of another object.
+    const impl: FetchLike = options.fetch ?? crossFetch;
+    this.fetchImpl = (input, init) => impl(input, init);
   }
 
   /**
