@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { lastValueFrom } from 'rxjs';
 import { TimetricClient } from '../../src/index.js';
-import { hashSecret, mintSecret } from '../../src/server/auth/secrets.js';
+import { mintSecret } from '../../src/server/auth/secrets.js';
 import { launchChromium } from '../helpers/launchChromium.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
