@@ -284,6 +284,23 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         assert.deepEqual(await store.latest(s.id), [2, 2]);
       });
 
+      it('writers give their resources back: 60 aborted or failed writes, then the store still works', async () => {
+        const s = await store.createSeries(series(alice));
+        for (let i = 0; i < 60; i++) {
+          const w = await store.openWriter(i % 3 === 2 ? newId() : s.id, 'merge');
+          await w.stage([[i, i], [i - 0.5, i]]);
+          if (i % 3 === 0) await w.abort();
+          else if (i % 3 === 1) await assert.rejects(w.stage([[Number.NaN, 1]]).then(() => w.commit()));
+          else await assert.rejects(w.commit(), StoreConflictError);
+        }
+        await store.appendValue(s.id, 1_000, 1);
+        const ok = await store.openWriter(s.id, 'merge');
+        await ok.stage([[1_001, 2]]);
+        await ok.commit();
+        const points = (await readAll(store, s.id)).points;
+        assert.deepEqual(points, [[1_000, 1], [1_001, 2]]);
+      });
+
       it('a write to a series deleted meanwhile fails and applies nothing', async () => {
         const s = await store.createSeries(series(alice));
         const w = await store.openWriter(s.id, 'merge');
@@ -472,6 +489,11 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         assert.equal(await store.useNonce('ck', 'other', 'n1', ts, 300), true);
         assert.equal(await store.useNonce('ck2', 'at', 'n1', ts, 300), true);
         assert.equal(await store.useNonce('ck', '', 'n1', ts, 300), true);
+        // Any string is a nonce, NUL and backslashes included, and distinct strings stay distinct.
+        assert.equal(await store.useNonce('ck', 'at', '\u0000exchange', ts, 300), true);
+        assert.equal(await store.useNonce('ck', 'at', '\\0exchange', ts, 300), true);
+        assert.equal(await store.useNonce('ck', 'at', '\u0000exchange', ts, 300), false);
+        assert.equal(await store.useNonce('ck', 'at', '\\0exchange', ts, 300), false);
         const stores = fx.openSibling ? [store, await fx.openSibling()] : [store];
         try {
           const results = await Promise.all(

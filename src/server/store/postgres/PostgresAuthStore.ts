@@ -69,6 +69,15 @@ const USER_COLUMNS = 'id, name, password_hash, created_at';
 const TOKEN_COLUMNS = 'key, user_id, name, secret_hash, created_at, revoked_at';
 const CONSUMER_COLUMNS = 'key, secret, name, callback, created_at';
 
+/**
+ * PostgreSQL text cannot hold U+0000, which callers may use in nonce keys (the OAuth routes mark
+ * a one-shot token exchange with a NUL-prefixed pseudo-nonce). Escaping `\` and NUL is
+ * injective, so distinct keys stay distinct.
+ */
+function escapeNul(text: string): string {
+  return /[\\\0]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\0/g, '\\0') : text;
+}
+
 /** How often (in nonce timestamps, seconds) an instance sweeps old nonces and expired request tokens. */
 const SWEEP_EVERY_SECONDS = 60;
 
@@ -221,7 +230,7 @@ export class PostgresAuthStore implements AuthStore {
     const res = await this.pool.query({
       name: 'tt_use_nonce',
       text: 'INSERT INTO nonces (consumer_key, token, nonce, ts) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      values: [consumerKey, token, nonce, timestamp],
+      values: [escapeNul(consumerKey), escapeNul(token), escapeNul(nonce), timestamp],
     });
     return res.rowCount === 1;
   }

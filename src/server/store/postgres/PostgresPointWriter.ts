@@ -14,6 +14,14 @@ type CopyStream = ReturnType<typeof copyFrom>;
 /** Where the running COPY goes: straight into `points`, or into the staging table. */
 type Phase = 'direct' | 'staging';
 
+/** PostgreSQL's float8 takes NaN and ±Infinity; a point may not have them. */
+export function checkPoint(t: number, value: Point[1]): void {
+  if (!Number.isFinite(t)) throw new RangeError(`a point's time must be a finite number, not ${String(t)}`);
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new RangeError(`a point's value must be a finite number, true, false or null, not ${String(value)}`);
+  }
+}
+
 function copyLine(prefix: string, t: number, value: Point[1]): string {
   const v = typeof value === 'number' ? copyNumber(value) : '\\N';
   const b = value === true ? 't' : value === false ? 'f' : '\\N';
@@ -134,42 +142,54 @@ export class PostgresPointWriter implements PointWriter {
     });
   }
 
+  /** Stages points; a failure (a non-finite time or value, a broken connection) aborts the write. */
   stage(points: readonly Point[]): Promise<void> {
     if (this.done) return Promise.reject(new Error('stage() after commit() or abort()'));
     if (points.length === 0) return Promise.resolve();
     return this.enqueue(async () => {
       if (this.done) throw new Error('stage() after commit() or abort()');
-      const client = await this.begin();
-      if (this.copyError) throw this.copyError;
-      let text = '';
-      let i = 0;
-      if (this.phase === 'direct') {
-        for (; i < points.length; i++) {
-          const [t, value] = points[i]!;
-          if (t <= this.lastTs) break;
-          this.lastTs = t;
-          text += copyLine(this.key, t, value);
-        }
-        this.count += i;
-        if (i === points.length) return this.write(text);
-        // Out of order: what came so far is in `points` (unique, ascending); the rest may
-        // repeat a timestamp, so it goes through staging and is merged at commit.
-        await this.write(text);
-        await this.endCopy();
-        await this.startStaging(client);
-        text = '';
+      try {
+        await this.stageNow(points);
+      } catch (err) {
+        this.done = true;
+        await this.rollback();
+        throw err;
       }
+    });
+  }
+
+  private async stageNow(points: readonly Point[]): Promise<void> {
+    for (const [t, value] of points) checkPoint(t, value);
+    const client = await this.begin();
+    if (this.copyError) throw this.copyError;
+    let text = '';
+    let i = 0;
+    if (this.phase === 'direct') {
       for (; i < points.length; i++) {
         const [t, value] = points[i]!;
-        if (t <= this.lastTs) this.ascending = false;
+        if (t <= this.lastTs) break;
         this.lastTs = t;
-        if (t < this.minTs) this.minTs = t;
-        if (t > this.maxTs) this.maxTs = t;
-        text += copyLine(String(this.staged++), t, value);
-        this.count++;
+        text += copyLine(this.key, t, value);
       }
+      this.count += i;
+      if (i === points.length) return this.write(text);
+      // Out of order: what came so far is in `points` (unique, ascending); the rest may
+      // repeat a timestamp, so it goes through staging and is merged at commit.
       await this.write(text);
-    });
+      await this.endCopy();
+      await this.startStaging(client);
+      text = '';
+    }
+    for (; i < points.length; i++) {
+      const [t, value] = points[i]!;
+      if (t <= this.lastTs) this.ascending = false;
+      this.lastTs = t;
+      if (t < this.minTs) this.minTs = t;
+      if (t > this.maxTs) this.maxTs = t;
+      text += copyLine(String(this.staged++), t, value);
+      this.count++;
+    }
+    await this.write(text);
   }
 
   commit(): Promise<{ points: number; version: number }> {

@@ -12,7 +12,7 @@ import type {
 } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
 import { CHANGE_CHANNEL, type PgChangeChannel } from './PgChangeChannel.js';
-import { PostgresPointWriter } from './PostgresPointWriter.js';
+import { checkPoint, PostgresPointWriter } from './PostgresPointWriter.js';
 import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
 import { seriesKey } from './seriesKey.js';
 
@@ -228,6 +228,7 @@ export class PostgresSeriesStore implements SeriesStore {
   }
 
   async appendValue(id: string, time: number, value: PointValue): Promise<{ point: Point; version: number }> {
+    checkPoint(time, value);
     const [v, b] = toPgValue(value);
     // One statement, hence one implicit transaction and one round trip; the point is written
     // only when the series exists (the CTE `s` returned its row).
@@ -246,6 +247,7 @@ export class PostgresSeriesStore implements SeriesStore {
   }
 
   async increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }> {
+    checkPoint(time, delta);
     const result = await inTransaction(this.pool, async (client) => {
       // The row lock taken by the bump makes concurrent increments of one series queue up; under
       // READ COMMITTED the next statement then sees the value the previous increment committed.
