@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { describe, it, before, after } from 'node:test';
 import OAuth from 'oauth-1.0a';
 import { createSeries } from '../helpers/http.js';
-import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
+import { createTestStore, startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 const CONSUMER = { key: 'printer-key', secret: 'printer&secret' };
 // The server clock starts at the real time (the signing library stamps requests with it) and is moved by hand.
@@ -321,5 +321,35 @@ describe('OAuth three-legged dance over a real socket', () => {
     assert.equal(done2.status, 200);
     assert.match(await done2.text(), /may now access your series/);
     assert.equal(done2.headers.get('x-frame-options'), 'DENY');
+  });
+});
+
+describe('OAuth access-token exchange under a race', () => {
+  it('issues one access token when two exchanges of the same request token race', async () => {
+    // Token lookups yield to the event loop (as a database round trip does), so racing exchanges
+    // all see the request token before any of them deletes it.
+    const made = await createTestStore();
+    const store = {
+      ...made.store,
+      getOAuthToken: async (t: string) => {
+        const found = await made.store.getOAuthToken(t);
+        await new Promise((r) => setTimeout(r, 50));
+        return found;
+      },
+    };
+    const srv = await startServer({ clock, store });
+    try {
+      const user = await srv.user('racer');
+      await srv.store.createConsumer({ ...CONSUMER, name: 'racer app', callback: null });
+      const rt = await formOf(await signed(srv.url, 'POST', '/oauth/request_token/'));
+      const page = await (await fetch(`${srv.url}/oauth/authorize/?oauth_token=${rt.oauth_token}`)).text();
+      await postForm(`${srv.url}/oauth/authorize/`, { ...hiddenFields(page), user: user.name, password: user.password, authorize: '1' });
+      const token = { key: rt.oauth_token!, secret: rt.oauth_token_secret! };
+      const answers = await Promise.all(Array.from({ length: 6 }, () => signed(srv.url, 'POST', '/oauth/access_token/', { token })));
+      assert.deepEqual(answers.map((r) => r.status).sort(), [200, 401, 401, 401, 401, 401]);
+    } finally {
+      await srv.close();
+      await made.cleanup();
+    }
   });
 });

@@ -301,6 +301,10 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
       // but one that is sent must still be right.
       if (token.callback !== null && verifier === undefined) throw new AuthFailure('oauth_verifier is missing (OAuth 1.0a)');
       if (verifier !== undefined && !safeEqual(verifier, token.verifier ?? '')) throw new AuthFailure('wrong oauth_verifier');
+      // Exchanged once, even by two racing requests (on several instances): the nonce table's
+      // unique key serves as the lock, atomically on every store.
+      const first = await store.useNonce(consumer.key, token.token, '\u0000exchange', Math.floor(clock()), 2 * skew);
+      if (!first) throw new AuthFailure('this request token has been exchanged already');
       await store.deleteOAuthToken(token.token);
       const access = await store.saveOAuthToken({
         token: mintKey(),
