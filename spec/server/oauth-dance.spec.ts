@@ -321,6 +321,9 @@ describe('OAuth three-legged dance over a real socket', () => {
     assert.equal(done2.status, 200);
     assert.match(await done2.text(), /may now access your series/);
     assert.equal(done2.headers.get('x-frame-options'), 'DENY');
+    // form-action would stop browsers from following the redirect to the application's callback.
+    assert.doesNotMatch(done2.headers.get('content-security-policy') ?? '', /form-action/);
+    assert.match(done2.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
   });
 });
 

@@ -146,12 +146,13 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
   }
 
   function html(reply: FastifyReply, status: number, body: string): FastifyReply {
-    // No framing (clickjacking of the authorize button), no caching of pages carrying tokens.
+    // No framing (clickjacking of the authorize button), no caching of pages carrying tokens. No
+    // CSP form-action: browsers apply it to the redirect after the post, i.e. to the app's callback.
     return reply
       .code(status)
       .header('cache-control', 'no-store')
       .header('x-frame-options', 'DENY')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
       .header('referrer-policy', 'no-referrer')
       .type('text/html; charset=utf-8')
       .send(body);
