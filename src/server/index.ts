@@ -18,3 +18,4 @@ export { openStore } from './store/openStore.js';
 export { createTimetricServer, type TimetricServer } from './createTimetricServer.js';
 export { DEFAULT_SERVER_OPTIONS, type TimetricServerOptions } from './http/serverOptions.js';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/openSqliteStore.js';
+export { hashSecret, mintKey, mintSecret } from './auth/secrets.js';

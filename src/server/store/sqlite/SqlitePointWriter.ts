@@ -80,7 +80,7 @@ export class SqlitePointWriter implements PointWriter {
       return Promise.resolve({ points: count, version });
     } catch (err) {
       this.discard();
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     } finally {
       this.buffer.clear();
     }

@@ -207,6 +207,8 @@ export class SqliteSeriesStore implements SeriesStore {
       after = rows[rows.length - 1]![0];
       yield points;
       if (rows.length < n) return;
+      // Let other requests run between chunks of a long read.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

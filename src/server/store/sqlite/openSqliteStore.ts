@@ -37,7 +37,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     migrateSqlite(db, [...seriesMigrations, ...authMigrations]);
   } catch (err) {
     db.close();
-    return Promise.reject(err as Error);
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
   const series = new SqliteSeriesStore(db, options);
   const auth = new SqliteAuthStore(db);
