@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type { Client, ClientConfig } from 'pg';
 
 /** The NOTIFY channel of series changes. Payload: `<instance id> <series id>`. */
 export const CHANGE_CHANNEL = 'timetric_changes';
@@ -27,13 +27,14 @@ export class PgChangeChannel {
   /** Random id of this store instance, to recognise its own notifications. */
   readonly instanceId = randomBytes(6).toString('base64url');
   private readonly listeners = new Set<(seriesId: string) => void>();
-  private client: pg.Client | undefined;
+  private client: Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private delay: number;
   private closed = false;
 
   constructor(
-    private readonly config: pg.ClientConfig,
+    private readonly config: ClientConfig,
+    private readonly ClientClass: typeof Client,
     private readonly options: PgChangeChannelOptions = {},
   ) {
     this.delay = options.reconnectMinMs ?? 100;
@@ -45,7 +46,7 @@ export class PgChangeChannel {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(this.config);
+    const client = new this.ClientClass(this.config);
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (msg) => {
@@ -64,7 +65,7 @@ export class PgChangeChannel {
     this.delay = this.options.reconnectMinMs ?? 100;
   }
 
-  private lost(client: pg.Client): void {
+  private lost(client: Client): void {
     if (this.client !== client) return;
     this.client = undefined;
     client.removeAllListeners('end');

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { from as copyFromFn } from 'pg-copy-streams';
 import type { Point } from '../../../codec/Point.js';
 import type { NewSeries, PointWriter, WriteMode } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
@@ -9,7 +9,7 @@ import { BUMP_VERSION, insertSeries } from './PostgresSeriesStore.js';
 import { copyNumber } from './pgValue.js';
 import { seriesKey } from './seriesKey.js';
 
-type CopyStream = ReturnType<typeof copyFrom>;
+type CopyStream = ReturnType<typeof copyFromFn>;
 
 /** Where the running COPY goes: straight into `points`, or into the staging table. */
 type Phase = 'direct' | 'staging';
@@ -67,6 +67,7 @@ export class PostgresPointWriter implements PointWriter {
   constructor(
     private readonly pool: Pool,
     private readonly changes: PgChangeChannel,
+    private readonly copyFrom: typeof copyFromFn,
     private readonly id: string,
     private readonly mode: WriteMode,
     private readonly create: NewSeries | undefined,
@@ -96,7 +97,7 @@ export class PostgresPointWriter implements PointWriter {
 
   private startCopy(client: PoolClient, phase: Phase): void {
     const copy = client.query(
-      copyFrom(
+      this.copyFrom(
         phase === 'direct' ? 'COPY points (series_id, ts, v, b) FROM STDIN' : 'COPY timetric_staging (seq, ts, v, b) FROM STDIN',
       ),
     );

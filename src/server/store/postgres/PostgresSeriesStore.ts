@@ -1,5 +1,4 @@
 import type { Pool, PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { Point, PointValue } from '../../../codec/Point.js';
 import type {
   NewSeries,
@@ -12,6 +11,7 @@ import type {
 } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
 import { CHANGE_CHANNEL, type PgChangeChannel } from './PgChangeChannel.js';
+import type { PgDriver } from './pgDriver.js';
 import { checkPoint, PostgresPointWriter } from './PostgresPointWriter.js';
 import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
 import { seriesKey } from './seriesKey.js';
@@ -111,6 +111,7 @@ export class PostgresSeriesStore implements SeriesStore {
   constructor(
     private readonly pool: Pool,
     private readonly changes: PgChangeChannel,
+    private readonly driver: PgDriver,
   ) {}
 
   async createSeries(series: NewSeries): Promise<SeriesRecord> {
@@ -192,7 +193,7 @@ export class PostgresSeriesStore implements SeriesStore {
     let text: string;
     try {
       const parts: Buffer[] = [];
-      for await (const part of client.query(copyTo(sql))) parts.push(part as Buffer);
+      for await (const part of client.query(this.driver.copyTo(sql))) parts.push(part as Buffer);
       client.release();
       text = Buffer.concat(parts).toString('latin1');
     } catch (err) {
@@ -284,7 +285,7 @@ export class PostgresSeriesStore implements SeriesStore {
   }
 
   openWriter(id: string, mode: WriteMode, create?: NewSeries): Promise<PointWriter> {
-    return Promise.resolve(new PostgresPointWriter(this.pool, this.changes, id, mode, create));
+    return Promise.resolve(new PostgresPointWriter(this.pool, this.changes, this.driver.copyFrom, id, mode, create));
   }
 
   onChange(listener: (seriesId: string) => void): () => void {

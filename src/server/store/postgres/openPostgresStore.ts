@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { Store } from '../Store.js';
 import { migratePostgres } from './migratePostgres.js';
+import { loadPgDriver } from './pgDriver.js';
 import { PgChangeChannel } from './PgChangeChannel.js';
 import { pgMigrations } from './pgMigrations.js';
 import { PostgresAuthStore } from './PostgresAuthStore.js';
@@ -49,11 +49,12 @@ export const DEFAULT_POSTGRES_STORE_OPTIONS = { poolSize: 20, migrate: true } as
  */
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const opts = { ...DEFAULT_POSTGRES_STORE_OPTIONS, ...options };
-  const pool = new pg.Pool({ connectionString, max: opts.poolSize, options: PLANNER_OPTIONS });
+  const driver = await loadPgDriver();
+  const pool = new driver.Pool({ connectionString, max: opts.poolSize, options: PLANNER_OPTIONS });
   // An idle pooled connection that dies (server restart) is dropped by the pool; without a
   // listener its 'error' would crash the process.
   pool.on('error', () => undefined);
-  const changes = new PgChangeChannel({ connectionString });
+  const changes = new PgChangeChannel({ connectionString }, driver.Client);
   try {
     if (opts.migrate) await migratePostgres(pool, pgMigrations);
     await changes.start();
@@ -62,7 +63,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
     await pool.end();
     throw err;
   }
-  const series = new PostgresSeriesStore(pool, changes);
+  const series = new PostgresSeriesStore(pool, changes, driver);
   const auth = new PostgresAuthStore(pool);
   let closing: Promise<void> | undefined;
   return {
