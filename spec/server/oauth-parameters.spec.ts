@@ -122,3 +122,20 @@ describe('OAuth endpoints seen by a server-wide authentication hook', () => {
     await assert.rejects(a.authenticate({ method: 'GET', url: 'http://h/oauth/access_token/x', headers }), /unsupported oauth_signature_method/);
   });
 });
+
+describe('toAuthRequest', () => {
+  it('uses the URL as sent (before rewrites), the public URL when given, and urlencoded fields', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { default: formbody } = await import('@fastify/formbody');
+    const { toAuthRequest } = await import('../../src/server/auth/toAuthRequest.js');
+    const app = Fastify({ rewriteUrl: (req) => (req.url === '/a' ? '/a/' : (req.url ?? '/')) });
+    await app.register(formbody);
+    app.post('/a/', (req) => ({ direct: toAuthRequest(req), proxied: toAuthRequest(req, 'https://api.example.com/') }));
+    const res = await app.inject({ method: 'POST', url: '/a', headers: { host: 'internal:8080', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'x=1&x=2&y=' });
+    const body = res.json<{ direct: AuthRequest; proxied: AuthRequest }>();
+    assert.equal(body.direct.url, 'http://internal:8080/a');
+    assert.equal(body.proxied.url, 'https://api.example.com/a');
+    assert.deepEqual(body.direct.form, { x: ['1', '2'], y: '' });
+    await app.close();
+  });
+});

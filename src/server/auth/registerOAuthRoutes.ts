@@ -18,6 +18,11 @@ export interface OAuthRoutesDeps {
   timestampSkewSeconds?: number;
   /** How long a request token may wait for authorization and exchange, seconds. Default 3600. */
   requestTokenTtlSeconds?: number;
+  /**
+   * `scheme://host[:port]` clients use to reach the server, when a proxy in front of it changes
+   * scheme or host: OAuth signatures cover them. Default: taken from each request.
+   */
+  publicUrl?: string | undefined;
   /** Realm named in `WWW-Authenticate: OAuth realm="…"`. Default "timetric". */
   realm?: string;
   /**
@@ -168,7 +173,7 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
 
   route(['GET', 'POST'], '/oauth/request_token', async (req, reply) => {
     try {
-      const { consumer, oauth } = await verifyOAuthRequest(store, toAuthRequest(req), { clock, timestampSkewSeconds: skew, token: 'none' });
+      const { consumer, oauth } = await verifyOAuthRequest(store, toAuthRequest(req, deps.publicUrl), { clock, timestampSkewSeconds: skew, token: 'none' });
       const callback = oauth.oauth_callback;
       if (callback !== undefined && callback !== 'oob' && !isHttpUrl(callback)) {
         return fail(reply, 400, 'oauth_callback must be an absolute http(s) URL or "oob"');
@@ -290,7 +295,7 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
 
   route(['GET', 'POST'], '/oauth/access_token', async (req, reply) => {
     try {
-      const { consumer, token, oauth } = await verifyOAuthRequest(store, toAuthRequest(req), {
+      const { consumer, token, oauth } = await verifyOAuthRequest(store, toAuthRequest(req, deps.publicUrl), {
         clock,
         timestampSkewSeconds: skew,
         token: 'request',

@@ -40,16 +40,18 @@ export function formFields(body: unknown): Record<string, string | string[]> | u
  * const who = await authenticator.authenticate(toAuthRequest(request));
  * ```
  * @param request - A Fastify request (its body parsed, for urlencoded forms to count).
+ * @param publicUrl - `scheme://host[:port]` clients use to reach the server, when a proxy in front
+ *   of it changes scheme or host (OAuth signatures cover them). Default: taken from the request.
  * @returns An {@link AuthRequest}.
  */
-export function toAuthRequest(request: FastifyRequest): AuthRequest {
+export function toAuthRequest(request: FastifyRequest, publicUrl?: string): AuthRequest {
   const type = request.headers['content-type'] ?? '';
   const form = /^application\/x-www-form-urlencoded\b/i.test(type) ? formFields(request.body) : undefined;
   return {
     method: request.method,
     // originalUrl: the path before any rewriteUrl (the server adds a trailing slash to slash-less
     // writes), since the client signed the URL it sent.
-    url: `${request.protocol}://${request.host}${request.originalUrl}`,
+    url: `${publicUrl === undefined ? `${request.protocol}://${request.host}` : publicUrl.replace(/\/+$/, '')}${request.originalUrl}`,
     headers: request.headers,
     form,
   };
