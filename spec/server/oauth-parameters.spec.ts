@@ -139,3 +139,22 @@ describe('toAuthRequest', () => {
     await app.close();
   });
 });
+
+describe('registerOAuthRoutes on any Fastify app', () => {
+  it('mounts with and without ignoreTrailingSlash, answering both path forms', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { registerOAuthRoutes } = await import('../../src/server/auth/registerOAuthRoutes.js');
+    for (const ignoreTrailingSlash of [false, true]) {
+      const db = new Database(':memory:');
+      for (const m of authMigrations) db.exec(m.sql);
+      const app = Fastify({ ignoreTrailingSlash });
+      registerOAuthRoutes(app, { store: new SqliteAuthStore(db) });
+      await app.ready();
+      for (const url of ['/oauth/request_token/', '/oauth/request_token', '/oauth/authorize', '/oauth/access_token']) {
+        const res = await app.inject({ method: 'GET', url });
+        assert.ok([400, 401].includes(res.statusCode), `${url} (ignoreTrailingSlash ${ignoreTrailingSlash}): ${res.statusCode}`);
+      }
+      await app.close();
+    }
+  });
+});

@@ -168,7 +168,9 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
   }
 
   const route = (methods: ('GET' | 'POST')[], path: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>): void => {
-    for (const url of [`${path}/`, path]) app.route({ method: methods, url, handler });
+    app.route({ method: methods, url: `${path}/`, handler });
+    // The slash-less form too, unless the router already treats both alike (ignoreTrailingSlash).
+    if (!app.hasRoute({ method: methods[0]!, url: path })) app.route({ method: methods, url: path, handler });
   };
 
   route(['GET', 'POST'], '/oauth/request_token', async (req, reply) => {
