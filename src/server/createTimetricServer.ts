@@ -90,7 +90,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
     store,
     options: o,
     authenticator,
-    authenticate: (request, extra) => authenticator.authenticate({ ...toAuthRequest(request), ...extra }),
+    authenticate: (request, extra) => authenticator.authenticate({ ...toAuthRequest(request, o.publicUrl), ...extra }),
     baseUrl: (request) => o.publicUrl ?? `${request.protocol}://${request.host}`,
   };
 
@@ -143,7 +143,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   registerValueRoutes(app, ctx, streams);
   registerWriteRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
-  registerOAuthRoutes(app, { store, clock: o.clock });
+  registerOAuthRoutes(app, { store, clock: o.clock, publicUrl: o.publicUrl });
 
   let url: string | undefined;
   let closing: Promise<void> | undefined;
