@@ -23,7 +23,7 @@ export function registerCsvRoutes(app: FastifyInstance, ctx: ServerContext): voi
     if (notModified(request, reply, series)) return reply.code(304).send();
     void reply.type('text/csv; charset=utf-8');
     if (range.limit === undefined) {
-      const points = ctx.store.readPoints(series.id, range, 20_000);
+      const points = ctx.store.readPoints(series.id, range, 8_000);
       return reply.send(
         Readable.from(
           (async function* () {
