@@ -217,17 +217,22 @@ export class SqliteSeriesStore implements SeriesStore {
     return Promise.resolve(row && ([row[0], fromSqliteValue(row[1])] as const));
   }
 
-  private writeOne(id: string, time: number, value: (latest: PointValue | undefined) => PointValue) {
-    const result = this.db.transaction(() => {
-      const row = this.q.latest.get(id);
-      const v = value(row && fromSqliteValue(row[1]));
-      this.q.upsert.run(id, time, toSqliteValue(v));
-      const bumped = this.q.bump.get(id);
-      if (!bumped) throw new StoreConflictError(`series ${id} does not exist`);
-      return { point: [time, v] as const, version: bumped.version };
-    }).immediate();
-    this.emit(id);
-    return Promise.resolve(result);
+  private writeOne(id: string, time: number, value: (latest: PointValue | undefined) => PointValue): Promise<{ point: Point; version: number }> {
+    try {
+      const result = this.db.transaction(() => {
+        const row = this.q.latest.get(id);
+        const v = value(row && fromSqliteValue(row[1]));
+        this.q.upsert.run(id, time, toSqliteValue(v));
+        const bumped = this.q.bump.get(id);
+        if (!bumped) throw new StoreConflictError(`series ${id} does not exist`);
+        return { point: [time, v] as const, version: bumped.version };
+      }).immediate();
+      this.emit(id);
+      return Promise.resolve(result);
+    } catch (err) {
+      // Callers get a rejected promise, never a synchronous throw.
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   appendValue(id: string, time: number, value: PointValue): Promise<{ point: Point; version: number }> {
