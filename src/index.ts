@@ -26,3 +26,10 @@ export type { SeriesMetadata } from './client/createSeriesRequest.js';
 export type { SeriesData, PointInput } from './client/encodeSeriesData.js';
 export { normalizeConfig } from './client/normalizeConfig.js';
 export { signOAuth, type OAuthCredentials } from './client/signOAuth.js';
+
+export { pollLatest, DEFAULT_POLL_OPTIONS, type PollOptions, type LatestAnswer } from './streams/pollLatest.js';
+export { isRetryable, RETRYABLE_STATUSES } from './streams/isRetryable.js';
+export { retryAfterMs } from './streams/retryAfterMs.js';
+export { backoffDelay } from './streams/backoffDelay.js';
+export { documentVisibility } from './streams/documentVisibility.js';
+export type { WatchOptions } from './client/Series.js';

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, ReplaySubject, share } from 'rxjs';
 import { CsvPointDecoder } from '../codec/CsvPointDecoder.js';
 import type { CsvTimeFormat } from '../codec/formatCsv.js';
 import { formatValue } from '../codec/formatValue.js';
@@ -9,6 +9,8 @@ import { ParseError } from '../errors/ParseError.js';
 import { encodeSeriesData, type SeriesData } from './encodeSeriesData.js';
 import { fromAbortable } from './fromAbortable.js';
 import { readBodyText } from './readBodyText.js';
+import { documentVisibility } from '../streams/documentVisibility.js';
+import { pollLatest, type LatestAnswer, type PollOptions } from '../streams/pollLatest.js';
 import type { TimetricClient } from './TimetricClient.js';
 
 /** What a write reports once the server acknowledged it. */
@@ -33,6 +35,18 @@ export const DEFAULT_VALUES_OPTIONS = { pageSize: 10_000 };
 function isPointValue(v: unknown): v is PointValue {
   return v === null || typeof v === 'boolean' || typeof v === 'number';
 }
+
+async function readLatest(r: Response): Promise<Point | null> {
+  const body = (await r.json()) as { timestamp: number | null; value: unknown };
+  if (body.timestamp === null) return null;
+  if (typeof body.timestamp !== 'number' || !isPointValue(body.value)) {
+    throw new ParseError(`unexpected value/json answer ${JSON.stringify(body).slice(0, 200)}`, { text: JSON.stringify(body) });
+  }
+  return [body.timestamp, body.value] as const;
+}
+
+/** Options of {@link Series.watch}: see {@link PollOptions} (`scheduler` defaults to the client's). */
+export type WatchOptions = PollOptions;
 
 /**
  * One series of a {@link TimetricClient}. Every method returns a cold Observable: nothing is sent
@@ -61,14 +75,49 @@ export class Series {
    */
   latest(): Observable<Point | null> {
     return fromAbortable(async (signal) => {
-      const r = await this.client.request({ method: 'GET', path: `${this.path}value/json/`, signal });
-      const body = (await r.json()) as { timestamp: number | null; value: unknown };
-      if (body.timestamp === null) return null;
-      if (typeof body.timestamp !== 'number' || !isPointValue(body.value)) {
-        throw new ParseError(`unexpected value/json answer ${JSON.stringify(body).slice(0, 200)}`, { text: JSON.stringify(body) });
-      }
-      return [body.timestamp, body.value] as const;
+      return readLatest(await this.client.request({ method: 'GET', path: `${this.path}value/json/`, signal }));
     });
+  }
+
+  private shared: Observable<Point | null> | undefined;
+
+  /**
+   * The live latest value, shared: every subscriber of this series on this client shares one poller
+   * (one request per interval however many subscribers), a late subscriber gets the current value
+   * at once, and polling stops when the last one unsubscribes. Emits the current point (or `null`
+   * when empty) first, then each change. Polls every 5 s (see {@link watch} for other settings);
+   * an unchanged series costs a `304`; transient failures are retried with backoff; a
+   * non-retryable error (401, 404…) ends the stream. In browsers it pauses while the page is hidden.
+   *
+   * @example
+   * ```ts
+   * client.series(id).latest$.subscribe((p) => console.log('now', p));
+   * ```
+   */
+  get latest$(): Observable<Point | null> {
+    return (this.shared ??= this.watch().pipe(
+      share({ connector: () => new ReplaySubject<Point | null>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
+    ));
+  }
+
+  /**
+   * The live latest value with other settings (`intervalMs`, `maxBackoffMs`, …). Not shared: each
+   * subscription polls on its own (pipe it through `share()` to share it).
+   */
+  watch(options: WatchOptions = {}): Observable<Point | null> {
+    const fetchLatest = (etag: string | undefined): Observable<LatestAnswer> =>
+      fromAbortable(async (signal) => {
+        const r = await this.client.request({
+          method: 'GET',
+          path: `${this.path}value/json/`,
+          headers: etag ? { 'if-none-match': etag } : {},
+          accept: [304],
+          signal,
+        });
+        if (r.status === 304) return { modified: false } as const;
+        return { modified: true, point: await readLatest(r), etag: r.headers.get('etag') ?? undefined } as const;
+      });
+    return pollLatest(fetchLatest, { visible$: documentVisibility(), scheduler: this.client.scheduler, ...options });
   }
 
   /** The whole history as CSV text (`'unix'` seconds or `'iso'` 8601 timestamps). Emits once. */
