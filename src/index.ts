@@ -33,3 +33,6 @@ export { retryAfterMs } from './streams/retryAfterMs.js';
 export { backoffDelay } from './streams/backoffDelay.js';
 export { documentVisibility } from './streams/documentVisibility.js';
 export type { WatchOptions } from './client/Series.js';
+export { writeTo } from './streams/writeTo.js';
+export { batchWriter, DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './streams/batchWriter.js';
+export { WriteFailedError } from './errors/WriteFailedError.js';
