@@ -19,3 +19,4 @@ export { createTimetricServer, type TimetricServer } from './createTimetricServe
 export { DEFAULT_SERVER_OPTIONS, type TimetricServerOptions } from './http/serverOptions.js';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite/openSqliteStore.js';
 export { hashSecret, mintKey, mintSecret } from './auth/secrets.js';
+export { isSeriesId, mintSeriesId } from './ids.js';

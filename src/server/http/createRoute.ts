@@ -6,7 +6,7 @@ import { authenticateWrite } from './authenticateWrite.js';
 import { paramsOf, requestParams } from './formParams.js';
 import { ingestCsv } from './ingestCsv.js';
 import { isForm, isMultipart } from './isMultipart.js';
-import { mintSeriesId } from './mintSeriesId.js';
+import { mintSeriesId } from '../ids.js';
 import { readMultipart } from './readMultipart.js';
 import { CHALLENGE } from './seriesAccess.js';
 import { seriesMetadata } from './seriesMetadata.js';

@@ -1,13 +1,13 @@
 import type { Principal } from '../auth/Authenticator.js';
 import type { SeriesRecord, Store } from '../store/Store.js';
+import { isSeriesId } from '../ids.js';
 import { HttpProblem } from './HttpProblem.js';
 
-const ID = /^[A-Za-z0-9_-]{22}$/;
 export const CHALLENGE = { 'www-authenticate': 'Basic realm="Timetric"' };
 
 /** Refuses ids that cannot be series ids (22 characters of URL-safe base64). */
 export function checkSeriesId(id: string): void {
-  if (!ID.test(id)) throw new HttpProblem(400, `malformed series id ${JSON.stringify(id.slice(0, 60))}: expected 22 characters of A-Z a-z 0-9 - _`);
+  if (!isSeriesId(id)) throw new HttpProblem(400, `malformed series id ${JSON.stringify(id.slice(0, 60))}: expected 22 characters of A-Z a-z 0-9 - _`);
 }
 
 /**
