@@ -36,7 +36,12 @@ export class PointBuffer {
 
   /** Calls `fn(time, value)` for every point in insertion order. */
   forEach(fn: (time: number, value: PointValue) => void): void {
-    for (let i = 0; i < this.length; i++) {
+    this.forEachIn(0, this.length, fn);
+  }
+
+  /** Calls `fn(time, value)` for the points at positions `from` (inclusive) to `to` (exclusive). */
+  forEachIn(from: number, to: number, fn: (time: number, value: PointValue) => void): void {
+    for (let i = from; i < to; i++) {
       const c = (i / CHUNK) | 0;
       const s = i % CHUNK;
       const k = this.kinds[c]![s];

@@ -5,6 +5,9 @@ import { StoreConflictError } from '../StoreConflictError.js';
 import { PointBuffer } from './PointBuffer.js';
 import { toSqliteValue } from './sqliteValue.js';
 
+/** Rows per staging transaction when a write spills (~50 ms each here). */
+const SPILL_CHUNK = 50_000;
+
 /** What a writer needs from its store; statements are prepared once per database. */
 export interface SqliteWriterContext {
   db: Database;
@@ -29,7 +32,7 @@ export interface SqliteWriterContext {
  * transaction is ever open across an `await`: other requests cannot interleave inside it.
  */
 export class SqlitePointWriter implements PointWriter {
-  private readonly buffer = new PointBuffer();
+  private buffer = new PointBuffer();
   private spilled = 0;
   private writerId: number | undefined;
   private done = false;
@@ -41,22 +44,33 @@ export class SqlitePointWriter implements PointWriter {
     private readonly create: NewSeries | undefined,
   ) {}
 
-  stage(points: readonly Point[]): Promise<void> {
-    if (this.done) return Promise.reject(new Error('stage() after commit() or abort()'));
+  async stage(points: readonly Point[]): Promise<void> {
+    if (this.done) throw new Error('stage() after commit() or abort()');
     for (const [t, v] of points) this.buffer.push(t, v);
-    if (this.buffer.length >= this.ctx.memoryLimit) this.spill();
-    return Promise.resolve();
+    if (this.buffer.length >= this.ctx.memoryLimit) await this.spill();
   }
 
-  private spill(): void {
+  /**
+   * Moves the buffered points to the staging table in short transactions of {@link SPILL_CHUNK}
+   * rows, yielding to the event loop between them so other requests are not held up for seconds.
+   * Each transaction is synchronous (better-sqlite3): none stays open across the `await`.
+   */
+  private async spill(): Promise<void> {
     const id = (this.writerId ??= this.ctx.nextWriterId());
     const { stage, db } = this.ctx;
-    let seq = this.spilled;
-    db.transaction(() => {
-      this.buffer.forEach((t, v) => stage.run(id, seq++, t, toSqliteValue(v)));
-    })();
-    this.spilled = seq;
-    this.buffer.clear();
+    const buffer = this.buffer;
+    this.buffer = new PointBuffer();
+    const chunk = db.transaction((from: number, to: number) => {
+      let seq = this.spilled;
+      buffer.forEachIn(from, to, (t, v) => stage.run(id, seq++, t, toSqliteValue(v)));
+      this.spilled = seq;
+    });
+    for (let from = 0; from < buffer.length; from += SPILL_CHUNK) {
+      if (this.done) return; // aborted meanwhile: discard() already cleared what was staged
+      chunk(from, Math.min(buffer.length, from + SPILL_CHUNK));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    buffer.clear();
   }
 
   commit(): Promise<{ points: number; version: number }> {
