@@ -36,3 +36,7 @@ export type { WatchOptions } from './client/Series.js';
 export { writeTo } from './streams/writeTo.js';
 export { batchWriter, DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './streams/batchWriter.js';
 export { WriteFailedError } from './errors/WriteFailedError.js';
+export { OutcomeUnknownError } from './errors/OutcomeUnknownError.js';
+export { incrementTo } from './streams/incrementTo.js';
+export { incrementSink, DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './streams/incrementSink.js';
+export { isNotApplied } from './streams/isNotApplied.js';
