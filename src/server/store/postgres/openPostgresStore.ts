@@ -1,4 +1,5 @@
 import type { Store } from '../Store.js';
+import { composeStore } from '../composeStore.js';
 import { migratePostgres } from './migratePostgres.js';
 import { loadPgDriver } from './pgDriver.js';
 import { PgChangeChannel } from './PgChangeChannel.js';
@@ -66,33 +67,8 @@ export async function openPostgresStore(connectionString: string, options: Postg
   const series = new PostgresSeriesStore(pool, changes, driver);
   const auth = new PostgresAuthStore(pool);
   let closing: Promise<void> | undefined;
-  return {
-    createSeries: (s) => series.createSeries(s),
-    getSeries: (id) => series.getSeries(id),
-    deleteSeries: (id) => series.deleteSeries(id),
-    searchSeries: (q) => series.searchSeries(q),
-    readPoints: (id, range, chunk) => series.readPoints(id, range, chunk),
-    latest: (id) => series.latest(id),
-    appendValue: (id, t, v) => series.appendValue(id, t, v),
-    increment: (id, t, d) => series.increment(id, t, d),
-    openWriter: (id, mode, create) => series.openWriter(id, mode, create),
-    onChange: (listener) => series.onChange(listener),
-    createUser: (n, h) => auth.createUser(n, h),
-    getUserByName: (n) => auth.getUserByName(n),
-    getUserById: (id) => auth.getUserById(id),
-    createApiToken: (t) => auth.createApiToken(t),
-    getApiToken: (k) => auth.getApiToken(k),
-    listApiTokens: (u) => auth.listApiTokens(u),
-    revokeApiToken: (k) => auth.revokeApiToken(k),
-    createConsumer: (c) => auth.createConsumer(c),
-    getConsumer: (k) => auth.getConsumer(k),
-    listConsumers: () => auth.listConsumers(),
-    saveOAuthToken: (t) => auth.saveOAuthToken(t),
-    getOAuthToken: (t) => auth.getOAuthToken(t),
-    updateOAuthToken: (t, p) => auth.updateOAuthToken(t, p),
-    deleteOAuthToken: (t) => auth.deleteOAuthToken(t),
-    useNonce: (c, t, n, ts, w) => auth.useNonce(c, t, n, ts, w),
+  return composeStore(series, auth, {
     migrate: async () => void (await migratePostgres(pool, pgMigrations)),
     close: () => (closing ??= Promise.all([changes.close(), pool.end()]).then(() => undefined)),
-  };
+  });
 }

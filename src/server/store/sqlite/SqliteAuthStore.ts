@@ -1,61 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ApiTokenRecord, AuthStore, ConsumerRecord, OAuthTokenRecord, UserRecord } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
-
-interface UserRow {
-  id: number;
-  name: string;
-  password_hash: string;
-  created_at: number;
-}
-interface ApiTokenRow {
-  key: string;
-  user_id: number;
-  name: string;
-  secret_hash: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-interface ConsumerRow {
-  key: string;
-  secret: string;
-  name: string;
-  callback: string | null;
-  created_at: number;
-}
-interface OAuthTokenRow {
-  token: string;
-  secret: string;
-  consumer_key: string;
-  kind: 'request' | 'access';
-  user_id: number | null;
-  callback: string | null;
-  verifier: string | null;
-  created_at: number;
-  expires_at: number | null;
-}
-
-const user = (r: UserRow): UserRecord => ({ id: r.id, name: r.name, passwordHash: r.password_hash, createdAt: r.created_at });
-const apiToken = (r: ApiTokenRow): ApiTokenRecord => ({
-  key: r.key,
-  userId: r.user_id,
-  name: r.name,
-  secretHash: r.secret_hash,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
-const consumer = (r: ConsumerRow): ConsumerRecord => ({ key: r.key, secret: r.secret, name: r.name, callback: r.callback, createdAt: r.created_at });
-const oauthToken = (r: OAuthTokenRow): OAuthTokenRecord => ({
-  token: r.token,
-  secret: r.secret,
-  consumerKey: r.consumer_key,
-  kind: r.kind,
-  userId: r.user_id,
-  callback: r.callback,
-  verifier: r.verifier,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-});
+import { apiToken, consumer, oauthToken, user, type ApiTokenRow, type ConsumerRow, type OAuthTokenRow, type UserRow } from '../authRows.js';
 
 const now = (): number => Date.now() / 1000;
 

@@ -36,6 +36,8 @@ export class SqlitePointWriter implements PointWriter {
   private spilled = 0;
   private writerId: number | undefined;
   private done = false;
+  /** The spill in progress, if any: a commit() that did not wait for stage() waits for it. */
+  private spilling: Promise<void> | undefined;
 
   constructor(
     private readonly ctx: SqliteWriterContext,
@@ -47,7 +49,14 @@ export class SqlitePointWriter implements PointWriter {
   async stage(points: readonly Point[]): Promise<void> {
     if (this.done) throw new Error('stage() after commit() or abort()');
     for (const [t, v] of points) this.buffer.push(t, v);
-    if (this.buffer.length >= this.ctx.memoryLimit) await this.spill();
+    if (this.buffer.length >= this.ctx.memoryLimit) {
+      this.spilling = this.spill();
+      try {
+        await this.spilling;
+      } finally {
+        this.spilling = undefined;
+      }
+    }
   }
 
   /**
@@ -75,6 +84,7 @@ export class SqlitePointWriter implements PointWriter {
 
   commit(): Promise<{ points: number; version: number }> {
     if (this.done) return Promise.reject(new Error('commit() after commit() or abort()'));
+    if (this.spilling) return this.spilling.then(() => this.commit());
     this.done = true;
     const { db, upsert, commitStaged, clearStaged, deleteAll, bump } = this.ctx;
     const count = this.spilled + this.buffer.length;

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { composeStore } from '../composeStore.js';
 import type { Store } from '../Store.js';
 import { authMigrations } from './authMigrations.js';
 import { migrateSqlite } from './migrateSqlite.js';
@@ -41,34 +42,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   }
   const series = new SqliteSeriesStore(db, options);
   const auth = new SqliteAuthStore(db);
-  const store: Store = {
-    createSeries: (s) => series.createSeries(s),
-    getSeries: (id) => series.getSeries(id),
-    deleteSeries: (id) => series.deleteSeries(id),
-    searchSeries: (q) => series.searchSeries(q),
-    readPoints: (id, range, chunk) => series.readPoints(id, range, chunk),
-    latest: (id) => series.latest(id),
-    appendValue: (id, t, v) => series.appendValue(id, t, v),
-    increment: (id, t, d) => series.increment(id, t, d),
-    openWriter: (id, mode, create) => series.openWriter(id, mode, create),
-    onChange: (listener) => series.onChange(listener),
-    createUser: (n, h) => auth.createUser(n, h),
-    getUserByName: (n) => auth.getUserByName(n),
-    getUserById: (id) => auth.getUserById(id),
-    createApiToken: (t) => auth.createApiToken(t),
-    getApiToken: (k) => auth.getApiToken(k),
-    listApiTokens: (u) => auth.listApiTokens(u),
-    revokeApiToken: (k) => auth.revokeApiToken(k),
-    createConsumer: (c) => auth.createConsumer(c),
-    getConsumer: (k) => auth.getConsumer(k),
-    listConsumers: () => auth.listConsumers(),
-    saveOAuthToken: (t) => auth.saveOAuthToken(t),
-    getOAuthToken: (t) => auth.getOAuthToken(t),
-    updateOAuthToken: (t, p) => auth.updateOAuthToken(t, p),
-    deleteOAuthToken: (t) => auth.deleteOAuthToken(t),
-    useNonce: (c, t, n, ts, w) => auth.useNonce(c, t, n, ts, w),
+  const store: Store = composeStore(series, auth, {
     migrate: () => Promise.resolve(void migrateSqlite(db, [...seriesMigrations, ...authMigrations])),
     close: () => Promise.resolve(void db.close()),
-  };
+  });
   return Promise.resolve(store);
 }

@@ -1,0 +1,37 @@
+import type { AuthStore, SeriesStore, Store } from './Store.js';
+
+/**
+ * One {@link Store} from its two halves and its lifecycle. Methods are delegated (not copied from
+ * the prototypes) so the halves keep their `this`.
+ */
+export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pick<Store, 'migrate' | 'close'>): Store {
+  return {
+    createSeries: (s) => series.createSeries(s),
+    getSeries: (id) => series.getSeries(id),
+    deleteSeries: (id) => series.deleteSeries(id),
+    searchSeries: (q) => series.searchSeries(q),
+    readPoints: (id, range, chunk) => series.readPoints(id, range, chunk),
+    latest: (id) => series.latest(id),
+    appendValue: (id, t, v) => series.appendValue(id, t, v),
+    increment: (id, t, d) => series.increment(id, t, d),
+    openWriter: (id, mode, create) => series.openWriter(id, mode, create),
+    onChange: (listener) => series.onChange(listener),
+    createUser: (n, h) => auth.createUser(n, h),
+    getUserByName: (n) => auth.getUserByName(n),
+    getUserById: (id) => auth.getUserById(id),
+    createApiToken: (t) => auth.createApiToken(t),
+    getApiToken: (k) => auth.getApiToken(k),
+    listApiTokens: (u) => auth.listApiTokens(u),
+    revokeApiToken: (k) => auth.revokeApiToken(k),
+    createConsumer: (c) => auth.createConsumer(c),
+    getConsumer: (k) => auth.getConsumer(k),
+    listConsumers: () => auth.listConsumers(),
+    saveOAuthToken: (t) => auth.saveOAuthToken(t),
+    getOAuthToken: (t) => auth.getOAuthToken(t),
+    updateOAuthToken: (t, p) => auth.updateOAuthToken(t, p),
+    deleteOAuthToken: (t) => auth.deleteOAuthToken(t),
+    useNonce: (c, t, n, ts, w) => auth.useNonce(c, t, n, ts, w),
+    migrate: () => lifecycle.migrate(),
+    close: () => lifecycle.close(),
+  };
+}
