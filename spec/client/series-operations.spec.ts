@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { ConfigurationError, NotFoundError, ParseError, TimetricClient, type Series } from '../../src/index.js';
+import { ConfigurationError, HttpError, NotFoundError, ParseError, TimetricClient, type Series } from '../../src/index.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 let t: TestServer;
@@ -66,6 +66,16 @@ describe('TimetricClient series operations', () => {
     await assert.rejects(lastValueFrom(s.update([[Date.now(), 1]])), (e: unknown) => e instanceof ParseError && /milliseconds/.test(e.message));
     await assert.rejects(lastValueFrom(s.update([[1, Number.NaN]])), ParseError);
     await assert.rejects(lastValueFrom(s.increment(Number.POSITIVE_INFINITY)), ParseError);
+    await assert.rejects(lastValueFrom(s.update([[Number.NaN, 1]])), ParseError);
+    await assert.rejects(lastValueFrom(s.update([[new Date(Number.NaN), 1]])), ParseError);
+    await assert.rejects(lastValueFrom(s.update([['not a time', 1]])), ParseError);
+    // a later bad pair fails the whole update before sending: the good first pair is not applied
+    await assert.rejects(lastValueFrom(s.update([[1049587200, 1], [1_700_000_000_000, 2]])), (e: unknown) => e instanceof ParseError && /point 1/.test(e.message));
+    // CSV text goes as is: the server names the bad line, and applies nothing
+    await assert.rejects(
+      lastValueFrom(s.update('1049587200,1\n1049587201,oops\n')),
+      (e: unknown) => e instanceof HttpError && e.status === 400 && /line 2/.test(e.message),
+    );
     assert.equal(await lastValueFrom(s.csv()), '');
   });
 

@@ -15,6 +15,24 @@ import { Series } from './Series.js';
 import { signOAuth } from './signOAuth.js';
 import type { TimetricConfig } from './TimetricConfig.js';
 
+/**
+ * One signal that aborts when any of `signals` does. `AbortSignal.any` (Node ≥ 20.3, current
+ * browsers) holds its sources weakly, so a long-lived caller signal shared by many requests
+ * (paging) collects no listeners; elsewhere a listener per source, removed by `release()` only when
+ * the request failed early (a response body may still be read under the signal).
+ */
+function anySignal(signals: readonly (AbortSignal | undefined)[]): { signal: AbortSignal; release: () => void } {
+  const sources = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (typeof AbortSignal.any === 'function') return { signal: AbortSignal.any(sources), release: () => undefined };
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort();
+  for (const s of sources) {
+    if (s.aborted) controller.abort();
+    else s.addEventListener('abort', onAbort, { once: true });
+  }
+  return { signal: controller.signal, release: () => sources.forEach((s) => s.removeEventListener('abort', onAbort)) };
+}
+
 /** An OAuth token and its secret, as the token endpoints answer them. */
 export interface OAuthToken {
   oauth_token: string;
@@ -124,33 +142,21 @@ export class TimetricClient {
     }
     if (!spec.unsigned) headers.authorization = await this.authorization(spec.method, url.href, spec.form, spec.oauth);
 
-    const controller = new AbortController();
-    let timedOut = false;
-    const onAbort = (): void => controller.abort();
-    spec.signal?.addEventListener('abort', onAbort);
-    this.signal?.addEventListener('abort', onAbort);
-    if (spec.signal?.aborted || this.signal?.aborted) controller.abort();
-    const timer =
-      this.timeoutMs > 0
-        ? this.scheduler.schedule(() => {
-            timedOut = true;
-            controller.abort();
-          }, this.timeoutMs)
-        : undefined;
-    // The timeout covers the wait for the response's headers; the caller's signal keeps covering
-    // the body (unsubscribing mid-read still aborts).
-    const cleanup = (): void => {
-      timer?.unsubscribe();
-      this.signal?.removeEventListener('abort', onAbort);
-    };
+    // The timeout covers the wait for the response's headers; the caller's and the client's
+    // signals keep covering the body (unsubscribing mid-read still aborts).
+    const timeout = new AbortController();
+    const { signal, release } = anySignal([spec.signal, this.signal, timeout.signal]);
+    const timer = this.timeoutMs > 0 ? this.scheduler.schedule(() => timeout.abort(), this.timeoutMs) : undefined;
+    const cleanup = (): void => timer?.unsubscribe();
     const shown = `${url.origin}${url.pathname}`;
     let response: Response;
     try {
-      response = await this.fetchImpl(url.href, { method: spec.method, headers, body: body ?? null, signal: controller.signal, redirect: 'manual' });
+      response = await this.fetchImpl(url.href, { method: spec.method, headers, body: body ?? null, signal, redirect: 'manual' });
     } catch (err) {
       cleanup();
-      if (timedOut) throw new TimeoutError(spec.method, shown, this.timeoutMs);
-      if (controller.signal.aborted) throw err instanceof Error && err.name === 'AbortError' ? err : new DOMException('aborted', 'AbortError');
+      release();
+      if (timeout.signal.aborted && !spec.signal?.aborted && !this.signal?.aborted) throw new TimeoutError(spec.method, shown, this.timeoutMs);
+      if (signal.aborted) throw err instanceof Error && err.name === 'AbortError' ? err : new DOMException('aborted', 'AbortError');
       throw new NetworkError(spec.method, shown, err);
     }
     cleanup();

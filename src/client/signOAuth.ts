@@ -32,16 +32,17 @@ function nonce(): string {
  * @param form - Urlencoded body fields, if any (they are part of the signature).
  * @param creds - Consumer and (optional) token.
  * @param extra - More protocol parameters (`oauth_callback`, `oauth_verifier`), and fixed
- *   `oauth_nonce` / `oauth_timestamp` for reproducible tests.
+ *   `oauth_nonce` / `oauth_timestamp` for reproducible tests; `undefined` leaves a parameter out
+ *   (`oauth_version` is optional in RFC 5849).
  */
 export async function signOAuth(
   method: string,
   url: string,
   form: OAuthParams | undefined,
   creds: OAuthCredentials,
-  extra: Record<string, string> = {},
+  extra: Record<string, string | undefined> = {},
 ): Promise<string> {
-  const oauth: Record<string, string> = {
+  const all: Record<string, string | undefined> = {
     oauth_consumer_key: creds.consumerKey,
     oauth_nonce: nonce(),
     oauth_signature_method: 'HMAC-SHA1',
@@ -50,6 +51,7 @@ export async function signOAuth(
     ...(creds.token ? { oauth_token: creds.token } : {}),
     ...extra,
   };
+  const oauth = Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
   const base = oauthBaseString(method, url, { ...form, ...oauth });
   const key = await crypto.subtle.importKey('raw', encoder.encode(oauthSigningKey(creds.consumerSecret, creds.tokenSecret ?? '')), { name: 'HMAC', hash: 'SHA-1' }, false, [
     'sign',
