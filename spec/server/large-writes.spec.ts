@@ -76,6 +76,21 @@ describe('writes over the memory limit', () => {
   });
 });
 
+describe('the SQLite point writer', () => {
+  it('a commit() that does not wait for a spilling stage() still commits every point', async () => {
+    const id = await createSeries(t.url, alice.basic);
+    const writer = await t.store.openWriter(id, 'merge');
+    const points = Array.from({ length: 130_000 }, (_, i) => [i, i % 3 === 0 ? null : i % 3 === 1] as const);
+    const staging = writer.stage(points);
+    const committed = await writer.commit();
+    await staging;
+    assert.equal(committed.points, 130_000);
+    const csv = (await readCsv(t.url, id, alice.basic)).trim().split('\n');
+    assert.deepEqual([csv.length, csv[0], csv[1], csv[2], csv.at(-1)], [130_000, '0,null', '1,true', '2,false', '129999,null']);
+    assert.equal(stagedRows(), 0);
+  });
+});
+
 describe('close()', () => {
   it('ends open event streams and resolves', async () => {
     const other = await startServer({ heartbeatMs: 60_000 });
