@@ -59,6 +59,28 @@ describe('OAuth from the client', () => {
     assert.equal(await lastValueFrom(s.latest()), null);
   });
 
+  it('every series operation signed with OAuth: query-signed create with data, form-signed value and increment, PUT, DELETE', async () => {
+    const config = oauthConfig();
+    const client = new TimetricClient(config, { baseUrl: t.url });
+    const request = await client.getRequestToken();
+    await authorizeThroughForm(client.getAuthorizeUrl(request), carol.name, carol.password);
+    await client.getAccessToken(request);
+    // metadata with characters that need RFC 5849 encoding travels in the signed query string
+    const s = await client.createSeries({ title: 'Ünïcode & co', caption: 'a+b=c; 100%', tags: ['x y', 'z'] }, '1049587200,1\n');
+    const stored = await t.store.getSeries(s.id);
+    assert.equal(stored?.title, 'Ünïcode & co');
+    assert.equal(stored?.caption, 'a+b=c; 100%');
+    await lastValueFrom(s.update(true));
+    assert.deepEqual((await lastValueFrom(s.latest()))?.[1], true);
+    await lastValueFrom(s.update(2.5));
+    await lastValueFrom(s.decrement(0.5));
+    assert.deepEqual((await lastValueFrom(s.latest()))?.[1], 2);
+    await lastValueFrom(s.rewrite([['2003-04-06T00:00:00Z', null]]));
+    assert.equal(await lastValueFrom(s.csv('iso')), '2003-04-06T00:00:00Z,null\n');
+    await lastValueFrom(s.delete());
+    assert.equal(await t.store.getSeries(s.id), undefined);
+  });
+
   it('wrong consumer secret or wrong token secret fail with AuthenticationError', async () => {
     const wrong = new TimetricClient({ consumer_key: consumer.key, consumer_secret: 'nope' }, { baseUrl: t.url });
     await assert.rejects(wrong.getRequestToken(), (e: unknown) => e instanceof AuthenticationError && e.status === 401);
