@@ -79,6 +79,38 @@ describe('TimetricClient series operations', () => {
     assert.equal(await lastValueFrom(s.csv()), '');
   });
 
+  it('unsubscribing while an async iterable is still producing closes it and applies nothing', async () => {
+    const s = await make();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let pulled = 0;
+    let onClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (onClosed = resolve));
+    let firstPulled!: () => void;
+    const started = new Promise<void>((resolve) => (firstPulled = resolve));
+    async function* slow(): AsyncGenerator<readonly [number, number]> {
+      try {
+        for (let i = 0; ; i++) {
+          pulled++;
+          if (i === 1) {
+            firstPulled();
+            await gate;
+          }
+          yield [1049587200 + i, i];
+        }
+      } finally {
+        onClosed();
+      }
+    }
+    const sub = s.update(slow()).subscribe({ error: (e: unknown) => assert.fail(`no error after unsubscribe: ${String(e)}`) });
+    await started;
+    sub.unsubscribe();
+    release();
+    await closed; // the encoder left its for-await loop, which closed the generator
+    assert.equal(pulled, 2);
+    assert.equal(await lastValueFrom(s.csv()), '');
+  });
+
   it('increment() and decrement() add to the latest value', async () => {
     const s = await make();
     now += 1;

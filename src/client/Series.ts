@@ -187,7 +187,7 @@ export class Series {
         await this.client.request({ method: 'POST', path: this.path, form: { value: formatValue(checkValue(data)) }, signal });
         return { points: 1 };
       }
-      const { csv, points } = await encodeSeriesData(data);
+      const { csv, points } = await encodeSeriesData(data, signal);
       await this.client.request({ method: 'POST', path: this.path, body: csv, headers: { 'content-type': 'text/csv' }, signal });
       return { points };
     });
@@ -212,7 +212,7 @@ export class Series {
   /** Replaces the whole history with `data` (metadata untouched). Emits one {@link WriteResult}. */
   rewrite(data: SeriesData): Observable<WriteResult> {
     return fromAbortable(async (signal) => {
-      const { csv, points } = await encodeSeriesData(data);
+      const { csv, points } = await encodeSeriesData(data, signal);
       await this.client.request({ method: 'PUT', path: this.path, body: csv, headers: { 'content-type': 'text/csv' }, signal });
       return { points };
     });

@@ -31,9 +31,11 @@ function point(input: PointInput, index: number): Point {
  * Turns any {@link SeriesData} into the CSV text of one request body. Pairs are checked and
  * converted as true UTC here, so a bad timestamp fails before anything is sent; CSV text, Blobs
  * and streams are sent as given (the server names a bad line). Returns the text and the number of
- * points when known.
+ * points when known. When `signal` aborts, reading stops (an async iterable is closed, a stream
+ * cancelled) and the promise rejects with the abort reason.
  */
-export async function encodeSeriesData(data: SeriesData): Promise<{ csv: string; points: number | undefined }> {
+export async function encodeSeriesData(data: SeriesData, signal?: AbortSignal): Promise<{ csv: string; points: number | undefined }> {
+  signal?.throwIfAborted();
   if (typeof data === 'string') return { csv: data, points: undefined };
   if (typeof Blob !== 'undefined' && data instanceof Blob) return { csv: await data.text(), points: undefined };
   if (typeof (data as ReadableStream).getReader === 'function') {
@@ -42,6 +44,10 @@ export async function encodeSeriesData(data: SeriesData): Promise<{ csv: string;
     let csv = '';
     for (;;) {
       const { value, done } = await reader.read();
+      if (signal?.aborted) {
+        await reader.cancel(signal.reason).catch(() => undefined);
+        signal.throwIfAborted();
+      }
       if (done) break;
       csv += typeof value === 'string' ? value : decoder.decode(value, { stream: true });
     }
@@ -53,11 +59,17 @@ export async function encodeSeriesData(data: SeriesData): Promise<{ csv: string;
   const add = (p: PointInput): void => {
     batch.push(point(p, n++));
     if (batch.length === 10_000) {
+      signal?.throwIfAborted();
       parts.push(formatCsv(batch));
       batch = [];
     }
   };
-  if (isAsyncIterable(data)) for await (const p of data) add(p);
+  if (isAsyncIterable(data)) {
+    for await (const p of data) {
+      signal?.throwIfAborted(); // leaving the loop closes the iterable
+      add(p);
+    }
+  }
   else if (data !== null && typeof (data as Iterable<PointInput>)[Symbol.iterator] === 'function') for (const p of data as Iterable<PointInput>) add(p);
   else throw new ParseError('expected pairs, CSV text, a Blob or a ReadableStream', { text: typeof data });
   parts.push(formatCsv(batch));
