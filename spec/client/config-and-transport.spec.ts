@@ -70,6 +70,36 @@ describe('transport', () => {
     await closed;
   });
 
+  it('options.signal aborts every request of the client; an injected fetch gets the URL, user agent and Basic header', async () => {
+    const calls: { input: string; init: RequestInit | undefined }[] = [];
+    const controller = new AbortController();
+    const client = new TimetricClient(config, {
+      baseUrl: `${url}/`,
+      timeoutMs: 0,
+      signal: controller.signal,
+      userAgent: 'probe/1',
+      fetch: (input, init) => {
+        calls.push({ input, init });
+        return fetch(input, init);
+      },
+    });
+    const connected = nextConnection();
+    const result = lastValueFrom(client.series('AAAAAAAAAAAAAAAAAAAAAA').latest());
+    const socket = await connected;
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    controller.abort();
+    await assert.rejects(result, (e: unknown) => e instanceof Error && e.name === 'AbortError');
+    await closed;
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]!.input, `${url}/series/AAAAAAAAAAAAAAAAAAAAAA/value/json/`);
+    assert.equal(calls[0]!.init?.redirect, 'manual');
+    const headers = calls[0]!.init?.headers as Record<string, string>;
+    assert.equal(headers['user-agent'], 'probe/1');
+    assert.equal(headers.authorization, `Basic ${btoa('k:s')}`);
+    // once aborted, later requests fail at once without a connection
+    await assert.rejects(lastValueFrom(client.series('AAAAAAAAAAAAAAAAAAAAAA').latest()), (e: unknown) => e instanceof Error && e.name === 'AbortError');
+  });
+
   it('an unreachable server fails with NetworkError', async () => {
     const client = new TimetricClient(config, { baseUrl: 'http://127.0.0.1:1' });
     await assert.rejects(lastValueFrom(client.series('AAAAAAAAAAAAAAAAAAAAAA').latest()), NetworkError);
