@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { ConfigurationError, HttpError, NotFoundError, ParseError, TimetricClient, type Series } from '../../src/index.js';
+import { AuthenticationError, ConfigurationError, HttpError, NotFoundError, ParseError, TimetricClient, type Series } from '../../src/index.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 let t: TestServer;
@@ -138,6 +138,20 @@ describe('TimetricClient series operations', () => {
     const s = await make();
     assert.equal(await lastValueFrom(s.delete()), true);
     await assert.rejects(lastValueFrom(s.latest()), (e: unknown) => e instanceof NotFoundError && e.status === 404 && e.method === 'GET' && e.url.endsWith('/value/json/'));
+  });
+
+  it("another user's series: private reads as NotFoundError, public is readable but a write is AuthenticationError (403)", async () => {
+    const bob = await t.user('client-bob');
+    const asBob = new TimetricClient({ authtype: 'apitoken', apitoken_key: bob.key, apitoken_secret: bob.secret }, { baseUrl: t.url });
+    const hidden = await make([[1, 1]]);
+    await assert.rejects(lastValueFrom(asBob.series(hidden.id).latest()), NotFoundError);
+    const shown = await client.createSeries({ title: 'Public', caption: 'p', public: true }, [[1, 1]]);
+    assert.deepEqual(await lastValueFrom(asBob.series(shown.id).latest()), [1, 1]);
+    await assert.rejects(
+      lastValueFrom(asBob.series(shown.id).update(2)),
+      (e: unknown) => e instanceof AuthenticationError && e.status === 403 && e.method === 'POST',
+    );
+    assert.equal(await lastValueFrom(shown.csv()), '1,1\n');
   });
 
   it('is cold: nothing is sent until subscribed', async () => {
