@@ -16,6 +16,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'token revoke', summary: 'revoke one API token', load: async () => (await import('./tokenRevokeCommand.js')).tokenRevokeCommand },
   { name: 'consumer create', summary: 'register an OAuth consumer', load: async () => (await import('./consumerCreateCommand.js')).consumerCreateCommand },
   { name: 'consumer list', summary: 'list OAuth consumers (never secrets)', load: async () => (await import('./consumerListCommand.js')).consumerListCommand },
+  { name: 'create', summary: 'create a series and print its id', load: async () => (await import('./createCommand.js')).createCommand },
+  { name: 'push', summary: 'stream CSV points from a file or stdin into a series', load: async () => (await import('./pushCommand.js')).pushCommand },
+  { name: 'cat', summary: 'print the points of a series (CSV or JSON)', load: async () => (await import('./catCommand.js')).catCommand },
+  { name: 'tail', summary: 'follow the latest point of a series', load: async () => (await import('./tailCommand.js')).tailCommand },
+  { name: 'rm', summary: 'delete a series', load: async () => (await import('./rmCommand.js')).rmCommand },
 ];
 
 function overview(): string {

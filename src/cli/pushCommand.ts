@@ -1,0 +1,33 @@
+import type { CliIo, Command } from './Command.js';
+import { CLIENT_HELP, CLIENT_OPTIONS, clientFrom, withClientErrors } from './clientOptions.js';
+import { parseCommandArgs } from './parseCommandArgs.js';
+import { streamPoints } from './streamPoints.js';
+import { UsageError } from './UsageError.js';
+
+/** `timetric push ID [FILE|-]`: streams CSV points into a series and prints how many were written. */
+export const pushCommand: Command = {
+  name: 'push',
+  summary: 'stream CSV points (time,value lines) from a file or stdin into a series',
+  help: `Usage: timetric push ID [FILE|-] [--url URL --key KEY --secret SECRET]
+
+Streams CSV lines "time,value" (unix seconds or ISO 8601 UTC) from FILE, or from standard input
+when FILE is "-" or absent, into series ID, in requests of 50,000 points sent one after another.
+The input is never read whole. Prints the number of points written. On a terminal, stderr shows
+a progress bar with points/s (and percent and ETA when reading a file). A bad line stops the
+push with its line number; batches sent before it stay written.
+
+Options:
+${CLIENT_HELP}`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, CLIENT_OPTIONS, 2);
+    if (values.help) return (io.out(`${this.help}\n`), 0);
+    const [id, file = '-'] = positionals;
+    if (id === undefined) throw new UsageError('missing the series ID');
+    const client = clientFrom(values, io);
+    return withClientErrors(this.name, io, async () => {
+      const count = await streamPoints(client.series(id), file, io);
+      io.out(`${count}\n`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,29 @@
+import { lastValueFrom } from 'rxjs';
+import type { CliIo, Command } from './Command.js';
+import { CLIENT_HELP, CLIENT_OPTIONS, clientFrom, withClientErrors } from './clientOptions.js';
+import { parseCommandArgs } from './parseCommandArgs.js';
+import { UsageError } from './UsageError.js';
+
+/** `timetric rm ID`: deletes a series. */
+export const rmCommand: Command = {
+  name: 'rm',
+  summary: 'delete a series',
+  help: `Usage: timetric rm ID
+
+Deletes series ID and all its points. Exit code 3 when it does not exist or the token may not
+delete it.
+
+Options:
+${CLIENT_HELP}`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, CLIENT_OPTIONS, 1);
+    if (values.help) return (io.out(`${this.help}\n`), 0);
+    const id = positionals[0];
+    if (id === undefined) throw new UsageError('missing the series ID');
+    const client = clientFrom(values, io);
+    return withClientErrors(this.name, io, async () => {
+      await lastValueFrom(client.series(id).delete());
+      return 0;
+    });
+  },
+};

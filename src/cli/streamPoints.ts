@@ -1,0 +1,63 @@
+import { createReadStream, statSync } from 'node:fs';
+import { lastValueFrom } from 'rxjs';
+import { CsvPointDecoder, type Point, type Series } from '../index.js';
+import type { CliIo } from './Command.js';
+
+/** Points per request of {@link streamPoints}: one update() each, sent one after another. */
+export const PUSH_BATCH_POINTS = 50_000;
+
+/**
+ * Streams CSV (`time,value` lines, or plain values) from a file or stdin (`-`) into a series, in
+ * batches of {@link PUSH_BATCH_POINTS} points, reading the next chunk only once the batch before
+ * is written: memory stays bounded whatever the input size. Draws a progress bar on stderr
+ * (points/s, and percent + ETA when the file size is known) only when stderr is a TTY.
+ *
+ * @returns The number of points written.
+ */
+export async function streamPoints(series: Series, source: string, io: CliIo): Promise<number> {
+  const input = source === '-' ? io.stdin : createReadStream(source);
+  const total = source === '-' ? undefined : statSync(source).size;
+  const tty = process.stderr.isTTY === true;
+  const decoder = new CsvPointDecoder();
+  const started = Date.now();
+  let batch: Point[] = [];
+  let written = 0;
+  let bytes = 0;
+  let lastDraw = 0;
+  const draw = (final = false): void => {
+    if (!tty) return;
+    const now = Date.now();
+    if (!final && now - lastDraw < 200) return;
+    lastDraw = now;
+    const secs = Math.max((now - started) / 1000, 0.001);
+    const rate = Math.round(written / secs);
+    let line = `${written.toLocaleString('en')} points  ${rate.toLocaleString('en')} points/s`;
+    if (total) {
+      const frac = Math.min(bytes / total, 1);
+      const width = 30;
+      const eta = frac > 0 ? Math.round((secs / frac) * (1 - frac)) : 0;
+      line = `[${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}] ${(frac * 100).toFixed(0).padStart(3)}%  ${line}  ETA ${eta}s`;
+    }
+    process.stderr.write(`\r${line}\x1b[K${final ? '\n' : ''}`);
+  };
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const points = batch;
+    batch = [];
+    await lastValueFrom(series.update(points));
+    written += points.length;
+    draw();
+  };
+  const textDecoder = new TextDecoder();
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    bytes += buf.length;
+    for (const p of decoder.push(textDecoder.decode(buf, { stream: true }))) batch.push(p);
+    if (batch.length >= PUSH_BATCH_POINTS) await flush();
+  }
+  for (const p of decoder.push(textDecoder.decode())) batch.push(p);
+  for (const p of decoder.end()) batch.push(p);
+  await flush();
+  draw(true);
+  return written;
+}
