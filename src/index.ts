@@ -40,3 +40,5 @@ export { OutcomeUnknownError } from './errors/OutcomeUnknownError.js';
 export { incrementTo } from './streams/incrementTo.js';
 export { incrementSink, DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './streams/incrementSink.js';
 export { isNotApplied } from './streams/isNotApplied.js';
+export { resumeValues, DEFAULT_RESUME_OPTIONS, type ResumeOptions } from './streams/resumeValues.js';
+export { isTransientReadError } from './streams/isTransientReadError.js';

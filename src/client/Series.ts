@@ -11,6 +11,7 @@ import { fromAbortable } from './fromAbortable.js';
 import { readBodyText } from './readBodyText.js';
 import { documentVisibility } from '../streams/documentVisibility.js';
 import { pollLatest, type LatestAnswer, type PollOptions } from '../streams/pollLatest.js';
+import { resumeValues } from '../streams/resumeValues.js';
 import type { TimetricClient } from './TimetricClient.js';
 
 /** What a write reports once the server acknowledged it. */
@@ -131,8 +132,10 @@ export class Series {
   /**
    * The points in a range, ascending, one at a time. Asks for pages of `pageSize` and follows the
    * server's `Link: rel="next"` while it offers one; a server without paging sends everything in
-   * one response. Bodies are parsed as they arrive, so memory stays bounded by the page.
-   * Completes after the last point; errors with the request's error.
+   * one response. Bodies are parsed as they arrive, so memory stays bounded by the page. A network
+   * error, timeout or 408/429/502/503/504 mid-read resumes from the last emitted timestamp (no
+   * duplicates, no gaps) after a backoff, up to 5 consecutive failures without progress.
+   * Completes after the last point; otherwise errors with the request's error.
    *
    * @example
    * ```ts
@@ -143,11 +146,12 @@ export class Series {
     const pageSize = options.pageSize ?? DEFAULT_VALUES_OPTIONS.pageSize;
     const start = options.start === undefined ? undefined : String(parseTime(options.start));
     const end = options.end === undefined ? undefined : String(parseTime(options.end));
-    return new Observable<Point>((subscriber) => {
+    // A transient failure mid-read resumes from the last emitted timestamp (streams/resumeValues).
+    return resumeValues((from) => new Observable<Point>((subscriber) => {
       const controller = new AbortController();
       const run = async (): Promise<void> => {
         let next: string | undefined = `${this.path}csv/`;
-        let query: Record<string, string | undefined> | undefined = { start, end, limit: String(pageSize) };
+        let query: Record<string, string | undefined> | undefined = { start: from === undefined ? start : String(from), end, limit: String(pageSize) };
         while (next !== undefined && !controller.signal.aborted) {
           const r = await this.client.request({ method: 'GET', path: next, query, signal: controller.signal });
           const decoder = new CsvPointDecoder();
@@ -167,7 +171,7 @@ export class Series {
         },
       );
       return () => controller.abort();
-    });
+    }), { scheduler: this.client.scheduler });
   }
 
   /** The whole history, one point at a time: `values()` with default options. */
