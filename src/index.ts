@@ -42,3 +42,4 @@ export { incrementSink, DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type I
 export { isNotApplied } from './streams/isNotApplied.js';
 export { resumeValues, DEFAULT_RESUME_OPTIONS, type ResumeOptions } from './streams/resumeValues.js';
 export { isTransientReadError } from './streams/isTransientReadError.js';
+export { pointPages } from './streams/pointPages.js';

@@ -32,6 +32,10 @@ describe('values$ against the server', () => {
     await lastValueFrom(s.update(points));
     assert.deepEqual(await lastValueFrom(s.values({ pageSize: 30_000 }).pipe(toArray())), points);
     assert.deepEqual(await lastValueFrom(s.values$.pipe(toArray())), points);
+    const pages: Point[][] = [];
+    for await (const page of s.pages({ pageSize: 30_000 })) pages.push(page);
+    assert.deepEqual(pages.map((p) => p.length), [30_000, 30_000, 30_000, 30_000, 30_000, 30_000, 20_000]);
+    assert.deepEqual(pages.flat(), points);
   });
 });
 

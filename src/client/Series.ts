@@ -12,6 +12,7 @@ import { readBodyText } from './readBodyText.js';
 import { documentVisibility } from '../streams/documentVisibility.js';
 import { pollLatest, type LatestAnswer, type PollOptions } from '../streams/pollLatest.js';
 import { resumeValues } from '../streams/resumeValues.js';
+import { pointPages } from '../streams/pointPages.js';
 import type { TimetricClient } from './TimetricClient.js';
 
 /** What a write reports once the server acknowledged it. */
@@ -172,6 +173,21 @@ export class Series {
       );
       return () => controller.abort();
     }), { scheduler: this.client.scheduler });
+  }
+
+  /**
+   * The same points as {@link values}, as an async iterable of arrays of at most `pageSize` points
+   * with pull backpressure: the next page is requested only when the loop asks for it (see
+   * `pointPages`). Breaking out of the loop aborts the request in flight.
+   *
+   * @example
+   * ```ts
+   * for await (const page of client.series(id).pages({ pageSize: 5000 })) console.log(page.length);
+   * ```
+   */
+  pages(options: ValuesOptions = {}): AsyncIterable<Point[]> {
+    const pageSize = options.pageSize ?? DEFAULT_VALUES_OPTIONS.pageSize;
+    return pointPages((start) => this.values({ ...options, ...(start === undefined ? {} : { start }), pageSize }), pageSize);
   }
 
   /** The whole history, one point at a time: `values()` with default options. */
