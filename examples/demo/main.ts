@@ -1,16 +1,49 @@
 // Live demo: starts the embedded Timetric server on SQLite (var/demo.db), creates a demo user, an
-// API token and three series, and feeds them simulated sensor readings through the client until
-// Ctrl-C. Run: npm start   (env PORT: the port, default 8080; TIMETRIC_DEMO_DIR: data folder, default var)
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { lastValueFrom } from 'rxjs';
-import { TimetricClient, type Series } from 'timetric';
+// API token and three series, pipes simulated sensor readings into them through writeTo, and serves
+// a live dashboard (examples/dashboard, bundled with esbuild) until Ctrl-C, which flushes pending
+// writes and stops cleanly.
+// Run: npm start   (env PORT: the port, default 8080, a free one if taken; TIMETRIC_DEMO_DIR: data
+// folder, default var; TIMETRIC_DEMO_INTERVAL_MS: sensor period, default 1000)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Subject, interval, map, takeUntil } from 'rxjs';
+import { TimetricClient, writeTo, type Series } from 'timetric';
 import { createTimetricServer, hashPassword, hashSecret, mintSecret, openSqliteStore } from 'timetric/server';
 
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = process.env.TIMETRIC_DEMO_DIR ?? 'var';
+const periodMs = Number(process.env.TIMETRIC_DEMO_INTERVAL_MS ?? 1000);
 mkdirSync(dir, { recursive: true });
+
+// The dashboard: bundled from source, 'timetric' resolved to the library's own source (the same code
+// as the published build), served same-origin by the demo server (no CORS needed). The page gets
+// the demo token injected: fine for a demo on 127.0.0.1, never for a server others can reach.
+const bundle = await build({
+  entryPoints: [join(ROOT, 'examples', 'dashboard', 'main.ts')],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  alias: { timetric: join(ROOT, 'src', 'index.ts') },
+  logLevel: 'error',
+});
+const appJs = bundle.outputFiles[0]!.text;
+const pageHtml = readFileSync(join(ROOT, 'examples', 'dashboard', 'index.html'), 'utf8');
+const uplotCss = readFileSync(join(ROOT, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), 'utf8');
+
 const store = await openSqliteStore(join(dir, 'demo.db'));
 const server = createTimetricServer({ store });
+let dashboardConfig = '{}';
+server.app.get('/dashboard', (_req, reply) => reply.redirect('/dashboard/'));
+server.app.get('/dashboard/', (_req, reply) =>
+  reply.type('text/html; charset=utf-8').send(pageHtml.replace('<!--CONFIG-->', `<script>window.TIMETRIC_DASHBOARD = ${dashboardConfig.replace(/</g, '\\u003c')};</script>`)),
+);
+server.app.get('/dashboard/app.js', (_req, reply) => reply.type('text/javascript; charset=utf-8').send(appJs));
+server.app.get('/dashboard/uplot.css', (_req, reply) => reply.type('text/css; charset=utf-8').send(uplotCss));
+
 let url: string;
 try {
   url = await server.listen({ port: Number(process.env.PORT ?? 8080), host: '127.0.0.1' });
@@ -34,33 +67,55 @@ for (const s of sensors) {
   const found = (await store.searchSeries({ q: s.title, viewerId: user.id, limit: 1, offset: 0 }))[0];
   series.push(found ? client.series(found.id) : await client.createSeries({ title: s.title, caption: s.caption, tags: ['demo'], public: true }));
 }
-writeFileSync(join(dir, 'demo.json'), JSON.stringify({ url, key, secret, series: series.map((s) => s.id) }, null, 2));
+dashboardConfig = JSON.stringify({ url, key, secret, intervalMs: periodMs, series: series.map((s, i) => ({ id: s.id, title: sensors[i]!.title, caption: sensors[i]!.caption })) });
+const dashboard = `${url}/dashboard/`;
+writeFileSync(join(dir, 'demo.json'), JSON.stringify({ url, dashboard, key, secret, series: series.map((s) => s.id) }, null, 2));
 
 console.log(`Timetric demo server listening on ${url}`);
+console.log(`Dashboard: ${dashboard}`);
 console.log(`API token: key ${key}  secret ${secret}   (also in ${join(dir, 'demo.json')})`);
 for (const [i, s] of series.entries()) console.log(`  ${sensors[i]!.title.padEnd(20)} ${url}/series/${s.id}/csv/`);
-console.log(`Try: curl -u ${key}:${secret} ${url}/series/${series[0]!.id}/value/json/`);
+console.log(`Try: TIMETRIC_URL=${url} TIMETRIC_KEY=${key} TIMETRIC_SECRET=${secret} npx timetric tail ${series[0]!.id}`);
 console.log('Ctrl-C stops.');
 
-let tick = 0;
-const timer = setInterval(() => {
-  tick++;
-  const now = Date.now() / 1000;
-  for (const [i, s] of series.entries()) {
-    const { base, swing } = sensors[i]!;
-    const value = Math.round((base + swing * Math.sin(tick / 10 + i) + (Math.random() - 0.5) * swing * 0.1) * 100) / 100;
-    lastValueFrom(s.update([[now, value]])).catch((err: Error) => console.error(`write failed: ${err.message}`));
-  }
-}, 1000);
+// One simulated sensor per series, piped through the library's writeTo operator (batched writes,
+// retries). Stopping completes the sources (takeUntil); each writeTo then writes what it holds and
+// completes once its last batch is acknowledged.
+let ticks = 0;
+const stop$ = new Subject<void>();
+const done = series.map(
+  (s, i) =>
+    new Promise<void>((resolve) => {
+      const { base, swing } = sensors[i]!;
+      interval(periodMs)
+        .pipe(
+          map((tick): [number, number] => {
+            if (i === 0) ticks = tick + 1;
+            const value = base + swing * Math.sin(tick / 10 + i) + (Math.random() - 0.5) * swing * 0.1;
+            return [Math.floor(Date.now() / 1000), Math.round(value * 100) / 100];
+          }),
+          takeUntil(stop$),
+          writeTo(s, { windowMs: Math.min(periodMs, 1000) }),
+        )
+        .subscribe({
+          error: (err: Error) => {
+            console.error(`${sensors[i]!.title}: write failed: ${err.message}`);
+            resolve();
+          },
+          complete: resolve,
+        });
+    }),
+);
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  clearInterval(timer);
+  stop$.next();
+  await Promise.all(done); // every pending reading written
   await server.close();
   await store.close();
-  console.log(`stopped after ${tick} readings per series`);
+  console.log(`stopped after ${ticks} readings per series`);
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());

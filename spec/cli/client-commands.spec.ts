@@ -142,6 +142,7 @@ describe('timetric client commands', () => {
     assertOneLineError(await timetric(['cat', 'x', '--format', 'xml']), 2, /--format must be csv or json/);
     assertOneLineError(await timetric(['create', '--caption', 'c']), 2, /missing --title/);
     assertOneLineError(await timetric(['tail', 'x', '--interval', 'soon']), 2, /--interval/);
+    assertOneLineError(await timetric(['cat', 'x'], { env: { TIMETRIC_KEY: '' } }), 2, /an API token is needed/);
     assertOneLineError(await timetric(['cat', 'x'], { env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 1, /./);
     assertOneLineError(await timetric(['rm', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /./);
     assertOneLineError(await timetric(['cat', 'AAAAAAAAAAAAAAAAAAAAAA'], { env: { TIMETRIC_SECRET: 'wrong' } }), 3, /./);

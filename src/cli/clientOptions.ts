@@ -24,21 +24,19 @@ export const EXIT_NOT_FOUND = 3;
 
 /**
  * The client a command talks through: flags first, then `TIMETRIC_URL`/`TIMETRIC_KEY`/`TIMETRIC_SECRET`.
- * Without a key and secret the client reads public series only.
+ * A token is required (the client has no anonymous mode).
  */
 export function clientFrom(values: { url?: string | undefined; key?: string | undefined; secret?: string | undefined }, io: CliIo): TimetricClient {
   const baseUrl = values.url ?? io.env.TIMETRIC_URL ?? 'http://127.0.0.1:8080';
   const key = values.key ?? io.env.TIMETRIC_KEY;
   const secret = values.secret ?? io.env.TIMETRIC_SECRET;
-  if ((key === undefined) !== (secret === undefined)) throw new UsageError('give both the token key and its secret (--key/--secret or TIMETRIC_KEY/TIMETRIC_SECRET)');
+  if (!key || !secret) throw new UsageError('an API token is needed: --key and --secret, or TIMETRIC_KEY and TIMETRIC_SECRET');
   try {
     new URL(baseUrl);
   } catch {
     throw new UsageError(`not a URL: "${baseUrl}"`);
   }
-  return key !== undefined && secret !== undefined
-    ? new TimetricClient({ authtype: 'apitoken', apitoken_key: key, apitoken_secret: secret }, { baseUrl })
-    : new TimetricClient({}, { baseUrl });
+  return new TimetricClient({ authtype: 'apitoken', apitoken_key: key, apitoken_secret: secret }, { baseUrl });
 }
 
 /**
