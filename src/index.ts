@@ -43,3 +43,4 @@ export { isNotApplied } from './streams/isNotApplied.js';
 export { resumeValues, DEFAULT_RESUME_OPTIONS, type ResumeOptions } from './streams/resumeValues.js';
 export { isTransientReadError } from './streams/isTransientReadError.js';
 export { pointPages } from './streams/pointPages.js';
+export { PauseGate } from './streams/PauseGate.js';

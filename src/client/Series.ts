@@ -119,7 +119,7 @@ export class Series {
         if (r.status === 304) return { modified: false } as const;
         return { modified: true, point: await readLatest(r), etag: r.headers.get('etag') ?? undefined } as const;
       });
-    return pollLatest(fetchLatest, { visible$: documentVisibility(), scheduler: this.client.scheduler, ...options });
+    return pollLatest(fetchLatest, { visible$: documentVisibility(), scheduler: this.client.scheduler, gate: this.client.pauseGate, ...options });
   }
 
   /** The whole history as CSV text (`'unix'` seconds or `'iso'` 8601 timestamps). Emits once. */

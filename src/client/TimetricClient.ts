@@ -2,6 +2,7 @@ import crossFetch from 'cross-fetch';
 import type { SchedulerLike } from 'rxjs';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { NetworkError } from '../errors/NetworkError.js';
+import { PauseGate } from '../streams/PauseGate.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import { TimetricError } from '../errors/TimetricError.js';
 import { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './ClientOptions.js';
@@ -69,6 +70,8 @@ export class TimetricClient {
   readonly baseUrl: string;
   /** The scheduler every timer of this client runs on. */
   readonly scheduler: SchedulerLike;
+  /** The pause shared by every writer and poller of this client: a 429/503 holds them all until the server's time has passed. */
+  readonly pauseGate = new PauseGate();
   readonly timeoutMs: number;
   private readonly fetchImpl: FetchLike;
   private readonly userAgent: string;

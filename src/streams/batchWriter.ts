@@ -1,7 +1,8 @@
-import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, switchMap, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Point } from '../codec/Point.js';
 import { WriteFailedError } from '../errors/WriteFailedError.js';
 import { backoffDelay } from './backoffDelay.js';
+import type { PauseGate } from './PauseGate.js';
 import { isRetryable } from './isRetryable.js';
 import { retryAfterMs } from './retryAfterMs.js';
 
@@ -42,6 +43,8 @@ export interface WriteOptions {
   maxBackoffMs?: number;
   /** Random source for jitter. Default `Math.random`. */
   random?: () => number;
+  /** Shared pause: a 429/503 closes it for every stream of the client, and every request waits for it. Default: none (writeTo passes the client's). */
+  gate?: PauseGate;
   /** Where every timer runs. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
   /**
@@ -142,7 +145,8 @@ export function batchWriter(writeBatch: (points: Point[]) => Observable<unknown>
       const send = (batch: Point[], attempt: number, started: number): void => {
         inflight = batch;
         let acked = false;
-        request = writeBatch(batch).subscribe({
+        const gate = options.gate;
+        request = (gate ? gate.whenOpen(scheduler).pipe(switchMap(() => writeBatch(batch))) : writeBatch(batch)).subscribe({
           error: (err: unknown) => {
             request = undefined;
             const waited = scheduler.now() - started;
@@ -150,6 +154,7 @@ export function batchWriter(writeBatch: (points: Point[]) => Observable<unknown>
               return fail(isRetryable(err) ? `gave up after ${attempt} attempt(s) in ${waited} ms` : 'the server refused a batch', err);
             }
             const delay = Math.min(o.maxBackoffMs, Math.max(retryAfterMs(err, scheduler.now()) ?? 0, backoffDelay(attempt, o.retryBaseMs, o.maxBackoffMs, random)));
+            gate?.pauseOn(err, delay, scheduler.now());
             request = scheduler.schedule(() => send(batch, attempt + 1, started), delay);
           },
           complete: () => {

@@ -1,7 +1,8 @@
-import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, switchMap, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
 import { ParseError } from '../errors/ParseError.js';
 import { backoffDelay } from './backoffDelay.js';
+import type { PauseGate } from './PauseGate.js';
 import { isNotApplied } from './isNotApplied.js';
 import { retryAfterMs } from './retryAfterMs.js';
 
@@ -29,6 +30,8 @@ export interface IncrementOptions {
   maxBackoffMs?: number;
   /** Random source for jitter, [0, 1). Default `Math.random`. */
   random?: () => number;
+  /** Shared pause: a 429/503 closes it for every stream of the client, and every request waits for it. Default: none (incrementTo passes the client's). */
+  gate?: PauseGate;
   /** Where every timer runs. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
@@ -94,13 +97,15 @@ export function incrementSink(sendIncrement: (amount: number) => Observable<unkn
           retryTimer = undefined;
           attempts++;
           let failed = false;
-          inFlight = sendIncrement(amount).subscribe({
+          const gate = options.gate;
+          inFlight = (gate ? gate.whenOpen(scheduler).pipe(switchMap(() => sendIncrement(amount))) : sendIncrement(amount)).subscribe({
             error: (err: unknown) => {
               failed = true;
               inFlight = undefined;
               if (isNotApplied(err) && attempts <= o.maxRetries) {
                 const asked = retryAfterMs(err, scheduler.now()) ?? 0;
                 const delay = Math.min(o.maxBackoffMs, Math.max(asked, backoffDelay(attempts, o.retryBaseMs, o.maxBackoffMs, random)));
+                gate?.pauseOn(err, delay, scheduler.now());
                 retryTimer = scheduler.schedule(attempt, delay);
               } else if (isNotApplied(err) || !isOutcomeUnknown(err)) {
                 subscriber.error(err);

@@ -21,5 +21,5 @@ import { incrementSink, type IncrementOptions, type IncrementReceipt } from './i
  * @param options See {@link IncrementOptions}; timers run on the client's scheduler unless given.
  */
 export function incrementTo(series: Series, options: IncrementOptions = {}): OperatorFunction<number, IncrementReceipt> {
-  return incrementSink((amount) => series.increment(amount), { scheduler: series.client.scheduler, ...options });
+  return incrementSink((amount) => series.increment(amount), { scheduler: series.client.scheduler, gate: series.client.pauseGate, ...options });
 }

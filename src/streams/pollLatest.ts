@@ -1,6 +1,7 @@
-import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, switchMap, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Point } from '../codec/Point.js';
 import { backoffDelay } from './backoffDelay.js';
+import type { PauseGate } from './PauseGate.js';
 import { isRetryable } from './isRetryable.js';
 import { retryAfterMs } from './retryAfterMs.js';
 
@@ -17,6 +18,8 @@ export interface PollOptions {
   random?: () => number;
   /** `true` while polling is wanted (the page is visible). Default: always. */
   visible$?: Observable<boolean>;
+  /** Shared pause: a 429/503 closes it for every stream of the client, and every request waits for it. Default: none (`watch()` passes the client's). */
+  gate?: PauseGate;
   /** Where every delay runs. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
@@ -59,7 +62,8 @@ export function pollLatest(fetchLatest: (etag: string | undefined) => Observable
     const poll = (): void => {
       if (!visible) return; // resumed by the visibility subscription
       let failed = false;
-      request = fetchLatest(etag).subscribe({
+      const gate = options.gate;
+      request = (gate ? gate.whenOpen(scheduler).pipe(switchMap(() => fetchLatest(etag))) : fetchLatest(etag)).subscribe({
         next: (answer) => {
           failures = 0;
           if (!answer.modified) return;
@@ -79,7 +83,9 @@ export function pollLatest(fetchLatest: (etag: string | undefined) => Observable
           }
           failures++;
           const asked = retryAfterMs(err, scheduler.now());
-          later(Math.min(maxBackoffMs, Math.max(asked ?? 0, backoffDelay(failures, intervalMs, maxBackoffMs, random))));
+          const delay = Math.min(maxBackoffMs, Math.max(asked ?? 0, backoffDelay(failures, intervalMs, maxBackoffMs, random)));
+          gate?.pauseOn(err, delay, scheduler.now());
+          later(delay);
         },
         complete: () => {
           request = undefined;

@@ -26,6 +26,6 @@ import { batchWriter, type WriteOptions, type WriteReceipt } from './batchWriter
 export function writeTo(series: Series, options: WriteOptions = {}): OperatorFunction<PointInput, WriteReceipt> {
   return pipe(
     map((input: PointInput): Point => [parseTime(input[0]), checkValue(input[1])]),
-    batchWriter((points) => series.update(points), { scheduler: series.client.scheduler, ...options }),
+    batchWriter((points) => series.update(points), { scheduler: series.client.scheduler, gate: series.client.pauseGate, ...options }),
   );
 }
