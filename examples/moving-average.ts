@@ -1,7 +1,7 @@
 // An RxJS composition: combineLatest of two series' latest$, their mean smoothed by a moving average, written into a third series with writeTo.
 // Run: npx tsx examples/moving-average.ts [--points N] [--window W]   (stops after N averages, default 5)
 import { parseArgs } from 'node:util';
-import { bufferCount, combineLatest, filter, map, take } from 'rxjs';
+import { combineLatest, filter, map, scan, take } from 'rxjs';
 import { writeTo, type Point } from 'timetric';
 import { demoClient, demoConfig } from './demoConfig.js';
 
@@ -21,7 +21,7 @@ combineLatest([a.watch(watch), b.watch(watch)])
   .pipe(
     filter((pair): pair is [Point, Point] => pair[0] !== null && pair[1] !== null),
     map(([pa, pb]): [number, number] => [Math.max(pa[0], pb[0]), (Number(pa[1]) + Number(pb[1])) / 2]),
-    bufferCount(width, 1), // sliding window of the last `width` means
+    scan((win: [number, number][], p) => [...win, p].slice(-width), []), // the last `width` means
     map((win): [number, number] => [win.at(-1)![0], win.reduce((s, [, v]) => s + v, 0) / win.length]),
     take(points),
     map(([t, v]) => {
