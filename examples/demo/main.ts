@@ -55,6 +55,8 @@ const user = (await store.getUserByName('demo')) ?? (await store.createUser('dem
 const key = `demo-${mintSecret(6)}`;
 const secret = mintSecret();
 await store.createApiToken({ key, userId: user.id, name: 'demo', secretHash: hashSecret(secret) });
+// An OAuth consumer for examples/oauth.ts (created once, kept in the data file).
+const consumer = (await store.getConsumer('demo-consumer')) ?? (await store.createConsumer({ key: 'demo-consumer', secret: mintSecret(), name: 'demo', callback: null }));
 const client = new TimetricClient({ authtype: 'apitoken', apitoken_key: key, apitoken_secret: secret }, { baseUrl: url });
 
 const sensors = [
@@ -69,7 +71,7 @@ for (const s of sensors) {
 }
 dashboardConfig = JSON.stringify({ url, key, secret, intervalMs: periodMs, series: series.map((s, i) => ({ id: s.id, title: sensors[i]!.title, caption: sensors[i]!.caption })) });
 const dashboard = `${url}/dashboard/`;
-writeFileSync(join(dir, 'demo.json'), JSON.stringify({ url, dashboard, key, secret, series: series.map((s) => s.id) }, null, 2));
+writeFileSync(join(dir, 'demo.json'), JSON.stringify({ url, dashboard, key, secret, consumerKey: consumer.key, consumerSecret: consumer.secret, user: 'demo', password: 'demo', series: series.map((s) => s.id) }, null, 2));
 
 console.log(`Timetric demo server listening on ${url}`);
 console.log(`Dashboard: ${dashboard}`);

@@ -13,6 +13,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 let server: TestServer;
 let env: Record<string, string>;
 let client: TimetricClient;
+let owner: { name: string; password: string };
 
 function example(name: string, args: string[] = [], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -26,7 +27,9 @@ function example(name: string, args: string[] = [], input = ''): Promise<{ code:
 before(async () => {
   server = await startServer();
   const user = await server.user();
-  env = { TIMETRIC_URL: server.url, TIMETRIC_KEY: user.key, TIMETRIC_SECRET: user.secret };
+  owner = user;
+  await server.store.createConsumer({ key: 'spec-consumer', secret: 'spec-consumer-secret', name: 'spec', callback: null });
+  env = { TIMETRIC_CONSUMER_KEY: 'spec-consumer', TIMETRIC_CONSUMER_SECRET: 'spec-consumer-secret', TIMETRIC_URL: server.url, TIMETRIC_KEY: user.key, TIMETRIC_SECRET: user.secret };
   client = new TimetricClient({ authtype: 'apitoken', apitoken_key: user.key, apitoken_secret: user.secret }, { baseUrl: server.url });
 });
 after(() => server.close());
@@ -68,5 +71,15 @@ describe('examples', () => {
     assert.equal((await lines.next()).value, `done: 2 averages written to ${outId}`);
     assert.equal(await exited, 0);
     assert.deepEqual(await lastValueFrom(client.series(outId).values$.pipe(toArray())), [[1700000000, 15], [1700000010, 20]]);
+  });
+
+  it('oauth: request token, authorize form driven with --user/--password, access token, a signed call', async () => {
+    const run = await example('oauth.ts', ['--user', owner.name, '--password', owner.password]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^1\. request token \S+\n2\. authorize at: http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\/\?oauth_token=\S+\n3\. verifier \S+\n4\. access token \S+/);
+    assert.match(run.stdout, /5\. signed call: created series [A-Za-z0-9_-]{22}, latest \[1700000000,1\]\n6\. deleted it\n$/);
+    const refused = await example('oauth.ts', ['--user', owner.name, '--password', 'wrong']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /authorization refused/);
   });
 });
