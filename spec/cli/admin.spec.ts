@@ -2,47 +2,20 @@
 // SQLite file in a temporary directory. The CLI source is bundled once with esbuild (as the build
 // does) so each run starts in ~0.1 s instead of compiling TypeScript again.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, before, after } from 'node:test';
-import { build } from 'esbuild';
 import { createAuthenticator } from '../../src/server/auth/createAuthenticator.js';
 import { openStore } from '../../src/server/store/openStore.js';
+import { assertOneLineError, bundleCli, ROOT, runCli, type CliRun } from '../helpers/cliRunner.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const SOURCE = join(ROOT, 'src', 'cli', 'main.ts');
-// Inside node_modules so the bundle's external packages resolve from the project.
-const BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'timetric-cli-spec');
-const MAIN = join(BUNDLE_DIR, `main-${process.pid}.mjs`);
+let MAIN = '';
+let removeBundle = (): void => {};
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function timetric(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [MAIN, ...args],
-      { cwd: ROOT, env: { ...process.env, TIMETRIC_DB: '', TIMETRIC_DEBUG: '', ...options.env } },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin!.end(options.input ?? '');
-  });
-}
-
-/** A failure is one readable line on stderr, no stack trace, and the given exit code. */
-function assertOneLineError(run: Run, code: number, pattern: RegExp): void {
-  assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);
-  assert.equal(run.stdout, '');
-  assert.match(run.stderr, /^timetric[^\n]*\n$/, `one line: ${JSON.stringify(run.stderr)}`);
-  assert.match(run.stderr, pattern);
-  assert.doesNotMatch(run.stderr, /\n\s+at /);
-}
+const timetric = (args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliRun> =>
+  runCli(MAIN, args, { ...options, env: { TIMETRIC_DB: '', ...options.env } });
 
 describe('timetric admin commands', () => {
   let dir = '';
@@ -50,12 +23,11 @@ describe('timetric admin commands', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'timetric-cli-'));
     db = join(dir, 'admin.db');
-    mkdirSync(BUNDLE_DIR, { recursive: true });
-    await build({ entryPoints: [SOURCE], outfile: MAIN, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+    ({ main: MAIN, remove: removeBundle } = await bundleCli('admin'));
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
-    rmSync(MAIN, { force: true });
+    removeBundle();
   });
 
   it('lists its commands with --help (exit 0) and without arguments (exit 2)', async () => {

@@ -1,58 +1,34 @@
 // The client commands of `timetric` (create, push, cat, tail, rm) run as a user runs them (a child
 // process, the CLI bundled once with esbuild) against our server on port 0.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
 import { lastValueFrom } from 'rxjs';
 import { TimetricClient } from '../../src/index.js';
+import { assertOneLineError, bundleCli, ROOT, runCli, type CliRun } from '../helpers/cliRunner.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'timetric-cli-spec');
-const MAIN = join(BUNDLE_DIR, `client-main-${process.pid}.mjs`);
+let MAIN = '';
+let removeBundle = (): void => {};
 // Prints the child's peak RSS (bytes) as the last stderr line, for the streaming check.
 const REPORT_RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss '+process.resourceUsage().maxRSS*1024+'\\n'))`;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let server: TestServer;
 let user: TestUser;
 let env: Record<string, string>;
 let dir = '';
 
-function timetric(args: string[], options: { input?: string; nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [...(options.nodeArgs ?? []), MAIN, ...args],
-      { cwd: ROOT, env: { ...process.env, TIMETRIC_DEBUG: '', ...env, ...options.env }, maxBuffer: 256 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin!.end(options.input ?? '');
-  });
-}
-
-function assertOneLineError(run: Run, code: number, pattern: RegExp): void {
-  assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);
-  assert.equal(run.stdout, '');
-  assert.match(run.stderr, /^timetric[^\n]*\n$/, `one line: ${JSON.stringify(run.stderr)}`);
-  assert.match(run.stderr, pattern);
-}
+const timetric = (args: string[], options: { input?: string; nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<CliRun> =>
+  runCli(MAIN, args, { ...options, env: { ...env, ...options.env } });
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'timetric-cli-client-'));
-  mkdirSync(BUNDLE_DIR, { recursive: true });
-  await build({ entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], outfile: MAIN, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+  ({ main: MAIN, remove: removeBundle } = await bundleCli('client-main'));
   server = await startServer();
   user = await server.user();
   env = { TIMETRIC_URL: server.url, TIMETRIC_KEY: user.key, TIMETRIC_SECRET: user.secret };
@@ -60,7 +36,7 @@ before(async () => {
 after(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
-  rmSync(MAIN, { force: true });
+  removeBundle();
 });
 
 describe('timetric client commands', () => {
