@@ -7,7 +7,7 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface ClientOptions {
   /** The server's base URL, e.g. `'https://timetric.example.org'`. Default `'http://localhost:8080'`. */
   baseUrl?: string;
-  /** The fetch implementation. Default: cross-fetch (the page's own fetch in browsers, node-fetch on Node). */
+  /** The fetch implementation. Default: the platform's `fetch` (browsers, Node ≥ 18), cross-fetch where there is none. */
   fetch?: FetchLike;
   /** `User-Agent` header to send (ignored by browsers). Default `'timetric-js'`. */
   userAgent?: string;
@@ -19,7 +19,7 @@ export interface ClientOptions {
   scheduler?: SchedulerLike;
 }
 
-/** Defaults of {@link ClientOptions}. `fetch` is filled in by the client (cross-fetch). */
+/** Defaults of {@link ClientOptions}. `fetch` is filled in by the client (the global `fetch`, else cross-fetch). */
 export const DEFAULT_CLIENT_OPTIONS = {
   baseUrl: 'http://localhost:8080',
   userAgent: 'timetric-js',

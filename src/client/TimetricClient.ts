@@ -100,8 +100,10 @@ export class TimetricClient {
     this.timeoutMs = o.timeoutMs;
     this.userAgent = o.userAgent;
     this.signal = options.signal;
+    // The platform's fetch first: node-fetch 2 (cross-fetch on Node) never ends a body whose
+    // connection closes before its Content-Length, so a cut read would hang instead of failing.
     // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a method of another object.
-    const impl: FetchLike = options.fetch ?? crossFetch;
+    const impl: FetchLike = options.fetch ?? (typeof globalThis.fetch === 'function' ? globalThis.fetch : crossFetch);
     this.fetchImpl = (input, init) => impl(input, init);
   }
 
