@@ -18,7 +18,7 @@ export { NetworkError } from './errors/NetworkError.js';
 export { oauthBaseString, oauthBaseUrl, oauthSigningKey, oauthPercentEncode, type OAuthParams } from './codec/oauthBaseString.js';
 
 export { TimetricClient, type OAuthToken } from './client/TimetricClient.js';
-export { Series, DEFAULT_VALUES_OPTIONS, type WriteResult, type ValuesOptions } from './client/Series.js';
+export { Series, DEFAULT_VALUES_OPTIONS, DEFAULT_WATCH_OPTIONS, type WriteResult, type ValuesOptions } from './client/Series.js';
 export type { TimetricConfig } from './client/TimetricConfig.js';
 export { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './client/ClientOptions.js';
 export type { RequestSpec } from './client/RequestSpec.js';
@@ -44,3 +44,8 @@ export { resumeValues, DEFAULT_RESUME_OPTIONS, type ResumeOptions } from './stre
 export { isTransientReadError } from './streams/isTransientReadError.js';
 export { pointPages } from './streams/pointPages.js';
 export { PauseGate } from './streams/PauseGate.js';
+export { liveLatest, type LiveMode, type LiveOptions, type LiveSources, type LiveTransport, type LiveUpdate } from './streams/liveLatest.js';
+export { isPushUnavailable, PUSH_UNAVAILABLE_STATUSES } from './streams/isPushUnavailable.js';
+export { PushUnavailableError } from './errors/PushUnavailableError.js';
+export { latestPoint } from './client/latestPoint.js';
+export { idleWatchdog, type IdleWatchdog } from './client/idleWatchdog.js';

@@ -1,4 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { WatchOptions } from './Series.js';
 
 /** The `fetch` the client calls: the standard signature. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -17,6 +18,8 @@ export interface ClientOptions {
   signal?: AbortSignal;
   /** The RxJS scheduler every timer of the client runs on (timeouts, polling, batching, backoff). Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
+  /** Settings of every series' shared `latest$` (`mode`, `intervalMs`, …; see `Series.watch`). Default: `mode 'auto'`, polling every 5 s when it polls. */
+  latest?: WatchOptions;
 }
 
 /** Defaults of {@link ClientOptions}. `fetch` is filled in by the client (the global `fetch`, else cross-fetch). */

@@ -1,4 +1,4 @@
-import { Observable, ReplaySubject, share } from 'rxjs';
+import { Observable, ReplaySubject, distinctUntilChanged, map, share } from 'rxjs';
 import { CsvPointDecoder } from '../codec/CsvPointDecoder.js';
 import type { CsvTimeFormat } from '../codec/formatCsv.js';
 import { formatValue } from '../codec/formatValue.js';
@@ -6,11 +6,14 @@ import { parseTime } from '../codec/parseTime.js';
 import { checkValue } from '../codec/parseValue.js';
 import type { Point, PointValue, TimeInput } from '../codec/Point.js';
 import { ParseError } from '../errors/ParseError.js';
+import { latestEvents } from './latestEvents.js';
+import { latestPoint } from './latestPoint.js';
 import { encodeSeriesData, type SeriesData } from './encodeSeriesData.js';
 import { fromAbortable } from './fromAbortable.js';
 import { readBodyText } from './readBodyText.js';
 import { documentVisibility } from '../streams/documentVisibility.js';
-import { pollLatest, type LatestAnswer, type PollOptions } from '../streams/pollLatest.js';
+import { liveLatest, type LiveOptions, type LiveUpdate } from '../streams/liveLatest.js';
+import { pollLatest, type LatestAnswer } from '../streams/pollLatest.js';
 import { resumeValues } from '../streams/resumeValues.js';
 import { pointPages } from '../streams/pointPages.js';
 import type { TimetricClient } from './TimetricClient.js';
@@ -39,16 +42,23 @@ function isPointValue(v: unknown): v is PointValue {
 }
 
 async function readLatest(r: Response): Promise<Point | null> {
-  const body = (await r.json()) as { timestamp: number | null; value: unknown };
-  if (body.timestamp === null) return null;
-  if (typeof body.timestamp !== 'number' || !isPointValue(body.value)) {
-    throw new ParseError(`unexpected value/json answer ${JSON.stringify(body).slice(0, 200)}`, { text: JSON.stringify(body) });
-  }
-  return [body.timestamp, body.value] as const;
+  return latestPoint(await r.json());
 }
 
-/** Options of {@link Series.watch}: see {@link PollOptions} (`scheduler` defaults to the client's). */
-export type WatchOptions = PollOptions;
+/**
+ * Options of {@link Series.watch} and {@link Series.live}: `mode` (`'auto'` default, `'push'`,
+ * `'poll'`), `intervalMs`, `maxBackoffMs`, `pushIdleMs`, … (`scheduler` and the pause gate default
+ * to the client's).
+ */
+export interface WatchOptions extends LiveOptions {
+  /** A push connection that sends nothing, not even the server's heartbeat, for this long is dropped and reopened, ms. Default 45,000 (three heartbeats of our server). */
+  pushIdleMs?: number;
+}
+
+/** Defaults of {@link WatchOptions} beyond the polling ones. */
+export const DEFAULT_WATCH_OPTIONS = { mode: 'auto' as const, pushIdleMs: 45_000 };
+
+const keyOf = (p: Point | null): string => (p === null ? 'null' : `${p[0]}|${String(p[1])}`);
 
 /**
  * One series of a {@link TimetricClient}. Every method returns a cold Observable: nothing is sent
@@ -84,12 +94,14 @@ export class Series {
   private shared: Observable<Point | null> | undefined;
 
   /**
-   * The live latest value, shared: every subscriber of this series on this client shares one poller
-   * (one request per interval however many subscribers), a late subscriber gets the current value
-   * at once, and polling stops when the last one unsubscribes. Emits the current point (or `null`
-   * when empty) first, then each change. Polls every 5 s (see {@link watch} for other settings);
-   * an unchanged series costs a `304`; transient failures are retried with backoff; a
-   * non-retryable error (401, 404…) ends the stream. In browsers it pauses while the page is hidden.
+   * The live latest value, shared: every subscriber of this series on this client shares one
+   * connection (one Server-Sent Events stream, or one poller when the server has no push: one
+   * request per interval however many subscribers), a late subscriber gets the current value at
+   * once, and the connection closes when the last one unsubscribes. Emits the current point (or
+   * `null` when empty) first, then each change. Settings come from the client's `latest` option
+   * (default: `mode 'auto'`, polling every 5 s when it polls); see {@link watch} for one-off
+   * settings. Dropped connections are reopened with backoff (polling meanwhile); a non-retryable
+   * error (401, 404…) ends the stream. In browsers it disconnects while the page is hidden.
    *
    * @example
    * ```ts
@@ -97,16 +109,46 @@ export class Series {
    * ```
    */
   get latest$(): Observable<Point | null> {
-    return (this.shared ??= this.watch().pipe(
+    return (this.shared ??= this.watch(this.client.latestOptions).pipe(
       share({ connector: () => new ReplaySubject<Point | null>(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
     ));
   }
 
   /**
-   * The live latest value with other settings (`intervalMs`, `maxBackoffMs`, …). Not shared: each
-   * subscription polls on its own (pipe it through `share()` to share it).
+   * The live latest value with other settings (`mode`, `intervalMs`, …): {@link live} without the
+   * transport, emitting each point once. Not shared: each subscription connects on its own (pipe
+   * it through `share()` to share it).
+   *
+   * @example
+   * ```ts
+   * client.series(id).watch({ mode: 'poll', intervalMs: 1000 }).subscribe((p) => console.log(p));
+   * ```
    */
   watch(options: WatchOptions = {}): Observable<Point | null> {
+    return this.live(options).pipe(
+      map((u) => u.point),
+      distinctUntilChanged((a, b) => keyOf(a) === keyOf(b)),
+    );
+  }
+
+  /**
+   * The live latest value with the transport that delivered it: emits `{ point, transport }`
+   * (`transport` is `'push'` or `'poll'`) when either changes, e.g. to show a connection state.
+   * `mode: 'push'` uses the server's `value/events/` stream (Server-Sent Events) and reconnects
+   * when it drops; `'poll'` requests `value/json/` every `intervalMs` with `If-None-Match` (an
+   * unchanged series costs a `304`); `'auto'` (default) pushes when the server offers it and
+   * polls when it does not (404) and while a dropped connection is being reopened. Transient
+   * failures are retried with exponential backoff and jitter (honouring `Retry-After`; a 429/503
+   * pauses the whole client); other errors end the stream. In browsers it disconnects while the
+   * page is hidden and reconnects at once when it is shown. Not shared.
+   *
+   * @example
+   * ```ts
+   * client.series(id).live().subscribe(({ point, transport }) => console.log(transport, point));
+   * ```
+   */
+  live(options: WatchOptions = {}): Observable<LiveUpdate> {
+    const o = { ...DEFAULT_WATCH_OPTIONS, scheduler: this.client.scheduler, gate: this.client.pauseGate, visible$: documentVisibility(), ...options };
     const fetchLatest = (etag: string | undefined): Observable<LatestAnswer> =>
       fromAbortable(async (signal) => {
         const r = await this.client.request({
@@ -119,7 +161,15 @@ export class Series {
         if (r.status === 304) return { modified: false } as const;
         return { modified: true, point: await readLatest(r), etag: r.headers.get('etag') ?? undefined } as const;
       });
-    return pollLatest(fetchLatest, { visible$: documentVisibility(), scheduler: this.client.scheduler, gate: this.client.pauseGate, ...options });
+    // Visibility is handled once, around both transports.
+    const { visible$: _visible, ...pollOptions } = o;
+    return liveLatest(
+      {
+        push: () => latestEvents(this.client, this.path, o.pushIdleMs),
+        poll: () => pollLatest(fetchLatest, pollOptions),
+      },
+      o,
+    );
   }
 
   /** The whole history as CSV text (`'unix'` seconds or `'iso'` 8601 timestamps). Emits once. */

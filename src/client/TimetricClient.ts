@@ -12,7 +12,7 @@ import { errorForResponse } from './errorForResponse.js';
 import { normalizeConfig } from './normalizeConfig.js';
 import type { RequestSpec } from './RequestSpec.js';
 import type { ResolvedAuth } from './ResolvedAuth.js';
-import { Series } from './Series.js';
+import { Series, type WatchOptions } from './Series.js';
 import { signOAuth } from './signOAuth.js';
 import type { TimetricConfig } from './TimetricConfig.js';
 
@@ -73,6 +73,8 @@ export class TimetricClient {
   /** The pause shared by every writer and poller of this client: a 429/503 holds them all until the server's time has passed. */
   readonly pauseGate = new PauseGate();
   readonly timeoutMs: number;
+  /** The settings of every series' `latest$` (the `latest` option). */
+  readonly latestOptions: WatchOptions;
   private readonly fetchImpl: FetchLike;
   private readonly userAgent: string;
   private readonly signal: AbortSignal | undefined;
@@ -100,6 +102,7 @@ export class TimetricClient {
     this.timeoutMs = o.timeoutMs;
     this.userAgent = o.userAgent;
     this.signal = options.signal;
+    this.latestOptions = { ...options.latest };
     // The platform's fetch first: node-fetch 2 (cross-fetch on Node) never ends a body whose
     // connection closes before its Content-Length, so a cut read would hang instead of failing.
     // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a method of another object.

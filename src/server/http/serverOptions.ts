@@ -16,6 +16,8 @@ export interface TimetricServerOptions {
   maxFormBytes?: number;
   /** Largest request line + headers, bytes; larger → 414 (request line) or 431. Default 16 KiB. */
   maxHeaderBytes?: number;
+  /** Serve the Server-Sent Events extension `GET /series/ID/value/events/`; `false` answers 404 there, as the historical service did (clients in `'auto'` mode then poll). Default true. */
+  push?: boolean;
   /** Interval of `: heartbeat` comments on Server-Sent Events streams, ms. Default 15,000. */
   heartbeatMs?: number;
   /** Largest `limit` a CSV read may ask for (pages are held in memory). Default 100,000 points. */
@@ -34,6 +36,7 @@ export const DEFAULT_SERVER_OPTIONS = {
   maxCsvBytes: 2 * 1024 ** 3,
   maxFormBytes: 1_000_000,
   maxHeaderBytes: 16 * 1024,
+  push: true,
   heartbeatMs: 15_000,
   maxPageSize: 100_000,
   corsOrigins: '*' as '*' | string[],

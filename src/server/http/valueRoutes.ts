@@ -24,6 +24,7 @@ export function registerValueRoutes(app: FastifyInstance, ctx: ServerContext, st
     return reply.type('application/json; charset=utf-8').send(json(latest));
   });
 
+  if (!ctx.options.push) return;
   app.get('/series/:id/value/events/', async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
     const who = await ctx.authenticate(request);
     const series = await seriesFor(ctx.store, request.params.id, who, 'read');
