@@ -13,6 +13,8 @@ export interface FaultProxy {
   cutAll(): void;
   /** Cuts each of the next `n` connections once `afterBytes` bytes of the answer have passed. */
   cutNext(n: number, afterBytes: number): void;
+  /** Cuts each of the next `n` connections once `afterBytes` bytes of the request have passed (an upload dropped mid-body). */
+  cutUploadNext(n: number, afterBytes: number): void;
   /** Connections accepted so far. */
   readonly connections: number;
   close(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   let target = targetPort;
   let connections = 0;
   let cuts: { n: number; afterBytes: number } = { n: 0, afterBytes: 0 };
+  let uploadCuts: { n: number; afterBytes: number } = { n: 0, afterBytes: 0 };
   const open = new Set<Socket>();
   const server = createServer((client) => {
     connections++;
@@ -29,7 +32,9 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     open.add(client);
     open.add(upstream);
     const cutAfter = cuts.n > 0 ? (cuts.n--, cuts.afterBytes) : -1;
+    const cutUploadAfter = uploadCuts.n > 0 ? (uploadCuts.n--, uploadCuts.afterBytes) : -1;
     let passed = 0;
+    let sent = 0;
     const kill = (): void => {
       client.destroy();
       upstream.destroy();
@@ -38,7 +43,15 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     upstream.on('close', () => (open.delete(upstream), client.destroy()));
     client.on('error', kill);
     upstream.on('error', kill);
-    client.pipe(upstream);
+    client.on('data', (chunk: Buffer) => {
+      sent += chunk.length;
+      if (cutUploadAfter >= 0 && sent > cutUploadAfter) {
+        upstream.write(chunk.subarray(0, Math.max(0, chunk.length - (sent - cutUploadAfter))));
+        kill();
+        return;
+      }
+      upstream.write(chunk);
+    });
     upstream.on('data', (chunk: Buffer) => {
       passed += chunk.length;
       if (cutAfter >= 0 && passed > cutAfter) {
@@ -56,6 +69,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     setTarget: (p) => void (target = p),
     cutAll: () => open.forEach((s) => s.destroy()),
     cutNext: (n, afterBytes) => void (cuts = { n, afterBytes }),
+    cutUploadNext: (n, afterBytes) => void (uploadCuts = { n, afterBytes }),
     get connections() {
       return connections;
     },

@@ -17,6 +17,7 @@ import { registerSearchRoutes } from './http/searchRoutes.js';
 import { CHALLENGE } from './http/seriesAccess.js';
 import { DEFAULT_SERVER_OPTIONS, type TimetricServerOptions } from './http/serverOptions.js';
 import { registerValueRoutes } from './http/valueRoutes.js';
+import { registerWriteAdmission } from './http/registerWriteAdmission.js';
 import { registerWriteRoutes } from './http/writeRoutes.js';
 import { StoreConflictError } from './store/StoreConflictError.js';
 
@@ -138,6 +139,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   app.get('/', (_request, reply) =>
     reply.type('text/plain; charset=utf-8').send('Timetric-compatible server. See /series/ID/csv/, /series/ID/value/json/, /create/, /oauth/.\n'),
   );
+  registerWriteAdmission(app, o.maxConcurrentWrites, o.overloadRetryAfterSeconds);
   registerCreateRoute(app, ctx);
   registerCsvRoutes(app, ctx);
   registerValueRoutes(app, ctx, streams);

@@ -16,6 +16,10 @@ export interface TimetricServerOptions {
   maxFormBytes?: number;
   /** Largest request line + headers, bytes; larger → 414 (request line) or 431. Default 16 KiB. */
   maxHeaderBytes?: number;
+  /** Series writes (POST, PUT, DELETE, `/create/`) in progress at once; one more gets `503` + `Retry-After` before its body is read, and nothing is applied. Default 64. */
+  maxConcurrentWrites?: number;
+  /** The `Retry-After` of those 503 answers, seconds. Default 1. */
+  overloadRetryAfterSeconds?: number;
   /** Serve the Server-Sent Events extension `GET /series/ID/value/events/`; `false` answers 404 there, as the historical service did (clients in `'auto'` mode then poll). Default true. */
   push?: boolean;
   /** Interval of `: heartbeat` comments on Server-Sent Events streams, ms. Default 15,000. */
@@ -36,6 +40,8 @@ export const DEFAULT_SERVER_OPTIONS = {
   maxCsvBytes: 2 * 1024 ** 3,
   maxFormBytes: 1_000_000,
   maxHeaderBytes: 16 * 1024,
+  maxConcurrentWrites: 64,
+  overloadRetryAfterSeconds: 1,
   push: true,
   heartbeatMs: 15_000,
   maxPageSize: 100_000,
