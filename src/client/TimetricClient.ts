@@ -148,7 +148,7 @@ export class TimetricClient {
       body = new URLSearchParams(spec.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    if (!spec.unsigned) headers.authorization = await this.authorization(spec.method, url.href, spec.form, spec.oauth);
+    if (!spec.unsigned && (this.auth.type !== 'anonymous' || spec.oauth)) headers.authorization = await this.authorization(spec.method, url.href, spec.form, spec.oauth);
 
     // The timeout covers the wait for the response's headers; the caller's and the client's
     // signals keep covering the body (unsubscribing mid-read still aborts).
@@ -177,6 +177,7 @@ export class TimetricClient {
 
   private async authorization(method: string, url: string, form: Record<string, string> | undefined, oauth: RequestSpec['oauth']): Promise<string> {
     const auth = this.auth;
+    if (auth.type === 'anonymous') throw new ConfigurationError("authtype 'anonymous' has no credentials to sign with", 'authtype');
     if (auth.type === 'apitoken') return `Basic ${btoa(unescape(encodeURIComponent(`${auth.key}:${auth.secret}`)))}`;
     const token = oauth ? oauth.token : auth.token;
     const tokenSecret = oauth ? oauth.tokenSecret : auth.tokenSecret;

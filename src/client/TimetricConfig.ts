@@ -5,8 +5,12 @@
  * `oauth_token` / `oauth_secret` back into this object so the app can persist it.
  */
 export interface TimetricConfig {
-  /** `'apitoken'` (HTTP Basic with an API token) or `'oauth'` (OAuth 1.0 HMAC-SHA1). Default `'oauth'`. */
-  authtype?: 'apitoken' | 'oauth';
+  /**
+   * `'apitoken'` (HTTP Basic with an API token) or `'oauth'` (OAuth 1.0 HMAC-SHA1), as the
+   * historical client; or `'anonymous'` (this package's extension: no credentials at all, for
+   * reading public series, e.g. from a dashboard page that must not carry a token). Default `'oauth'`.
+   */
+  authtype?: 'apitoken' | 'oauth' | 'anonymous';
   apitoken_key?: string;
   apitoken_secret?: string;
   'apitoken-secret'?: string;

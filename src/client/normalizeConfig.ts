@@ -32,7 +32,8 @@ export function normalizeConfig(config: TimetricConfig): ResolvedAuth {
   if (authtype === 'apitoken') {
     return { type: 'apitoken', key: need(config, 'apitoken_key'), secret: need(config, 'apitoken_secret', 'apitoken-secret') };
   }
-  if (authtype !== 'oauth') throw new ConfigurationError(`unknown authtype ${JSON.stringify(authtype)}: use 'apitoken' or 'oauth'`, 'authtype');
+  if (authtype === 'anonymous') return { type: 'anonymous' };
+  if (authtype !== 'oauth') throw new ConfigurationError(`unknown authtype ${JSON.stringify(authtype)}: use 'apitoken', 'oauth' or 'anonymous'`, 'authtype');
   return {
     type: 'oauth',
     consumerKey: need(config, 'consumer_key'),
