@@ -1,6 +1,9 @@
-// The demo dashboard: one uPlot chart per series, history from values$, then live from watch()/latest$.
-// Bundled by examples/demo/main.ts with esbuild ('timetric' aliased to the library's source) and served
-// same-origin by the demo server, which injects window.TIMETRIC_DASHBOARD (server URL, a token, series list).
+// The demo dashboard: one uPlot chart per series, history from values$, then live from live() (push
+// over Server-Sent Events when the server offers it, polling otherwise), showing which one and when
+// the last update came. Bundled by examples/demo/main.ts with esbuild ('timetric' aliased to the
+// library's source) and served same-origin by the demo server, which injects window.TIMETRIC_DASHBOARD
+// (server URL, poll interval, series list). The series are public, so the page reads them with no
+// credentials at all (authtype 'anonymous'): nothing secret is in the page.
 import { toArray } from 'rxjs';
 import uPlot from 'uplot';
 import { TimetricClient, type Point } from 'timetric';
@@ -8,28 +11,26 @@ import { TimetricClient, type Point } from 'timetric';
 /** What the demo injects into the page. */
 interface DashboardConfig {
   url: string;
-  /** An API token of the demo user (the client has no anonymous mode; the demo listens on 127.0.0.1 only). */
-  key: string;
-  secret: string;
-  /** Live interval (ms) of the watch() polling. */
+  /** Interval (ms) of the polling fallback. */
   intervalMs: number;
   series: { id: string; title: string; caption: string }[];
 }
 
 const config = (window as unknown as { TIMETRIC_DASHBOARD: DashboardConfig }).TIMETRIC_DASHBOARD;
-const client = new TimetricClient({ authtype: 'apitoken', apitoken_key: config.key, apitoken_secret: config.secret }, { baseUrl: config.url });
+const client = new TimetricClient({ authtype: 'anonymous' }, { baseUrl: config.url });
 const root = document.getElementById('charts')!;
 
 function chart(meta: DashboardConfig['series'][number]): void {
   const box = document.createElement('section');
   box.className = 'chart';
   box.dataset.series = meta.id;
-  box.innerHTML = `<h2></h2><div class="status"><span class="state loading">loading history…</span> · <span class="mode">poll</span> · last update <span class="updated">never</span> · <span class="count">0</span> points</div><div class="plot"></div>`;
+  box.innerHTML = `<h2></h2><div class="status"><span class="state loading">loading history…</span> · <span class="mode">connecting</span> · last update <span class="updated">never</span> · <span class="count">0</span> points</div><div class="plot"></div>`;
   box.querySelector('h2')!.textContent = `${meta.title} (${meta.caption})`;
   root.append(box);
   const state = box.querySelector<HTMLElement>('.state')!;
   const updated = box.querySelector<HTMLElement>('.updated')!;
   const count = box.querySelector<HTMLElement>('.count')!;
+  const mode = box.querySelector<HTMLElement>('.mode')!;
   const setState = (text: string, cls: string): void => {
     state.textContent = text;
     state.className = `state ${cls}`;
@@ -62,10 +63,12 @@ function chart(meta: DashboardConfig['series'][number]): void {
       redraw();
       setState('live', 'live');
       updated.textContent = new Date().toLocaleTimeString();
-      series.watch({ intervalMs: config.intervalMs }).subscribe({
-        next: (p) => {
-          if (p === null) return;
-          add(p);
+      series.live({ intervalMs: config.intervalMs }).subscribe({
+        next: ({ point, transport }) => {
+          mode.textContent = transport;
+          box.dataset.transport = transport;
+          if (point === null) return;
+          add(point);
           redraw();
           setState('live', 'live');
           updated.textContent = new Date().toLocaleTimeString();

@@ -18,8 +18,8 @@ const periodMs = Number(process.env.TIMETRIC_DEMO_INTERVAL_MS ?? 1000);
 mkdirSync(dir, { recursive: true });
 
 // The dashboard: bundled from source, 'timetric' resolved to the library's own source (the same code
-// as the published build), served same-origin by the demo server (no CORS needed). The page gets
-// the demo token injected: fine for a demo on 127.0.0.1, never for a server others can reach.
+// as the published build), served same-origin by the demo server (no CORS needed). The series are
+// public and the page reads them anonymously: it carries no credentials.
 const bundle = await build({
   entryPoints: [join(ROOT, 'examples', 'dashboard', 'main.ts')],
   bundle: true,
@@ -69,7 +69,7 @@ for (const s of sensors) {
   const found = (await store.searchSeries({ q: s.title, viewerId: user.id, limit: 1, offset: 0 }))[0];
   series.push(found ? client.series(found.id) : await client.createSeries({ title: s.title, caption: s.caption, tags: ['demo'], public: true }));
 }
-dashboardConfig = JSON.stringify({ url, key, secret, intervalMs: periodMs, series: series.map((s, i) => ({ id: s.id, title: sensors[i]!.title, caption: sensors[i]!.caption })) });
+dashboardConfig = JSON.stringify({ url, intervalMs: periodMs, series: series.map((s, i) => ({ id: s.id, title: sensors[i]!.title, caption: sensors[i]!.caption })) });
 const dashboard = `${url}/dashboard/`;
 writeFileSync(join(dir, 'demo.json'), JSON.stringify({ url, dashboard, key, secret, consumerKey: consumer.key, consumerSecret: consumer.secret, user: 'demo', password: 'demo', series: series.map((s) => s.id) }, null, 2));
 

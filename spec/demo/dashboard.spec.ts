@@ -51,7 +51,12 @@ describe('the demo dashboard', () => {
       }
       assert.equal(await page.locator('.chart').count(), demo.series.length);
       assert.match((await page.locator('.chart .state').first().textContent()) ?? '', /live/);
-      assert.match((await page.locator('.chart .mode').first().textContent()) ?? '', /poll|push/);
+      // Live over push (the demo server has Server-Sent Events), shown on every chart.
+      await page.waitForFunction((n) => document.querySelectorAll('[data-transport="push"]').length === n, demo.series.length, { timeout: 15_000 });
+      assert.equal((await page.locator('.chart .mode').first().textContent()) ?? '', 'push');
+      // The page reads the public series anonymously: no credentials in it.
+      const html = await page.content();
+      assert.ok(!html.includes(demo.secret) && !html.includes(demo.key), 'the page carries no token');
 
       // A point written now (later than the simulation's) shows up as the chart's last point.
       const future = Math.floor(Date.now() / 1000) + 3600;
