@@ -13,5 +13,7 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   external: ['rxjs'],
-  splitting: false,
+  // Shared modules (codecs, error classes) become chunks that both entry points import, so an error
+  // thrown by timetric/server code is instanceof the classes exported by timetric.
+  splitting: true,
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 
 const run = (args: string[]): string => execFileSync(process.execPath, args, { encoding: 'utf8' }).trim();
@@ -28,8 +29,22 @@ describe('the built package', () => {
     assert.equal(out, 'function function function');
   });
 
-  it('the client entry does not load Node built-ins or server code', () => {
-    const js = readFileSync('dist/index.js', 'utf8');
-    assert.doesNotMatch(js, /from ["']node:|require\(["']node:|better-sqlite3|fastify/);
+  it('the client entry does not load Node built-ins or server code, nor do the chunks it imports', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const js = readFileSync(file, 'utf8');
+      assert.doesNotMatch(js, /from ["']node:|require\(["']node:|better-sqlite3|fastify/, file);
+      for (const m of js.matchAll(/(?:from|import)\s*\(?\s*["'](\.\/[^"']+)["']/g)) visit(join(dirname(file), m[1]!));
+    };
+    visit('dist/index.js');
+    assert.ok(seen.size > 1, 'the entry imports its shared chunks');
+  });
+
+  it('one set of error classes: errors of timetric/server are instanceof the classes of timetric (ESM and CommonJS)', () => {
+    const check = "const f = new s.StoreConflictError('x'); console.log(f instanceof c.TimetricError, s.StoreConflictError === undefined);";
+    assert.equal(run(['--input-type=module', '-e', `const c = await import('timetric'); const s = await import('timetric/server'); ${check}`]), 'true false');
+    assert.equal(run(['-e', `const c = require('timetric'); const s = require('timetric/server'); ${check}`]), 'true false');
   });
 });
