@@ -217,15 +217,25 @@ export class SqliteSeriesStore implements SeriesStore {
     return Promise.resolve(row && ([row[0], fromSqliteValue(row[1])] as const));
   }
 
-  private writeOne(id: string, time: number, value: (latest: PointValue | undefined) => PointValue): Promise<{ point: Point; version: number }> {
+  /**
+   * One point in its own transaction: `value` sees the latest value; `at` may move the time (an
+   * increment never lands before the latest point).
+   */
+  private writeOne(
+    id: string,
+    time: number,
+    value: (latest: PointValue | undefined) => PointValue,
+    at: (latestTime: number | undefined) => number = () => time,
+  ): Promise<{ point: Point; version: number }> {
     try {
       const result = this.db.transaction(() => {
         const row = this.q.latest.get(id);
         const v = value(row && fromSqliteValue(row[1]));
-        this.q.upsert.run(id, time, toSqliteValue(v));
+        const t = at(row?.[0]);
+        this.q.upsert.run(id, t, toSqliteValue(v));
         const bumped = this.q.bump.get(id);
         if (!bumped) throw new StoreConflictError(`series ${id} does not exist`);
-        return { point: [time, v] as const, version: bumped.version };
+        return { point: [t, v] as const, version: bumped.version };
       }).immediate();
       this.emit(id);
       return Promise.resolve(result);
@@ -240,13 +250,20 @@ export class SqliteSeriesStore implements SeriesStore {
   }
 
   increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }> {
-    return this.writeOne(id, time, (latest) => {
-      if (latest === undefined) return delta;
-      if (typeof latest !== 'number') {
-        throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(latest)}, not a number`);
-      }
-      return latest + delta;
-    });
+    return this.writeOne(
+      id,
+      time,
+      (latest) => {
+        if (latest === undefined) return delta;
+        if (typeof latest !== 'number') {
+          throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(latest)}, not a number`);
+        }
+        return latest + delta;
+      },
+      // Stamped before the latest point (a point written in the future): land on it, or the
+      // increment would hide behind it and the next one would build on a value without it.
+      (latestTime) => (latestTime !== undefined && latestTime > time ? latestTime : time),
+    );
   }
 
   openWriter(id: string, mode: WriteMode, create?: NewSeries): Promise<PointWriter> {
