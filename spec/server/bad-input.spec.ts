@@ -109,6 +109,14 @@ describe('parameters and fields', () => {
     }
   });
 
+  it('a NUL character in a /create/ field answers 400 naming the field, on every store', async () => {
+    for (const body of [new URLSearchParams({ title: 'a\0b', caption: 'C' }), new URLSearchParams({ title: 'T', caption: 'C', 'x\0y': '1' })]) {
+      const r = await fetch(`${t.url}/create/`, { method: 'POST', headers: { ...FORM, authorization: alice.basic }, body, redirect: 'manual' });
+      assert.equal(r.status, 400);
+      assert.match(await r.text(), /field "(title|x\\u0000y)" contains a NUL character/);
+    }
+  });
+
   it('a malformed series id answers 400', async () => {
     const r = await fetch(`${t.url}/series/not-an-id/csv/`, { headers: auth() });
     assert.equal(r.status, 400);

@@ -5,8 +5,17 @@ import type { Params } from './formParams.js';
 
 const KNOWN = new Set(['title', 'caption', 'description', 'tags', 'public']);
 
-/** Builds the series record of `/create/` from its fields; title and caption are required. */
+/**
+ * Builds the series record of `/create/` from its fields; title and caption are required. A NUL
+ * character in any field is refused (400): PostgreSQL cannot store it in text, and no store should
+ * accept what another refuses.
+ */
 export function seriesMetadata(id: string, owner: Principal, params: Params): NewSeries {
+  for (const name of params.names()) {
+    if (name.includes('\0') || params.all(name).some((v) => v.includes('\0'))) {
+      throw new HttpProblem(400, `field ${JSON.stringify(name)} contains a NUL character`);
+    }
+  }
   const title = params.get('title')?.trim();
   const caption = params.get('caption')?.trim();
   const missing = [!title && 'title', !caption && 'caption'].filter(Boolean);
