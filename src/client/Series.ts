@@ -1,8 +1,6 @@
 import { Observable, ReplaySubject, distinctUntilChanged, map, share } from 'rxjs';
-import { CsvPointDecoder } from '../codec/CsvPointDecoder.js';
 import type { CsvTimeFormat } from '../codec/formatCsv.js';
 import { formatValue } from '../codec/formatValue.js';
-import { parseTime } from '../codec/parseTime.js';
 import { checkValue } from '../codec/parseValue.js';
 import type { Point, PointValue, TimeInput } from '../codec/Point.js';
 import { ParseError } from '../errors/ParseError.js';
@@ -10,11 +8,10 @@ import { latestEvents } from './latestEvents.js';
 import { latestPoint } from './latestPoint.js';
 import { encodeSeriesData, type SeriesData } from './encodeSeriesData.js';
 import { fromAbortable } from './fromAbortable.js';
-import { readBodyText } from './readBodyText.js';
 import { documentVisibility } from '../streams/documentVisibility.js';
 import { liveLatest, type LiveOptions, type LiveUpdate } from '../streams/liveLatest.js';
 import { pollLatest, type LatestAnswer } from '../streams/pollLatest.js';
-import { resumeValues } from '../streams/resumeValues.js';
+import { readPointPages } from './readPointPages.js';
 import { pointPages } from '../streams/pointPages.js';
 import type { TimetricClient } from './TimetricClient.js';
 
@@ -194,35 +191,7 @@ export class Series {
    * ```
    */
   values(options: ValuesOptions = {}): Observable<Point> {
-    const pageSize = options.pageSize ?? DEFAULT_VALUES_OPTIONS.pageSize;
-    const start = options.start === undefined ? undefined : String(parseTime(options.start));
-    const end = options.end === undefined ? undefined : String(parseTime(options.end));
-    // A transient failure mid-read resumes from the last emitted timestamp (streams/resumeValues).
-    return resumeValues((from) => new Observable<Point>((subscriber) => {
-      const controller = new AbortController();
-      const run = async (): Promise<void> => {
-        let next: string | undefined = `${this.path}csv/`;
-        let query: Record<string, string | undefined> | undefined = { start: from === undefined ? start : String(from), end, limit: String(pageSize) };
-        while (next !== undefined && !controller.signal.aborted) {
-          const r = await this.client.request({ method: 'GET', path: next, query, signal: controller.signal });
-          const decoder = new CsvPointDecoder();
-          await readBodyText(r, (text) => {
-            for (const p of decoder.push(text)) subscriber.next(p);
-          });
-          for (const p of decoder.end()) subscriber.next(p);
-          const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(r.headers.get('link') ?? '')?.[1];
-          next = link && new URL(link, `${this.client.baseUrl}${this.path}`).href;
-          query = undefined;
-        }
-      };
-      run().then(
-        () => subscriber.complete(),
-        (err: unknown) => {
-          if (!controller.signal.aborted) subscriber.error(err);
-        },
-      );
-      return () => controller.abort();
-    }), { scheduler: this.client.scheduler });
+    return readPointPages(this.client, this.path, { ...options, pageSize: options.pageSize ?? DEFAULT_VALUES_OPTIONS.pageSize });
   }
 
   /**
