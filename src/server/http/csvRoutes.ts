@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { encodeCsvColumns } from '../../codec/encodeCsvColumns.js';
 import { formatCsv, type CsvTimeFormat } from '../../codec/formatCsv.js';
 import type { Point } from '../../codec/Point.js';
+import type { PointRange, Store } from '../store/Store.js';
 import type { ServerContext } from './ServerContext.js';
 import { notModified } from './etag.js';
 import { readRange } from './readRange.js';
@@ -9,10 +11,33 @@ import { seriesFor } from './seriesAccess.js';
 
 type IdParams = { Params: { id: string } };
 
+/** Points per chunk read from the store and written to the socket. */
+const CHUNK = 8_000;
+
+/** The range's CSV, chunk by chunk, as bytes; one chunk ahead at most, however slow the client. */
+function csvStream(store: Store, id: string, range: PointRange, format: CsvTimeFormat): Readable {
+  const columns = store.readPointColumns?.(id, range, CHUNK);
+  return Readable.from(
+    columns
+      ? (async function* () {
+          for await (const { times, values } of columns) {
+            const bytes = encodeCsvColumns(times, values, format);
+            yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          }
+        })()
+      : (async function* () {
+          for await (const chunk of store.readPoints(id, range, CHUNK)) yield formatCsv(chunk, format);
+        })(),
+    { objectMode: true, highWaterMark: 1 },
+  );
+}
+
 /**
- * `GET /series/ID/csv/`, `csv/unix.csv`, `csv/iso.csv`: the history as CSV, ascending. With
- * `limit`, one page held in memory and a `Link: rel="next"` when more remain; without, the whole
- * range streamed out of the store chunk by chunk.
+ * `GET /series/ID/csv/`, `csv/unix.csv`, `csv/iso.csv`: the history as CSV, ascending, streamed
+ * out of the store chunk by chunk. With `limit`, one page and a `Link: rel="next"` when more
+ * remain: when the store can tell where the next page starts ({@link Store.pageEnd}) the `Link`
+ * goes out first and the page (the points before that time) is streamed too; otherwise the page
+ * is read into memory first.
  */
 export function registerCsvRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const handler = (format: CsvTimeFormat) => async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
@@ -22,25 +47,25 @@ export function registerCsvRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const range = readRange(url.searchParams, ctx.options.maxPageSize);
     if (notModified(request, reply, series)) return reply.code(304).send();
     void reply.type('text/csv; charset=utf-8');
-    if (range.limit === undefined) {
-      const points = ctx.store.readPoints(series.id, range, 8_000);
-      return reply.send(
-        Readable.from(
-          (async function* () {
-            for await (const chunk of points) yield formatCsv(chunk, format);
-          })(),
-          // One chunk ahead at most: memory stays flat however slow the client reads.
-          { objectMode: true, highWaterMark: 1 },
-        ),
-      );
+    if (range.limit === undefined) return reply.send(csvStream(ctx.store, series.id, range, format));
+    const link = (start: number): string => {
+      const next = new URL(`${ctx.baseUrl(request)}${url.pathname}${url.search}`);
+      next.searchParams.set('start', String(start));
+      return `<${next.href}>; rel="next"`;
+    };
+    if (ctx.store.pageEnd && ctx.store.readPointColumns) {
+      const next = await ctx.store.pageEnd(series.id, range, range.limit);
+      if (next === undefined) return reply.send(csvStream(ctx.store, series.id, { start: range.start, end: range.end }, format));
+      void reply.header('link', link(next));
+      // Bounded by time, not count: the next page starts exactly where this one stops, even if
+      // points are written meanwhile.
+      return reply.send(csvStream(ctx.store, series.id, { start: range.start, end: next }, format));
     }
     const page: Point[] = [];
     for await (const chunk of ctx.store.readPoints(series.id, { ...range, limit: range.limit + 1 })) page.push(...chunk);
     if (page.length > range.limit) {
-      const next = new URL(`${ctx.baseUrl(request)}${url.pathname}${url.search}`);
-      next.searchParams.set('start', String(page[range.limit]![0]));
+      void reply.header('link', link(page[range.limit]![0]));
       page.length = range.limit;
-      void reply.header('link', `<${next.href}>; rel="next"`);
     }
     return reply.send(formatCsv(page, format));
   };

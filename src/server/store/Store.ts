@@ -37,6 +37,12 @@ export interface PointRange {
   limit?: number | undefined;
 }
 
+/** Points as two columns: `values[i]` is the value at `times[i]`. */
+export interface PointColumns {
+  times: number[];
+  values: PointValue[];
+}
+
 /** Search over series metadata. Only series that `viewerId` may read (own or public) are returned. */
 export interface SeriesQuery {
   /** Free text matched (case-insensitively) against title, caption, description and tags. */
@@ -76,6 +82,17 @@ export interface SeriesStore {
   searchSeries(query: SeriesQuery): Promise<SeriesRecord[]>;
   /** Points in range, ascending by time, yielded in chunks of at most `chunkSize` (default 10,000). */
   readPoints(id: string, range: PointRange, chunkSize?: number): AsyncIterable<Point[]>;
+  /**
+   * Optional: the same chunks as {@link readPoints}, as columns (no tuple per point). CSV reads
+   * use it when present.
+   */
+  readPointColumns?(id: string, range: PointRange, chunkSize?: number): AsyncIterable<PointColumns>;
+  /**
+   * Optional: the time of the point right after the first `limit` points of `range` — where the
+   * next page starts — or undefined when the range holds at most `limit` points. With it (and
+   * {@link readPointColumns}) a paged CSV read sends its `Link` first and streams the page.
+   */
+  pageEnd?(id: string, range: PointRange, limit: number): Promise<number | undefined>;
   /** The point with the greatest time, if any. */
   latest(id: string): Promise<Point | undefined>;
   /** Writes one point (replacing one at the same time). */

@@ -11,6 +11,9 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
     deleteSeries: (id) => series.deleteSeries(id),
     searchSeries: (q) => series.searchSeries(q),
     readPoints: (id, range, chunk) => series.readPoints(id, range, chunk),
+    // Optional fast paths, offered only when the series half has them.
+    ...(series.readPointColumns && { readPointColumns: (id, range, chunk) => series.readPointColumns!(id, range, chunk) }),
+    ...(series.pageEnd && { pageEnd: (id, range, limit) => series.pageEnd!(id, range, limit) }),
     latest: (id) => series.latest(id),
     appendValue: (id, t, v) => series.appendValue(id, t, v),
     increment: (id, t, d) => series.increment(id, t, d),

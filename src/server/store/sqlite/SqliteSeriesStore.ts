@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Point, PointValue } from '../../../codec/Point.js';
 import type {
   NewSeries,
+  PointColumns,
   PointRange,
   PointWriter,
   SeriesQuery,
@@ -177,39 +178,69 @@ export class SqliteSeriesStore implements SeriesStore {
   }
 
   async *readPoints(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<Point[]> {
+    for await (const { times, values } of this.readPointColumns(id, range, chunkSize)) {
+      const points: Point[] = new Array<Point>(times.length);
+      for (let i = 0; i < times.length; i++) points[i] = [times[i]!, values[i]!];
+      yield points;
+    }
+  }
+
+  /**
+   * The chunks of {@link readPoints} as columns. Each chunk is one short read transaction of two
+   * single-column queries (`pluck`: no array per row, about twice as fast as rows of two); no
+   * statement or transaction stays open across the consumer's awaits.
+   */
+  async *readPointColumns(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<PointColumns> {
+    const q = (this.columnReads ??= this.prepareColumnReads());
     let remaining = range.limit ?? Number.POSITIVE_INFINITY;
-    let after: number | undefined;
+    let from = range.start ?? Number.NEGATIVE_INFINITY;
+    let first = true;
     const end = range.end ?? Number.POSITIVE_INFINITY;
-    const first = this.db
-      .prepare<[string, number, number, number], [number, SqliteValue]>(
-        'SELECT ts, v FROM points WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
-      )
-      .raw();
-    const next = this.db
-      .prepare<[string, number, number, number], [number, SqliteValue]>(
-        'SELECT ts, v FROM points WHERE series_id = ? AND ts > ? AND ts < ? ORDER BY ts LIMIT ?',
-      )
-      .raw();
     while (remaining > 0) {
       const n = Math.min(chunkSize, remaining);
-      // Each chunk is its own short read: no statement stays open across the consumer's awaits.
-      const rows =
-        after === undefined
-          ? first.all(id, range.start ?? Number.NEGATIVE_INFINITY, end, n)
-          : next.all(id, after, end, n);
-      if (rows.length === 0) return;
-      const points: Point[] = new Array<Point>(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        points[i] = [row[0], fromSqliteValue(row[1])];
+      const { times, values: stored } = q.chunk(first, id, from, end, n);
+      if (times.length === 0) return;
+      // Numbers and null are already values; 't'/'f' become booleans in place.
+      const values = stored as PointValue[];
+      for (let i = 0; i < stored.length; i++) {
+        const v = stored[i]!;
+        if (typeof v !== 'number' && v !== null) values[i] = fromSqliteValue(v);
       }
-      remaining -= rows.length;
-      after = rows[rows.length - 1]![0];
-      yield points;
-      if (rows.length < n) return;
+      remaining -= times.length;
+      from = times[times.length - 1]!;
+      first = false;
+      yield { times, values };
+      if (times.length < n) return;
       // Let other requests run between chunks of a long read.
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  pageEnd(id: string, range: PointRange, limit: number): Promise<number | undefined> {
+    const q = (this.columnReads ??= this.prepareColumnReads());
+    return Promise.resolve(q.timeAt.get(id, range.start ?? Number.NEGATIVE_INFINITY, range.end ?? Number.POSITIVE_INFINITY, limit));
+  }
+
+  private columnReads: ReturnType<SqliteSeriesStore['prepareColumnReads']> | undefined;
+
+  private prepareColumnReads() {
+    type Args = [string, number, number, number];
+    const where = (op: string): string => `WHERE series_id = ? AND ts ${op} ? AND ts < ? ORDER BY ts LIMIT ?`;
+    const times = (op: string) => this.db.prepare<Args, number>(`SELECT ts FROM points ${where(op)}`).pluck();
+    const values = (op: string) => this.db.prepare<Args, SqliteValue>(`SELECT v FROM points ${where(op)}`).pluck();
+    const fromStart = { times: times('>='), values: values('>=') };
+    const after = { times: times('>'), values: values('>') };
+    return {
+      // Both columns in one read transaction: the same snapshot, so the same rows in the same order.
+      chunk: this.db.transaction((first: boolean, id: string, from: number, end: number, n: number): { times: number[]; values: SqliteValue[] } => {
+        const s = first ? fromStart : after;
+        return { times: s.times.all(id, from, end, n), values: s.values.all(id, from, end, n) };
+      }),
+      // An index walk, no row leaves SQLite but the one asked for.
+      timeAt: this.db
+        .prepare<[string, number, number, number], number>('SELECT ts FROM points WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT 1 OFFSET ?')
+        .pluck(),
+    };
   }
 
   latest(id: string): Promise<Point | undefined> {
