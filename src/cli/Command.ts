@@ -1,7 +1,18 @@
 /** Where a command writes, and what it may read from its environment. */
 export interface CliIo {
-  /** Writes one chunk of normal output (add the newline yourself). */
+  /** Writes one chunk of normal output (add the newline yourself); nothing once {@link outClosed} is aborted. */
   out(this: void, text: string): void;
+  /**
+   * Resolves once normal output has room again: at once when its buffer is below the stream's
+   * high-water mark or the output is closed, else on its `drain`. A command that prints a lot awaits
+   * it between chunks, so a slow reader slows the command down instead of filling its memory.
+   */
+  drained(this: void): Promise<void>;
+  /**
+   * Aborted when the reader of normal output has gone (`timetric cat ID | head`: EPIPE). A command
+   * that only prints (cat, tail) stops then and exits 0, as Unix tools do.
+   */
+  outClosed: AbortSignal;
   /** Writes one chunk of diagnostic output. */
   err(this: void, text: string): void;
   /** Environment variables (`TIMETRIC_DB`, …). */

@@ -1,11 +1,20 @@
-import { type Point, formatCsv, formatIsoTime } from '../index.js';
+import { formatCsv, formatIsoTime, parseTime } from '../index.js';
 import type { CliIo, Command } from './Command.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, clientFrom, withClientErrors } from './clientOptions.js';
 import { parseCommandArgs } from './parseCommandArgs.js';
 import { UsageError } from './UsageError.js';
 
-/** A time flag: unix seconds as a number, else the text (ISO 8601). */
-const timeArg = (text: string): string | number => (/^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+/** Points per request, and per write to stdout. */
+const CAT_PAGE_POINTS = 20_000;
+
+/** A time flag (unix seconds or ISO 8601 UTC) as unix seconds; a usage error when it is neither. */
+function timeFlag(flag: string, text: string): number {
+  try {
+    return parseTime(/^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
 
 /** `timetric cat ID [--start T] [--end T] [--format csv|json]`: prints a series' points. */
 export const catCommand: Command = {
@@ -33,32 +42,21 @@ ${CLIENT_HELP}`,
     if (id === undefined) throw new UsageError('missing the series ID');
     const format = values.format ?? 'csv';
     if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, not "${format}"`);
+    const range = {
+      ...(values.start !== undefined ? { start: timeFlag('--start', values.start) } : {}),
+      ...(values.end !== undefined ? { end: timeFlag('--end', values.end) } : {}),
+    };
     const client = clientFrom(values, io);
     return withClientErrors(this.name, io, async () => {
-      const pages = client.series(id).values({
-        ...(values.start !== undefined ? { start: timeArg(values.start) } : {}),
-        ...(values.end !== undefined ? { end: timeArg(values.end) } : {}),
-      });
-      const out = (batch: Point[]): void => {
-        if (batch.length === 0) return;
-        if (format === 'csv') io.out(formatCsv(batch, values.iso ? 'iso' : 'unix'));
-        else io.out(batch.map(([t, v]) => `${JSON.stringify([values.iso ? formatIsoTime(t) : t, v])}\n`).join(''));
-      };
-      let batch: Point[] = [];
-      await new Promise<void>((resolve, reject) => {
-        pages.subscribe({
-          next: (p) => {
-            batch.push(p);
-            if (batch.length >= 8_000) {
-              out(batch);
-              batch = [];
-            }
-          },
-          error: reject,
-          complete: resolve,
-        });
-      });
-      out(batch);
+      // Pages are pulled one at a time, and the next one only once stdout has taken this one: a
+      // slow reader slows the reading down, and memory holds one page whatever the series' size.
+      for await (const page of client.series(id).pages({ ...range, pageSize: CAT_PAGE_POINTS })) {
+        if (io.outClosed.aborted) break;
+        if (format === 'csv') io.out(formatCsv(page, values.iso ? 'iso' : 'unix'));
+        else io.out(page.map(([t, v]) => `${JSON.stringify([values.iso ? formatIsoTime(t) : t, v])}\n`).join(''));
+        await io.drained();
+        if (io.outClosed.aborted) break; // the reader left (| head): stop quietly, exit 0
+      }
       return 0;
     });
   },

@@ -51,6 +51,7 @@ ${CLIENT_HELP}`,
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        io.outClosed.addEventListener('abort', stop); // the reader left (| head): exit 0
       });
       return 0;
     });
