@@ -1,10 +1,14 @@
-// Runs the `timetric` command as a user does (a child process). The CLI source is bundled once per
-// spec file with esbuild (as the build does), so each run starts in ~0.1 s.
+// Runs the `timetric` command as a user does (a child process), or in-process for the checks that
+// need no process of their own. The CLI source is bundled once per spec file with esbuild, as the
+// build does (dist/cli/main.js next to dist/server/index.js, which the CLI imports only for serve
+// and the administration commands), so each run starts in ~0.1–0.3 s.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { build } from 'esbuild';
+import { runTimetric } from '../../src/cli/runTimetric.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 // Inside node_modules so the bundle's external packages resolve from the project.
@@ -16,12 +20,25 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Bundles src/cli/main.ts to a file of its own; returns its path and a remover. */
+/**
+ * Bundles src/cli/main.ts and src/server/index.ts as the build lays them out (cli/main.js,
+ * server/index.js) into a folder of its own; returns the CLI's path and a remover.
+ */
 export async function bundleCli(name: string): Promise<{ main: string; remove: () => void }> {
-  const main = join(BUNDLE_DIR, `${name}-${process.pid}.mjs`);
-  mkdirSync(BUNDLE_DIR, { recursive: true });
-  await build({ entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], outfile: main, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
-  return { main, remove: () => rmSync(main, { force: true }) };
+  const dir = join(BUNDLE_DIR, `${name}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  await build({
+    entryPoints: { 'cli/main': join(ROOT, 'src', 'cli', 'main.ts'), 'server/index': join(ROOT, 'src', 'server', 'index.ts') },
+    outdir: dir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  return { main: join(dir, 'cli', 'main.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Runs the bundled CLI with `args`; stdin gets `input` (or nothing); resolves with exit code and output. */
@@ -35,6 +52,26 @@ export function runCli(main: string, args: string[], options: { env?: Record<str
     );
     child.stdin!.end(options.input ?? '');
   });
+}
+
+/**
+ * Runs the same command line in this process (`runTimetric`, what src/cli/main.ts runs), with
+ * captured output: the exit code it returns and the text it writes. For the many checks of
+ * arguments, help texts and error lines; what only a process shows (exit status, stdout
+ * backpressure and EPIPE, signals) is checked with {@link runCli}.
+ */
+export async function runInProcess(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runTimetric(args, {
+    out: (text) => void (stdout += text),
+    err: (text) => void (stderr += text),
+    drained: () => Promise.resolve(),
+    outClosed: new AbortController().signal,
+    env: { ...process.env, TIMETRIC_DEBUG: '', ...options.env },
+    stdin: Readable.from(options.input === undefined ? [] : [options.input]),
+  });
+  return { code, stdout, stderr };
 }
 
 /** A failure is one readable line on stderr, no stack trace, and the given exit code. */

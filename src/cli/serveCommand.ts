@@ -1,7 +1,6 @@
-import { createTimetricServer } from '../server/createTimetricServer.js';
-import { openStore } from '../server/store/openStore.js';
 import type { CliIo, Command } from './Command.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
+import { loadServer } from './loadServer.js';
 import { UsageError } from './UsageError.js';
 
 function parsePort(text: string | undefined): number {
@@ -50,6 +49,7 @@ Options:
     if (values.help) return (io.out(`${this.help}\n`), 0);
     const port = parsePort(values.port);
     const host = values.host ?? '127.0.0.1';
+    const { createTimetricServer, openStore } = await loadServer();
     const store = await openStore(resolveDb(values.db, io.env));
     try {
       const server = createTimetricServer({ store });

@@ -1,7 +1,6 @@
-import { hashPassword } from '../server/auth/passwords.js';
-import { StoreConflictError } from '../server/store/StoreConflictError.js';
 import type { CliIo, Command } from './Command.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
+import { loadServer } from './loadServer.js';
 import { UsageError } from './UsageError.js';
 import { withStore } from './withStore.js';
 
@@ -43,6 +42,7 @@ Options:
     const password = values['password-stdin'] ? await readFirstLine(io.stdin) : values.password;
     if (password === undefined) throw new UsageError('missing --password (or --password-stdin)');
     if (password === '') throw new UsageError('the password is empty');
+    const { hashPassword, StoreConflictError } = await loadServer();
     const hash = await hashPassword(password);
     return withStore(resolveDb(values.db, io.env), async (store) => {
       try {

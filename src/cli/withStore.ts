@@ -1,5 +1,5 @@
 import type { Store } from '../server/store/Store.js';
-import { openStore } from '../server/store/openStore.js';
+import { loadServer } from './loadServer.js';
 
 /**
  * Opens the store named by `db` (a SQLite file path or a `postgres://` URL), runs `work` with it and
@@ -10,6 +10,7 @@ import { openStore } from '../server/store/openStore.js';
  * @returns What `work` returns.
  */
 export async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await loadServer();
   const store = await openStore(db);
   try {
     return await work(store);
