@@ -2,9 +2,24 @@ import { createReadStream, statSync } from 'node:fs';
 import { lastValueFrom } from 'rxjs';
 import { CsvPointDecoder, type Point, type Series } from '../index.js';
 import type { CliIo } from './Command.js';
+import { CommandFailure } from './CommandFailure.js';
 
 /** Points per request of {@link streamPoints}: one update() each, sent one after another. */
 export const PUSH_BATCH_POINTS = 50_000;
+
+/** The size of a regular file to read, or a {@link CommandFailure} naming it ("no such file", "a directory"). */
+function fileSize(path: string): number {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message.split('\n')[0];
+    throw new CommandFailure(`cannot read "${path}": ${why}`);
+  }
+  if (stats.isDirectory()) throw new CommandFailure(`cannot read "${path}": it is a directory`);
+  return stats.size;
+}
 
 /**
  * Streams CSV (`time,value` lines, or plain values) from a file or stdin (`-`) into a series, in
@@ -15,8 +30,8 @@ export const PUSH_BATCH_POINTS = 50_000;
  * @returns The number of points written.
  */
 export async function streamPoints(series: Series, source: string, io: CliIo): Promise<number> {
+  const total = source === '-' ? undefined : fileSize(source);
   const input = source === '-' ? io.stdin : createReadStream(source);
-  const total = source === '-' ? undefined : statSync(source).size;
   const tty = process.stderr.isTTY === true;
   const decoder = new CsvPointDecoder();
   const started = Date.now();
