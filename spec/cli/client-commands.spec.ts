@@ -1,36 +1,57 @@
-// The client commands of `timetric` (create, push, cat, tail, rm) run as a user runs them (a child
-// process, the CLI bundled once with esbuild) against our server on port 0.
+// The client commands of `timetric` (create, push, cat, tail, rm) against our server on port 0.
+// What only a process shows (exit status, stdout drained to a slow reader, EPIPE from `| head`,
+// SIGINT, start-up without the server code, the memory of a 1,000,000-line push) runs the CLI as a
+// user does: a child process, the CLI bundled once with esbuild. The many checks of arguments,
+// help texts and error lines run the same command line in-process (runTimetric), which is fast.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { lastValueFrom } from 'rxjs';
 import { TimetricClient } from '../../src/index.js';
-import { assertOneLineError, bundleCli, ROOT, runCli, type CliRun } from '../helpers/cliRunner.js';
+import { assertOneLineError, bundleCli, ROOT, runCli, runInProcess, type CliRun } from '../helpers/cliRunner.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 let MAIN = '';
 let removeBundle = (): void => {};
 // Prints the child's peak RSS (bytes) as the last stderr line, for the streaming check.
 const REPORT_RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss '+process.resourceUsage().maxRSS*1024+'\\n'))`;
+// Prints how many modules of the server's packages (Fastify, better-sqlite3) the child loaded.
+const REPORT_SERVER_MODULES = `data:text/javascript,import{createRequire}from'node:module';const c=createRequire('/').cache;process.on('exit',()=>process.stderr.write('server modules '+Object.keys(c).filter((k)=>/node_modules[\\\\/](fastify|better-sqlite3)[\\\\/]/.test(k)).length+'\\n'))`;
 
 let server: TestServer;
 let user: TestUser;
+let client: TimetricClient;
 let env: Record<string, string>;
 let dir = '';
 
+/** The CLI as a child process. */
 const timetric = (args: string[], options: { input?: string; nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<CliRun> =>
   runCli(MAIN, args, { ...options, env: { ...env, ...options.env } });
+/** The same command line in this process. */
+const inProcess = (args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliRun> =>
+  runInProcess(args, { ...options, env: { ...env, ...options.env } });
+/** The CLI as a child process whose stdout the test reads itself. */
+const spawnCli = (args: string[]): ChildProcessByStdio<null, Readable, Readable> =>
+  spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, TIMETRIC_DEBUG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Collects a child's stderr and resolves with its exit code. */
+function exitOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
+}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'timetric-cli-client-'));
   ({ main: MAIN, remove: removeBundle } = await bundleCli('client-main'));
   server = await startServer();
   user = await server.user();
+  client = new TimetricClient({ authtype: 'apitoken', apitoken_key: user.key, apitoken_secret: user.secret }, { baseUrl: server.url });
   env = { TIMETRIC_URL: server.url, TIMETRIC_KEY: user.key, TIMETRIC_SECRET: user.secret };
 });
 after(async () => {
@@ -43,84 +64,153 @@ describe('timetric client commands', () => {
   it('has --help on every client command, listed in timetric --help', async () => {
     const names = ['create', 'push', 'cat', 'tail', 'rm'];
     const overview = await timetric(['--help']);
+    assert.equal(overview.code, 0);
     for (const name of names) assert.match(overview.stdout, new RegExp(`\\n  ${name} `));
-    const runs = await Promise.all(names.map((n) => timetric([n, '--help'])));
-    runs.forEach((run, i) => {
+    for (const name of names) {
+      const run = await inProcess([name, '--help']);
       assert.equal(run.code, 0);
-      assert.match(run.stdout, new RegExp(`^Usage: timetric ${names[i]}`));
-      assert.match(run.stdout, /TIMETRIC_URL/);
-      assert.match(run.stdout, /Exit codes: 0 ok, 1 failure/);
+      assert.equal(run.stderr, '');
+      assert.match(run.stdout, new RegExp(`^Usage: timetric ${name} `));
+      assert.match(run.stdout, /--url URL .*TIMETRIC_URL/);
+      assert.match(run.stdout, /Exit codes: 0 ok, 1 failure .*, 2 usage error,\n3 series not found/);
+    }
+  });
+
+  it('starts without loading the server code: cat of a small series', async () => {
+    const series = await client.createSeries({ title: 'Small', caption: 'x' }, [[1700000000, 1], [1700000001, 2.5]]);
+    const run = await timetric(['cat', series.id], { nodeArgs: ['--import', REPORT_SERVER_MODULES] });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, '1700000000,1\n1700000001,2.5\n');
+    assert.equal(run.stderr, 'server modules 0\n');
+  });
+
+  describe('a 1,000,000-line series', () => {
+    const t0 = 1_600_000_000;
+    let file = '';
+    let id = '';
+    before(async () => {
+      file = join(dir, 'million.csv');
+      const out = createWriteStream(file);
+      for (let chunk = 0; chunk < 100; chunk++) {
+        let text = '';
+        for (let i = chunk * 10_000; i < (chunk + 1) * 10_000; i++) text += `${t0 + i},${(i % 1000) / 4}\n`;
+        if (!out.write(text)) await once(out, 'drain');
+      }
+      out.end();
+      await once(out, 'finish');
+    });
+
+    it('create prints the id; push streams the file with bounded memory and prints the count', async () => {
+      const created = await inProcess(['create', '--title', 'Big', '--caption', 'n', '--tags', 'a,b']);
+      assert.equal(created.code, 0, created.stderr);
+      id = created.stdout.trim();
+      assert.match(id, /^[A-Za-z0-9_-]+$/);
+      const record = await server.store.getSeries(id);
+      assert.deepEqual([record?.title, record?.caption, record?.tags], ['Big', 'n', ['a', 'b']]);
+
+      const started = performance.now();
+      const pushed = await timetric(['push', id, file], { nodeArgs: ['--import', REPORT_RSS] });
+      const seconds = (performance.now() - started) / 1000;
+      assert.equal(pushed.code, 0, pushed.stderr);
+      assert.equal(pushed.stdout, '1000000\n');
+      const rss = Number(/maxrss (\d+)/.exec(pushed.stderr)?.[1]);
+      process.stderr.write(`# push 1,000,000 points: ${seconds.toFixed(1)} s (${Math.round(1e6 / seconds)} points/s incl. process start), child peak RSS ${(rss / 2 ** 20).toFixed(0)} MB\n`);
+      assert.ok(rss > 0 && rss < 200 * 2 ** 20, `peak RSS ${rss}`);
+    });
+
+    it('cat to a slow reader prints every line, as pushed, and exits 0 once drained', async () => {
+      const child = spawnCli(['cat', id]);
+      const exited = exitOf(child);
+      // A reader slower than the writer: each chunk is taken only after a turn of the event loop.
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        child.stdout.pause();
+        setImmediate(() => child.stdout.resume());
+      });
+      const { code, stderr } = await exited;
+      assert.equal(stderr, '');
+      assert.equal(code, 0);
+      assert.ok(chunks.length > 10, `read in ${chunks.length} chunks`);
+      assert.equal(Buffer.concat(chunks).toString(), readFileSync(file, 'utf8'));
+    });
+
+    it('cat | head: the reader leaving (EPIPE) ends cat quietly with exit 0', async () => {
+      const child = spawnCli(['cat', id]);
+      const exited = exitOf(child);
+      const [first] = (await once(child.stdout, 'data')) as [Buffer];
+      assert.match(first.toString(), /^1600000000,0\n1600000001,0.25\n/);
+      child.stdout.destroy(); // as `head` exits after its lines
+      assert.deepEqual(await exited, { code: 0, stderr: '' });
+    });
+
+    it('cat --start/--end/--format json/--iso reads a range; rm deletes (then exit 3)', async () => {
+      const part = await inProcess(['cat', id, '--start', String(t0 + 10), '--end', String(t0 + 12), '--format', 'json']);
+      assert.equal(part.stdout, `[${t0 + 10},2.5]\n[${t0 + 11},2.75]\n`);
+      const iso = await inProcess(['cat', id, '--start', '2020-09-13T12:26:40Z', '--end', String(t0 + 1), '--iso']);
+      assert.equal(iso.stdout, '2020-09-13T12:26:40Z,0\n');
+      const rm = await inProcess(['rm', id]);
+      assert.deepEqual(rm, { code: 0, stdout: '', stderr: '' });
+      assertOneLineError(await timetric(['cat', id]), 3, /^timetric cat: .*not found/i);
     });
   });
 
-  it('create prints the id; push of 1,000,000 lines streams with bounded memory; cat returns what was pushed; rm deletes', async () => {
-    const created = await timetric(['create', '--title', 'Big', '--caption', 'n', '--tags', 'a,b']);
-    assert.equal(created.code, 0, created.stderr);
-    const id = created.stdout.trim();
-    assert.match(id, /^[A-Za-z0-9_-]+$/);
-
-    const file = join(dir, 'million.csv');
-    const out = createWriteStream(file);
-    const t0 = 1_600_000_000;
-    for (let chunk = 0; chunk < 100; chunk++) {
-      let text = '';
-      for (let i = chunk * 10_000; i < (chunk + 1) * 10_000; i++) text += `${t0 + i},${(i % 1000) / 4}\n`;
-      if (!out.write(text)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
-
-    const started = performance.now();
-    const pushed = await timetric(['push', id, file], { nodeArgs: ['--import', REPORT_RSS] });
-    const seconds = (performance.now() - started) / 1000;
-    assert.equal(pushed.code, 0, pushed.stderr);
-    assert.equal(pushed.stdout, '1000000\n');
-    const rss = Number(/maxrss (\d+)/.exec(pushed.stderr)?.[1]);
-    process.stderr.write(`# push 1,000,000 points: ${seconds.toFixed(1)} s (${Math.round(1e6 / seconds)} points/s incl. process start), child peak RSS ${(rss / 2 ** 20).toFixed(0)} MB\n`);
-    assert.ok(rss > 0 && rss < 200 * 2 ** 20, `peak RSS ${rss}`);
-
-    const cat = await timetric(['cat', id]);
-    assert.equal(cat.code, 0, cat.stderr);
-    assert.equal(cat.stdout, readFileSync(file, 'utf8'));
-
-    const part = await timetric(['cat', id, '--start', String(t0 + 10), '--end', String(t0 + 12), '--format', 'json']);
-    assert.equal(part.stdout, `[${t0 + 10},2.5]\n[${t0 + 11},2.75]\n`);
-
-    const rm = await timetric(['rm', id]);
-    assert.equal(rm.code, 0, rm.stderr);
-    assertOneLineError(await timetric(['cat', id]), 3, /not found|no series|404/i);
-  });
-
-  it('push reads stdin, create takes data', async () => {
-    const created = await timetric(['create', '--title', 'Piped', '--caption', 'x', '-'], { input: '1700000000,1\n1700000001,2\n' });
+  it('push reads stdin (a process) or a file, create takes data; a bad line or a missing file is one line', async () => {
+    const created = await inProcess(['create', '--title', 'Piped', '--caption', 'x', '-'], { input: '1700000000,1\n1700000001,2\n' });
     assert.equal(created.code, 0, created.stderr);
     const id = created.stdout.trim();
     const pushed = await timetric(['push', id], { input: '1700000002,3\n' });
-    assert.equal(pushed.stdout, '1\n');
-    assert.equal((await timetric(['cat', id])).stdout, '1700000000,1\n1700000001,2\n1700000002,3\n');
+    assert.deepEqual(pushed, { code: 0, stdout: '1\n', stderr: '' });
+    assert.equal((await inProcess(['cat', id])).stdout, '1700000000,1\n1700000001,2\n1700000002,3\n');
+
+    assertOneLineError(await inProcess(['push', id, '-'], { input: '1700000003,4\nsoon,5\n' }), 1, /^timetric push: CSV line 2: .*"soon,5"/);
+    assertOneLineError(await inProcess(['push', id, join(dir, 'missing.csv')]), 1, /^timetric push: cannot read ".*missing\.csv": no such file\n$/);
+    assertOneLineError(await inProcess(['push', id, dir]), 1, /cannot read ".*": it is a directory/);
+    const file = join(dir, 'file.csv');
+    writeFileSync(file, '1700000004,5\n');
+    assert.deepEqual(await inProcess(['push', id, file]), { code: 0, stdout: '1\n', stderr: '' });
   });
 
-  it('tail prints a new write', async () => {
-    const client = new TimetricClient({ authtype: 'apitoken', apitoken_key: user.key, apitoken_secret: user.secret }, { baseUrl: server.url });
+  it('tail prints a new write; SIGINT ends it with 0, and so does its reader leaving (| head)', async () => {
     const series = await client.createSeries({ title: 'Tailed', caption: 'x' }, [[1700000000, 1]]);
-    const child = spawn(process.execPath, [MAIN, 'tail', series.id, '--interval', '100'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const interrupted = spawnCli(['tail', series.id, '--interval', '100']);
+    const headed = spawnCli(['tail', series.id, '--interval', '100']);
+    const [interruptedExit, headedExit] = [exitOf(interrupted), exitOf(headed)];
+    const lines = createInterface({ input: interrupted.stdout })[Symbol.asyncIterator]();
+    const [first] = (await once(headed.stdout, 'data')) as [Buffer];
+    assert.equal(first.toString(), '1700000000,1\n');
+    headed.stdout.destroy(); // read one line and left
     assert.equal((await lines.next()).value, '1700000000,1');
     await lastValueFrom(series.update([[1700000005, 42]]));
     assert.equal((await lines.next()).value, '1700000005,42');
-    child.kill('SIGINT');
-    assert.equal(await exited, 0);
+    interrupted.kill('SIGINT');
+    assert.deepEqual(await interruptedExit, { code: 0, stderr: '' });
+    assert.deepEqual(await headedExit, { code: 0, stderr: '' }); // its next line hit EPIPE
   });
 
   it('bad flags exit 2, unreachable servers exit 1, unknown series exit 3: one line each', async () => {
-    assertOneLineError(await timetric(['cat', 'x', '--bogus']), 2, /Unknown option '--bogus'/);
-    assertOneLineError(await timetric(['cat', 'x', '--format', 'xml']), 2, /--format must be csv or json/);
-    assertOneLineError(await timetric(['create', '--caption', 'c']), 2, /missing --title/);
-    assertOneLineError(await timetric(['tail', 'x', '--interval', 'soon']), 2, /--interval/);
-    assertOneLineError(await timetric(['cat', 'x'], { env: { TIMETRIC_KEY: '' } }), 2, /an API token is needed/);
-    assertOneLineError(await timetric(['cat', 'x'], { env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 1, /./);
-    assertOneLineError(await timetric(['rm', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /./);
-    assertOneLineError(await timetric(['cat', 'AAAAAAAAAAAAAAAAAAAAAA'], { env: { TIMETRIC_SECRET: 'wrong' } }), 3, /./);
+    // As processes: the exit status itself.
+    assertOneLineError(await timetric(['cat', 'x', '--bogus']), 2, /^timetric cat: Unknown option '--bogus' \(see timetric cat --help\)\n$/);
+    // (create: a read such as cat retries an unreachable server for ~5 s first, the library's resume)
+    assertOneLineError(await timetric(['create', '--title', 't', '--caption', 'c'], { env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 1, /^timetric create: .*reachable/);
+    assertOneLineError(await timetric(['rm', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /^timetric rm: .*not found/);
+    assertOneLineError(await timetric(['tail', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /^timetric tail: .*not found/);
+    // In-process: the same code paths, the returned exit code and the printed line.
+    assertOneLineError(await inProcess(['cat', 'x', '--format', 'xml']), 2, /--format must be csv or json/);
+    assertOneLineError(await inProcess(['cat', 'x', '--start', 'yesterday']), 2, /^timetric cat: --start: invalid timestamp "yesterday"/);
+    assertOneLineError(await inProcess(['cat', 'x', '--end', String(Date.now())]), 2, /^timetric cat: --end: .*milliseconds/);
+    assertOneLineError(await inProcess(['cat']), 2, /missing the series ID/);
+    assertOneLineError(await inProcess(['create', '--caption', 'c']), 2, /missing --title/);
+    assertOneLineError(await inProcess(['create', '--title', 't']), 2, /missing --caption/);
+    assertOneLineError(await inProcess(['push', 'x', 'a.csv', 'b.csv']), 2, /unexpected argument "b\.csv"/);
+    assertOneLineError(await inProcess(['rm']), 2, /missing the series ID/);
+    assertOneLineError(await inProcess(['tail', 'x', '--interval', 'soon']), 2, /--interval/);
+    assertOneLineError(await inProcess(['tail', 'x', '--mode', 'sometimes']), 2, /--mode must be/);
+    assertOneLineError(await inProcess(['cat', 'x'], { env: { TIMETRIC_KEY: '' } }), 2, /an API token is needed/);
+    assertOneLineError(await inProcess(['cat', 'x', '--url', 'localhost']), 2, /not a URL: "localhost"/);
+    assertOneLineError(await inProcess(['push', 'x'], { input: '1700000000,1\n', env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 1, /^timetric push: .*reachable/);
+    assertOneLineError(await inProcess(['cat', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /not found/);
+    assertOneLineError(await inProcess(['push', 'AAAAAAAAAAAAAAAAAAAAAA'], { input: '1700000000,1\n' }), 3, /not found/);
+    assertOneLineError(await inProcess(['cat', 'AAAAAAAAAAAAAAAAAAAAAA'], { env: { TIMETRIC_SECRET: 'wrong' } }), 3, /./);
   });
 });
