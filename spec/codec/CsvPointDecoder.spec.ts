@@ -49,9 +49,27 @@ describe('CsvPointDecoder', () => {
     );
   });
 
+  it('numbers lines the same whatever the chunk boundaries, empty lines included', () => {
+    const input = '1,2\n\n3,x\n';
+    for (let size = 1; size <= input.length; size++) {
+      assert.throws(() => decodeAll(input, size), (err: unknown) => err instanceof ParseError && err.line === 3 && err.text === '3,x', `chunk ${size}`);
+    }
+  });
+
+  it('reads lines without quotes (its own splitter) exactly as papaparse reads them quoted', () => {
+    const times = ['1', '-2.5', '1e3', '.5', '+7', '2003-04-06T00:00:00', '1236463646.39', '12'];
+    const values = ['1', '-2.5', ' 3', '1e3', '.5', '+7', '1236463646.39', 'null', 'TRUE', ' false', '0.1', '-0'];
+    const lines: string[] = [];
+    for (let i = 0; i < 5_000; i++) lines.push(i % 17 === 0 ? '' : `${times[i % times.length]!},${values[(i * 7) % values.length]!}`);
+    const plain = lines.join('\n');
+    const quoted = lines.map((l) => (l === '' ? l : l.split(',').map((f) => `"${f}"`).join(','))).join('\n');
+    for (const size of [plain.length, 1000, 37]) assert.deepEqual(decodeAll(plain, size), decodeAll(quoted, size), `chunk ${size}`);
+  });
+
   it('refuses wrong column counts, bad timestamps, NaN, Infinity and milliseconds', () => {
     const cases: [string, RegExp][] = [
-      ['1,2,3\n', /expected 2 columns/],
+      ['1,2,3\n', /expected 2 columns.*found 3/],
+      ['"1",2,3\n', /expected 2 columns.*found 3/],
       ['12\n', /expected 2 columns/],
       ['soon,1\n', /invalid timestamp/],
       ['1,NaN\n', /invalid value/],

@@ -67,46 +67,69 @@ export class CsvPointDecoder {
   }
 
   private parse(block: string): Point[] {
-    const result = new Papa.Parser({ delimiter: ',', newline: '\n' }).parse(block, 0, false) as {
-      data: string[][];
-    };
-    const rows = result.data;
-    const points: Point[] = new Array<Point>();
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
+    const points: Point[] = [];
+    // Without quotes papaparse only splits at '\n' and ',': done here without an array per row.
+    // Quoted fields (which may even span lines) go through papaparse.
+    if (block.indexOf('"') >= 0) {
+      const result = new Papa.Parser({ delimiter: ',', newline: '\n' }).parse(block, 0, false) as {
+        data: string[][];
+      };
+      for (const row of result.data) {
+        const line = ++this.lines;
+        if (row.length === 1 && row[0]!.trim() === '') continue;
+        if (row.length !== 2) {
+          throw lineError(line, row.join(','), `expected 2 columns (timestamp,value), found ${row.length}`);
+        }
+        points.push(this.point(line, row[0]!, row[1]!));
+      }
+      return points;
+    }
+    // `block` is everything before a '\n', so even '' is one (empty) line.
+    for (let at = 0; at <= block.length; ) {
+      let eol = block.indexOf('\n', at);
+      if (eol < 0) eol = block.length;
       const line = ++this.lines;
-      if (row.length === 1 && row[0]!.trim() === '') continue;
-      if (row.length !== 2) {
-        throw lineError(line, row.join(','), `expected 2 columns (timestamp,value), found ${row.length}`);
-      }
-      const a = row[0]!;
-      const b = row[1]!;
-      let time: number;
-      if (NUMERIC.test(a)) {
-        time = +a;
-        if (!(Math.abs(time) < MAX_UNIX_SECONDS)) {
-          throw lineError(line, `${a},${b}`, 'timestamp is not unix seconds (too large or not finite)');
-        }
+      const comma = block.indexOf(',', at);
+      if (comma < 0 || comma > eol) {
+        const text = block.slice(at, eol);
+        if (text.trim() !== '') throw lineError(line, text, 'expected 2 columns (timestamp,value), found 1');
       } else {
-        try {
-          time = parseTime(a);
-        } catch (err) {
-          throw lineError(line, `${a},${b}`, (err as Error).message, err);
+        const more = block.indexOf(',', comma + 1);
+        if (more >= 0 && more < eol) {
+          const text = block.slice(at, eol);
+          throw lineError(line, text, `expected 2 columns (timestamp,value), found ${text.split(',').length}`);
         }
+        points.push(this.point(line, block.slice(at, comma), block.slice(comma + 1, eol)));
       }
-      let value: PointValue;
-      const bt = b.trim();
-      if (NUMERIC.test(bt) && Number.isFinite((value = +bt))) {
-        // fast path: plain number
-      } else {
-        try {
-          value = parseValue(bt);
-        } catch (err) {
-          throw lineError(line, `${a},${b}`, (err as Error).message, err);
-        }
-      }
-      points.push([time, value]);
+      at = eol + 1;
     }
     return points;
+  }
+
+  /** The point of one line's two fields, or a {@link ParseError} naming the line. */
+  private point(line: number, a: string, b: string): Point {
+    let time: number;
+    if (NUMERIC.test(a)) {
+      time = +a;
+      if (!(Math.abs(time) < MAX_UNIX_SECONDS)) {
+        throw lineError(line, `${a},${b}`, 'timestamp is not unix seconds (too large or not finite)');
+      }
+    } else {
+      try {
+        time = parseTime(a);
+      } catch (err) {
+        throw lineError(line, `${a},${b}`, (err as Error).message, err);
+      }
+    }
+    let value: PointValue;
+    if (NUMERIC.test(b) && Number.isFinite((value = +b))) return [time, value];
+    const bt = b.trim();
+    if (NUMERIC.test(bt) && Number.isFinite((value = +bt))) return [time, value];
+    try {
+      value = parseValue(bt);
+    } catch (err) {
+      throw lineError(line, `${a},${b}`, (err as Error).message, err);
+    }
+    return [time, value];
   }
 }
