@@ -1,6 +1,8 @@
-// The administration commands of `timetric`, run as a user runs them (a child process), against a
-// SQLite file in a temporary directory. The CLI source is bundled once with esbuild (as the build
-// does) so each run starts in ~0.1 s instead of compiling TypeScript again.
+// The administration commands of `timetric` against a SQLite file in a temporary directory. What
+// only a process shows (exit status, one-line errors on the real stderr, serve's SIGTERM) runs the
+// CLI as a user does: a child process, bundled once with esbuild as the build does. The other
+// checks run the same command line in-process (runTimetric): a process loads the server code and
+// the store's native module again each time (~0.5 s), where the checks are about the commands.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,13 +11,17 @@ import { join } from 'node:path';
 import { describe, it, before, after } from 'node:test';
 import { createAuthenticator } from '../../src/server/auth/createAuthenticator.js';
 import { openStore } from '../../src/server/store/openStore.js';
-import { assertOneLineError, bundleCli, ROOT, runCli, type CliRun } from '../helpers/cliRunner.js';
+import { assertOneLineError, bundleCli, ROOT, runCli, runInProcess, type CliRun } from '../helpers/cliRunner.js';
 
 let MAIN = '';
 let removeBundle = (): void => {};
 
+/** The CLI as a child process. */
 const timetric = (args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliRun> =>
   runCli(MAIN, args, { ...options, env: { TIMETRIC_DB: '', ...options.env } });
+/** The same command line in this process. */
+const inProcess = (args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliRun> =>
+  runInProcess(args, { ...options, env: { TIMETRIC_DB: '', ...options.env } });
 
 describe('timetric admin commands', () => {
   let dir = '';
@@ -41,23 +47,24 @@ describe('timetric admin commands', () => {
 
   it('has --help on every command', async () => {
     const all = [['serve'], ['user', 'add'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['consumer', 'create'], ['consumer', 'list']];
-    const runs = await Promise.all(all.map((words) => timetric([...words, '--help'])));
+    const runs = await Promise.all(all.map((words) => inProcess([...words, '--help'])));
     all.forEach((words, i) => {
       const run = runs[i]!;
       assert.equal(run.code, 0, words.join(' '));
       assert.match(run.stdout, new RegExp(`^Usage: timetric ${words.join(' ')}`));
       assert.match(run.stdout, /--db FILE\|URL/);
+      assert.match(run.stdout, /-h, --help/);
     });
   });
 
   it('refuses unknown commands and options with one line and exit code 2', async () => {
     const [a, b, c, d, e, f] = await Promise.all([
       timetric(['frobnicate']),
-      timetric(['token']),
-      timetric(['token', 'create', '--bogus', '--db', db]),
-      timetric(['user', 'add', '--db', db]),
-      timetric(['user', 'add', 'x', '--db', db]),
-      timetric(['consumer', 'create', '--name', 'A', '--callback', 'ftp://x', '--db', db]),
+      inProcess(['token']),
+      inProcess(['token', 'create', '--bogus', '--db', db]),
+      inProcess(['user', 'add', '--db', db]),
+      inProcess(['user', 'add', 'x', '--db', db]),
+      inProcess(['consumer', 'create', '--name', 'A', '--callback', 'ftp://x', '--db', db]),
     ]);
     assertOneLineError(a, 2, /unknown command "frobnicate"/);
     assertOneLineError(b, 2, /takes one of: create, list, revoke/);
@@ -68,21 +75,21 @@ describe('timetric admin commands', () => {
   });
 
   it('adds users; a duplicate name fails with exit code 1', async () => {
-    const run = await timetric(['user', 'add', 'ada', '--password', 'pw one', '--db', db]);
+    const run = await inProcess(['user', 'add', 'ada', '--password', 'pw one', '--db', db]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^created user ada \(id \d+\)\n$/);
     assertOneLineError(await timetric(['user', 'add', 'ada', '--password', 'x', '--db', db]), 1, /user "ada" already exists/);
-    const fromStdin = await timetric(['user', 'add', 'bob', '--password-stdin', '--db', db], { input: 'from stdin\n' });
+    const fromStdin = await inProcess(['user', 'add', 'bob', '--password-stdin', '--db', db], { input: 'from stdin\n' });
     assert.equal(fromStdin.code, 0, fromStdin.stderr);
   });
 
   it('creates API tokens that authenticate, and prints exactly {key, secret} with --json', async () => {
-    const run = await timetric(['token', 'create', '--user', 'ada', '--name', 'laptop', '--json', '--db', db]);
+    const run = await inProcess(['token', 'create', '--user', 'ada', '--name', 'laptop', '--json', '--db', db]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^\{.*\}\n$/, 'one JSON line');
     const token = JSON.parse(run.stdout) as Record<string, string>;
     assert.deepEqual(Object.keys(token), ['key', 'secret']);
-    const human = await timetric(['token', 'create', '--user', 'ada', '--db', db]);
+    const human = await inProcess(['token', 'create', '--user', 'ada', '--db', db]);
     assert.match(human.stdout, /^token "default" for ada\nkey: +\S+\nsecret: +\S+\n/);
 
     const store = await openStore(db);
@@ -93,34 +100,34 @@ describe('timetric admin commands', () => {
     } finally {
       await store.close();
     }
-    assertOneLineError(await timetric(['token', 'create', '--user', 'nobody', '--db', db]), 1, /no user named "nobody"/);
-    assertOneLineError(await timetric(['token', 'create', '--db', db]), 2, /missing --user/);
+    assertOneLineError(await inProcess(['token', 'create', '--user', 'nobody', '--db', db]), 1, /no user named "nobody"/);
+    assertOneLineError(await inProcess(['token', 'create', '--db', db]), 2, /missing --user/);
   });
 
   it('lists tokens (never secrets), filters by user, revokes one', async () => {
-    await timetric(['token', 'create', '--user', 'bob', '--name', 'sensor-3', '--db', db]);
-    const all = JSON.parse((await timetric(['token', 'list', '--json', '--db', db])).stdout) as Record<string, unknown>[];
+    await inProcess(['token', 'create', '--user', 'bob', '--name', 'sensor-3', '--db', db]);
+    const all = JSON.parse((await inProcess(['token', 'list', '--json', '--db', db])).stdout) as Record<string, unknown>[];
     assert.deepEqual(all.map((t) => [t.user, t.name, t.revokedAt]), [['ada', 'laptop', null], ['ada', 'default', null], ['bob', 'sensor-3', null]]);
     assert.deepEqual(Object.keys(all[0]!), ['key', 'user', 'name', 'createdAt', 'revokedAt']);
     assert.match(String(all[0]!.createdAt), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
-    const bobs = JSON.parse((await timetric(['token', 'list', '--user', 'bob', '--json', '--db', db])).stdout) as { key: string }[];
+    const bobs = JSON.parse((await inProcess(['token', 'list', '--user', 'bob', '--json', '--db', db])).stdout) as { key: string }[];
     assert.equal(bobs.length, 1);
-    const revoke = await timetric(['token', 'revoke', bobs[0]!.key, '--db', db]);
+    const revoke = await inProcess(['token', 'revoke', bobs[0]!.key, '--db', db]);
     assert.equal(revoke.code, 0, revoke.stderr);
     assert.equal(revoke.stdout, `revoked token ${bobs[0]!.key}\n`);
-    assertOneLineError(await timetric(['token', 'revoke', bobs[0]!.key, '--db', db]), 1, /already revoked/);
-    assertOneLineError(await timetric(['token', 'revoke', 'no-such-key', '--db', db]), 1, /no API token with key no-such-key/);
+    assertOneLineError(await inProcess(['token', 'revoke', bobs[0]!.key, '--db', db]), 1, /already revoked/);
+    assertOneLineError(await inProcess(['token', 'revoke', 'no-such-key', '--db', db]), 1, /no API token with key no-such-key/);
 
-    const table = await timetric(['token', 'list', '--db', db]);
+    const table = await inProcess(['token', 'list', '--db', db]);
     assert.match(table.stdout, /^KEY +USER +NAME +CREATED +STATUS\n/);
     assert.match(table.stdout, /sensor-3 +\S+ +revoked \d{4}-/);
     assert.doesNotMatch(table.stdout + JSON.stringify(all), /secret/i);
-    assertOneLineError(await timetric(['token', 'list', '--user', 'nobody', '--db', db]), 1, /no user named "nobody"/);
+    assertOneLineError(await inProcess(['token', 'list', '--user', 'nobody', '--db', db]), 1, /no user named "nobody"/);
   });
 
   it('creates OAuth consumers; --json prints exactly {key, secret}', async () => {
-    const run = await timetric(['consumer', 'create', '--name', 'Printer', '--callback', 'https://printer.example/ready', '--json', '--db', db]);
+    const run = await inProcess(['consumer', 'create', '--name', 'Printer', '--callback', 'https://printer.example/ready', '--json', '--db', db]);
     assert.equal(run.code, 0, run.stderr);
     const consumer = JSON.parse(run.stdout) as Record<string, string>;
     assert.deepEqual(Object.keys(consumer), ['key', 'secret']);
@@ -132,14 +139,14 @@ describe('timetric admin commands', () => {
     } finally {
       await store.close();
     }
-    assertOneLineError(await timetric(['consumer', 'create', '--db', db]), 2, /missing --name/);
-    const listed = JSON.parse((await timetric(['consumer', 'list', '--json', '--db', db])).stdout) as Record<string, unknown>[];
+    assertOneLineError(await inProcess(['consumer', 'create', '--db', db]), 2, /missing --name/);
+    const listed = JSON.parse((await inProcess(['consumer', 'list', '--json', '--db', db])).stdout) as Record<string, unknown>[];
     assert.deepEqual(listed.map((c) => [c.key, c.name, c.callback]), [[consumer.key, 'Printer', 'https://printer.example/ready']]);
     assert.doesNotMatch(JSON.stringify(listed), new RegExp(consumer.secret!));
   });
 
   it('serves: prints "listening on <URL>", authenticates the CLI\'s tokens, closes cleanly on SIGTERM', async () => {
-    const token = JSON.parse((await timetric(['token', 'create', '--user', 'ada', '--json', '--db', db])).stdout) as { key: string; secret: string };
+    const token = JSON.parse((await inProcess(['token', 'create', '--user', 'ada', '--json', '--db', db])).stdout) as { key: string; secret: string };
     const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--db', db], { cwd: ROOT, env: { ...process.env, TIMETRIC_DB: '' } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -170,15 +177,15 @@ describe('timetric admin commands', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    assertOneLineError(await timetric(['serve', '--port', 'http', '--db', db]), 2, /--port must be a whole number/);
+    assertOneLineError(await inProcess(['serve', '--port', 'http', '--db', db]), 2, /--port must be a whole number/);
   });
 
   it('takes the database from TIMETRIC_DB when --db is absent', async () => {
     const other = join(dir, 'env.db');
-    const run = await timetric(['user', 'add', 'eve', '--password', 'pw'], { env: { TIMETRIC_DB: other } });
+    const run = await inProcess(['user', 'add', 'eve', '--password', 'pw'], { env: { TIMETRIC_DB: other } });
     assert.equal(run.code, 0, run.stderr);
-    const list = await timetric(['token', 'create', '--user', 'eve', '--json'], { env: { TIMETRIC_DB: other } });
+    const list = await inProcess(['token', 'create', '--user', 'eve', '--json'], { env: { TIMETRIC_DB: other } });
     assert.equal(list.code, 0, list.stderr);
-    assertOneLineError(await timetric(['token', 'create', '--user', 'eve', '--db', db]), 1, /no user named "eve"/);
+    assertOneLineError(await inProcess(['token', 'create', '--user', 'eve', '--db', db]), 1, /no user named "eve"/);
   });
 });
