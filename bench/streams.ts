@@ -7,7 +7,7 @@
 // Usage: npx tsx bench/streams.ts   (BENCH_POINTS, BENCH_RUNS to change the sizes)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import crossFetch from 'cross-fetch';
@@ -36,6 +36,10 @@ const POINTS = Number(process.env.BENCH_POINTS ?? 2_000_000);
 const BIG = 5_000_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PAGE = 50_000;
+// The machine is shared: the 1-minute load before and after the runs says how quiet it was.
+const load = (): string => loadavg()[0]!.toFixed(2);
+const loadBefore = load();
+const cpus = availableParallelism();
 const dir = mkdtempSync(join(tmpdir(), 'timetric-streams-bench-'));
 const server = spawn(process.execPath, ['--import', 'tsx', 'spec/helpers/serveFile.ts', join(dir, 'bench.db')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const { url } = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve))) as { url: string };
@@ -144,7 +148,7 @@ try {
   const raw = median(rawRates);
   const w = median(writeRates);
   const p = median(perPoint);
-  console.log(`streams benchmark — ${fmt(POINTS)}-point series over loopback, server in its own process, medians of ${RUNS} runs`);
+  console.log(`streams benchmark — ${fmt(POINTS)}-point series over loopback, server in its own process, medians of ${RUNS} runs, load average ${loadBefore} → ${load()} (${cpus} cores)`);
   console.log(`values$ (pageSize ${fmt(PAGE)})           ${fmt(v)} points/s   (target ≥ 1,000,000)   runs: ${valuesRates.map(fmt).join(', ')}`);
   console.log(`raw fetch + papaparse, one response ${fmt(raw)} points/s   values$/raw = ${(v / raw).toFixed(2)} (target ≥ 0.6)`);
   console.log(`writeTo acknowledged (batches 50,000) ${fmt(w)} points/s   (target ≥ 300,000)   runs: ${writeRates.map(fmt).join(', ')}`);
