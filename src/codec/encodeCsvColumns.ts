@@ -8,6 +8,8 @@ const FAST_LIMIT = 2 ** 51;
 /** Longest line part the writer reserves room for without measuring (numbers, ISO times). */
 const RESERVE = 96;
 const digits = new Uint8Array(24);
+/** '00'…'99' as ASCII pairs. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 
 /**
  * Writes `x` as `String(x)` writes it, in ASCII, at `pos`; returns the new end.
@@ -28,26 +30,38 @@ function writeNumber(out: Uint8Array, pos: number, x: number): number {
       if (m / p !== ax) continue;
       if (m >= FAST_LIMIT) break;
       if (x < 0) out[pos++] = 45; // '-' (not for -0: String(-0) is '0')
+      // Digits right to left into `digits`, two at a time below 1e9 (int32 arithmetic).
       let n = 0;
-      let hi = Math.floor(m / 1e9);
-      let lo = m - hi * 1e9;
+      const hi = Math.floor(m / 1e9);
+      let lo = (m - hi * 1e9) | 0;
       if (hi > 0) {
-        for (let j = 0; j < 9; j++) {
-          const q = (lo / 10) | 0;
-          digits[n++] = 48 + lo - q * 10;
+        for (let j = 0; j < 4; j++) {
+          const q = (lo / 100) | 0;
+          const r = (lo - q * 100) << 1;
+          digits[n++] = PAIRS[r + 1]!;
+          digits[n++] = PAIRS[r]!;
           lo = q;
         }
+        digits[n++] = 48 + lo;
+        let h = hi | 0;
         do {
-          const q = Math.floor(hi / 10);
-          digits[n++] = 48 + hi - q * 10;
-          hi = q;
-        } while (hi > 0);
+          const q = (h / 10) | 0;
+          digits[n++] = 48 + h - q * 10;
+          h = q;
+        } while (h > 0);
       } else {
-        do {
-          const q = (lo / 10) | 0;
-          digits[n++] = 48 + lo - q * 10;
+        while (lo >= 100) {
+          const q = (lo / 100) | 0;
+          const r = (lo - q * 100) << 1;
+          digits[n++] = PAIRS[r + 1]!;
+          digits[n++] = PAIRS[r]!;
           lo = q;
-        } while (lo > 0);
+        }
+        if (lo >= 10) {
+          const r = lo << 1;
+          digits[n++] = PAIRS[r + 1]!;
+          digits[n++] = PAIRS[r]!;
+        } else digits[n++] = 48 + lo;
       }
       while (n <= k) digits[n++] = 48; // '0.0025': leading zeros up to one integer digit
       while (n > k) out[pos++] = digits[--n]!;
