@@ -1,6 +1,5 @@
 import type { CliIo, Command } from './Command.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
-import { loadServer } from './loadServer.js';
 import { UsageError } from './UsageError.js';
 import { withStore } from './withStore.js';
 
@@ -25,7 +24,7 @@ Options:
     if (!values.name) throw new UsageError('missing --name N');
     const callback = values.callback ?? null;
     if (callback !== null && !/^https?:\/\/[^/\s]+/i.test(callback)) throw new UsageError(`--callback must be an http(s) URL, got "${callback}"`);
-    const { mintKey, mintSecret } = await loadServer();
+    const { mintKey, mintSecret } = await import('../server/auth/secrets.js');
     return withStore(resolveDb(values.db, io.env), async (store) => {
       const consumer = await store.createConsumer({ key: mintKey(), secret: mintSecret(), name: values.name!, callback });
       if (values.json) io.out(`${JSON.stringify({ key: consumer.key, secret: consumer.secret })}\n`);

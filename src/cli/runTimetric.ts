@@ -4,9 +4,10 @@ import { UsageError } from './UsageError.js';
 
 /**
  * Every command, in the order `timetric --help` lists them. Adding a command: one file exporting a
- * {@link Command}, one line here. Commands are loaded on demand; server code (Fastify, the stores) only
- * by `serve` and the administration commands, through `loadServer()`
- * (src/cli/loadServer.ts).
+ * {@link Command}, one line here. Commands are loaded on demand, and `serve` and the administration
+ * commands import the server code (Fastify, the stores) inside their handlers: the build splits
+ * dynamic imports into chunks of their own (tsup `splitting`), so the client commands and `--help`
+ * never load it. Keep server imports out of the top of command files.
  */
 const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: 'serve', summary: 'run the Timetric-compatible HTTP server', load: async () => (await import('./serveCommand.js')).serveCommand },

@@ -1,6 +1,5 @@
 import type { CliIo, Command } from './Command.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
-import { loadServer } from './loadServer.js';
 import { UsageError } from './UsageError.js';
 
 function parsePort(text: string | undefined): number {
@@ -49,7 +48,8 @@ Options:
     if (values.help) return (io.out(`${this.help}\n`), 0);
     const port = parsePort(values.port);
     const host = values.host ?? '127.0.0.1';
-    const { createTimetricServer, openStore } = await loadServer();
+    // Fastify and the stores load only here (and in the admin commands), never for client commands.
+    const [{ createTimetricServer }, { openStore }] = await Promise.all([import('../server/createTimetricServer.js'), import('../server/store/openStore.js')]);
     const store = await openStore(resolveDb(values.db, io.env));
     try {
       const server = createTimetricServer({ store });

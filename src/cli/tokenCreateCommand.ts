@@ -1,6 +1,5 @@
 import type { CliIo, Command } from './Command.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
-import { loadServer } from './loadServer.js';
 import { UsageError } from './UsageError.js';
 import { withStore } from './withStore.js';
 import { CommandFailure } from './CommandFailure.js';
@@ -25,7 +24,7 @@ Options:
     if (values.help) return (io.out(`${this.help}\n`), 0);
     if (!values.user) throw new UsageError('missing --user NAME');
     const label = values.name ?? 'default';
-    const { hashSecret, mintKey, mintSecret } = await loadServer();
+    const { hashSecret, mintKey, mintSecret } = await import('../server/auth/secrets.js');
     return withStore(resolveDb(values.db, io.env), async (store) => {
       const user = await store.getUserByName(values.user!);
       if (!user) throw new CommandFailure(`no user named "${values.user}" (create one with: timetric user add NAME --password P)`);

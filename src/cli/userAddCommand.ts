@@ -1,6 +1,5 @@
 import type { CliIo, Command } from './Command.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
-import { loadServer } from './loadServer.js';
 import { UsageError } from './UsageError.js';
 import { withStore } from './withStore.js';
 
@@ -42,7 +41,7 @@ Options:
     const password = values['password-stdin'] ? await readFirstLine(io.stdin) : values.password;
     if (password === undefined) throw new UsageError('missing --password (or --password-stdin)');
     if (password === '') throw new UsageError('the password is empty');
-    const { hashPassword, StoreConflictError } = await loadServer();
+    const [{ hashPassword }, { StoreConflictError }] = await Promise.all([import('../server/auth/passwords.js'), import('../server/store/StoreConflictError.js')]);
     const hash = await hashPassword(password);
     return withStore(resolveDb(values.db, io.env), async (store) => {
       try {

@@ -1,5 +1,4 @@
 import type { Store } from '../server/store/Store.js';
-import { loadServer } from './loadServer.js';
 
 /**
  * Opens the store named by `db` (a SQLite file path or a `postgres://` URL), runs `work` with it and
@@ -10,7 +9,8 @@ import { loadServer } from './loadServer.js';
  * @returns What `work` returns.
  */
 export async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
-  const { openStore } = await loadServer();
+  // Imported here, not at the top: the client commands never load the stores (see runTimetric).
+  const { openStore } = await import('../server/store/openStore.js');
   const store = await openStore(db);
   try {
     return await work(store);
