@@ -57,13 +57,27 @@ describe('CsvPointDecoder', () => {
   });
 
   it('reads lines without quotes (its own splitter) exactly as papaparse reads them quoted', () => {
-    const times = ['1', '-2.5', '1e3', '.5', '+7', '2003-04-06T00:00:00', '1236463646.39', '12'];
-    const values = ['1', '-2.5', ' 3', '1e3', '.5', '+7', '1236463646.39', 'null', 'TRUE', ' false', '0.1', '-0'];
+    const times = ['1', '-2.5', '1e3', '.5', '+7', '2003-04-06T00:00:00', '1236463646.39', '12', '-0', '007', '1.', '-.5', '1236463646.390000001', '99999999999.9'];
+    const values = ['1', '-2.5', ' 3', '1e3', '.5', '+7', '1236463646.39', 'null', 'TRUE', ' false', '0.1', '-0', '3\r', '123456789012345',
+      '1234567890123456', '9007199254740993', '0.000000000000001', '1.7976931348623157', '+.5'];
     const lines: string[] = [];
     for (let i = 0; i < 5_000; i++) lines.push(i % 17 === 0 ? '' : `${times[i % times.length]!},${values[(i * 7) % values.length]!}`);
     const plain = lines.join('\n');
     const quoted = lines.map((l) => (l === '' ? l : l.split(',').map((f) => `"${f}"`).join(','))).join('\n');
     for (const size of [plain.length, 1000, 37]) assert.deepEqual(decodeAll(plain, size), decodeAll(quoted, size), `chunk ${size}`);
+  });
+
+  it('reads random plain decimals as Number() does', () => {
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const texts: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const digits = Array.from({ length: 1 + rnd(18) }, () => String(rnd(10))).join('');
+      const cut = rnd(digits.length + 1);
+      texts.push(`${['', '-', '+'][rnd(3)]!}${digits.slice(0, cut)}${cut < digits.length || rnd(2) ? '.' : ''}${digits.slice(cut)}`);
+    }
+    const points = new CsvPointDecoder().push(texts.map((v, i) => `${i},${v}\n`).join(''));
+    assert.deepEqual(points.map(([, v]) => v), texts.map(Number));
   });
 
   it('refuses wrong column counts, bad timestamps, NaN, Infinity and milliseconds', () => {
