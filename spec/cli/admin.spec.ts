@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it, before, after } from 'node:test';
 import { createAuthenticator } from '../../src/server/auth/createAuthenticator.js';
 import { openStore } from '../../src/server/store/openStore.js';
-import { assertOneLineError, bundleCli, ROOT, runCli, runInProcess, type CliRun } from '../helpers/cliRunner.js';
+import { assertHelpOptionsAccepted, assertOneLineError, bundleCli, ROOT, runCli, runInProcess, type CliRun } from '../helpers/cliRunner.js';
 
 let MAIN = '';
 let removeBundle = (): void => {};
@@ -55,6 +55,7 @@ describe('timetric admin commands', () => {
       assert.match(run.stdout, /--db FILE\|URL/);
       assert.match(run.stdout, /-h, --help/);
     });
+    for (const words of all) assert.ok((await assertHelpOptionsAccepted(words, runs[all.indexOf(words)]!.stdout)).includes('--db'), words.join(' '));
   });
 
   it('refuses unknown commands and options with one line and exit code 2', async () => {

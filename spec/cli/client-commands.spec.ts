@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { lastValueFrom } from 'rxjs';
 import { TimetricClient } from '../../src/index.js';
-import { assertOneLineError, bundleCli, ROOT, runCli, runInProcess, type CliRun } from '../helpers/cliRunner.js';
+import { assertHelpOptionsAccepted, assertOneLineError, bundleCli, ROOT, runCli, runInProcess, type CliRun } from '../helpers/cliRunner.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 let MAIN = '';
@@ -66,6 +66,7 @@ describe('timetric client commands', () => {
     const overview = await timetric(['--help']);
     assert.equal(overview.code, 0);
     for (const name of names) assert.match(overview.stdout, new RegExp(`\\n  ${name} `));
+    assert.match(overview.stdout, /\nExit codes: 0 ok, 1 failure, 2 usage error, 3 series not found or token refused\.\n/);
     for (const name of names) {
       const run = await inProcess([name, '--help']);
       assert.equal(run.code, 0);
@@ -73,6 +74,8 @@ describe('timetric client commands', () => {
       assert.match(run.stdout, new RegExp(`^Usage: timetric ${name} `));
       assert.match(run.stdout, /--url URL .*TIMETRIC_URL/);
       assert.match(run.stdout, /Exit codes: 0 ok, 1 failure .*, 2 usage error,\n3 series not found/);
+      const options = await assertHelpOptionsAccepted([name], run.stdout);
+      assert.ok(options.includes('--key') && options.includes('--help'), options.join(' '));
     }
   });
 
@@ -171,10 +174,14 @@ describe('timetric client commands', () => {
     assert.deepEqual(await inProcess(['push', id, file]), { code: 0, stdout: '1\n', stderr: '' });
   });
 
-  it('tail prints a new write; SIGINT ends it with 0, and so does its reader leaving (| head)', async () => {
+  it('tail prints a new write; SIGINT ends it with 0, and so does its reader leaving (| head)', { timeout: 30_000 }, async (t) => {
     const series = await client.createSeries({ title: 'Tailed', caption: 'x' }, [[1700000000, 1]]);
     const interrupted = spawnCli(['tail', series.id, '--interval', '100']);
     const headed = spawnCli(['tail', series.id, '--interval', '100']);
+    t.after(() => {
+      interrupted.kill('SIGKILL'); // when an assertion failed first; no-ops once they exited
+      headed.kill('SIGKILL');
+    });
     const [interruptedExit, headedExit] = [exitOf(interrupted), exitOf(headed)];
     const lines = createInterface({ input: interrupted.stdout })[Symbol.asyncIterator]();
     const [first] = (await once(headed.stdout, 'data')) as [Buffer];

@@ -72,6 +72,19 @@ export async function runInProcess(args: string[], options: { env?: Record<strin
   return { code, stdout, stderr };
 }
 
+/**
+ * Every option a command's `--help` lists (`  --name VALUE  …` lines), checked against its parser:
+ * each is accepted (with a value when the help shows one). Returns the options found.
+ */
+export async function assertHelpOptionsAccepted(words: string[], help: string): Promise<string[]> {
+  const options = [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)( \S+)? {2}/gm)].map((m) => ({ flag: m[1]!, value: m[2] !== undefined }));
+  for (const { flag, value } of options) {
+    const run = await runInProcess([...words, flag, ...(value ? ['1'] : []), '--help']);
+    assert.equal(run.code, 0, `${words.join(' ')} ${flag}: ${run.stderr}`);
+  }
+  return options.map((o) => o.flag);
+}
+
 /** A failure is one readable line on stderr, no stack trace, and the given exit code. */
 export function assertOneLineError(run: CliRun, code: number, pattern: RegExp): void {
   assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);

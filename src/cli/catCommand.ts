@@ -22,11 +22,12 @@ export const catCommand: Command = {
   summary: 'print the points of a series (CSV or JSON lines)',
   help: `Usage: timetric cat ID [--start TIME] [--end TIME] [--format csv|json] [--iso]
 
-Prints the points of series ID, oldest first, read page by page (never all in memory).
-TIME is unix seconds or ISO 8601 UTC; START is included, END excluded.
+Prints the points of series ID, oldest first, read page by page as fast as the output is taken
+(never all in memory). When the reader stops early (timetric cat ID | head), cat stops too,
+quietly, with exit code 0. TIME is unix seconds or ISO 8601 UTC.
 
 Options:
-  --start TIME      first time
+  --start TIME      first time (included)
   --end TIME        end (excluded)
   --format FORMAT   csv (default: "time,value" lines) or json (one [time, value] array per line)
   --iso             times as ISO 8601 UTC instead of unix seconds

@@ -32,6 +32,8 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Commands that open a database take --db FILE|postgres://URL (default: $TIMETRIC_DB, else ./timetric.db).
+Client commands (create … rm) take --url/--key/--secret (default: $TIMETRIC_URL/_KEY/_SECRET).
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 series not found or token refused.
 `;
 }
 
