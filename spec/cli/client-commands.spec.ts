@@ -174,25 +174,41 @@ describe('timetric client commands', () => {
     assert.deepEqual(await inProcess(['push', id, file]), { code: 0, stdout: '1\n', stderr: '' });
   });
 
-  it('tail prints a new write; SIGINT ends it with 0, and so does its reader leaving (| head)', { timeout: 30_000 }, async (t) => {
+  it('tail prints a new write (auto, push and poll modes); SIGINT ends it with 0, and so does its reader leaving (| head)', { timeout: 30_000 }, async (t) => {
     const series = await client.createSeries({ title: 'Tailed', caption: 'x' }, [[1700000000, 1]]);
     const interrupted = spawnCli(['tail', series.id, '--interval', '100']);
     const headed = spawnCli(['tail', series.id, '--interval', '100']);
-    t.after(() => {
-      interrupted.kill('SIGKILL'); // when an assertion failed first; no-ops once they exited
-      headed.kill('SIGKILL');
-    });
-    const [interruptedExit, headedExit] = [exitOf(interrupted), exitOf(headed)];
-    const lines = createInterface({ input: interrupted.stdout })[Symbol.asyncIterator]();
+    const pushed = spawnCli(['tail', series.id, '--mode', 'push', '--interval', '60000', '--verbose']);
+    const polled = spawnCli(['tail', series.id, '--mode', 'poll', '--interval', '100', '--verbose']);
+    const children = [interrupted, headed, pushed, polled];
+    t.after(() => children.forEach((c) => c.kill('SIGKILL'))); // when an assertion failed first; no-ops once they exited
+    const [interruptedExit, headedExit, pushedExit, polledExit] = children.map(exitOf);
+    const [lines, pushedLines, polledLines] = [interrupted, pushed, polled].map((c) => createInterface({ input: c.stdout })[Symbol.asyncIterator]());
     const [first] = (await once(headed.stdout, 'data')) as [Buffer];
     assert.equal(first.toString(), '1700000000,1\n');
     headed.stdout.destroy(); // read one line and left
-    assert.equal((await lines.next()).value, '1700000000,1');
+    for (const l of [lines, pushedLines, polledLines]) assert.equal((await l!.next()).value, '1700000000,1');
     await lastValueFrom(series.update([[1700000005, 42]]));
-    assert.equal((await lines.next()).value, '1700000005,42');
-    interrupted.kill('SIGINT');
+    // push with a 60 s interval: only push can deliver it before the test's timeout
+    for (const l of [lines, pushedLines, polledLines]) assert.equal((await l!.next()).value, '1700000005,42');
+    for (const c of [interrupted, pushed, polled]) c.kill('SIGINT');
     assert.deepEqual(await interruptedExit, { code: 0, stderr: '' });
     assert.deepEqual(await headedExit, { code: 0, stderr: '' }); // its next line hit EPIPE
+    assert.deepEqual(await pushedExit, { code: 0, stderr: 'timetric tail: following over push\n' });
+    assert.deepEqual(await polledExit, { code: 0, stderr: 'timetric tail: following over poll\n' });
+  });
+
+  it('tail --mode push against a server without push: one line, exit 1', async () => {
+    const historical = await startServer({ push: false });
+    try {
+      const u = await historical.user();
+      const c = new TimetricClient({ authtype: 'apitoken', apitoken_key: u.key, apitoken_secret: u.secret }, { baseUrl: historical.url });
+      const series = await c.createSeries({ title: 'Old', caption: 'x' }, [[1700000000, 1]]);
+      const env2 = { TIMETRIC_URL: historical.url, TIMETRIC_KEY: u.key, TIMETRIC_SECRET: u.secret };
+      assertOneLineError(await inProcess(['tail', series.id, '--mode', 'push'], { env: env2 }), 1, /^timetric tail: the server does not offer push .*--mode auto or poll/);
+    } finally {
+      await historical.close();
+    }
   });
 
   it('bad flags exit 2, unreachable servers exit 1, unknown series exit 3: one line each', async () => {
