@@ -56,7 +56,7 @@ describe('CsvPointDecoder', () => {
     }
   });
 
-  it('reads lines without quotes (its own splitter) exactly as papaparse reads them quoted', () => {
+  it('reads lines without quotes exactly as the same lines quoted', () => {
     const times = ['1', '-2.5', '1e3', '.5', '+7', '2003-04-06T00:00:00', '1236463646.39', '12', '-0', '007', '1.', '-.5', '1236463646.390000001', '99999999999.9'];
     const values = ['1', '-2.5', ' 3', '1e3', '.5', '+7', '1236463646.39', 'null', 'TRUE', ' false', '0.1', '-0', '3\r', '123456789012345',
       '1234567890123456', '9007199254740993', '0.000000000000001', '1.7976931348623157', '+.5'];

@@ -14,34 +14,6 @@ function lineError(line: number, text: string, why: string, cause?: unknown): Pa
   });
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
-/**
- * `text[from, to)` as a number when it is a plain decimal — optional sign, at most 15 digits, at
- * most one point — else NaN. Exact: the digits make an integer below 2^53 and 10^k is exact, so
- * the one division is correctly rounded, the same double as `Number(text)`.
- */
-function plainDecimal(text: string, from: number, to: number): number {
-  let i = from;
-  let c = text.charCodeAt(i);
-  const negative = c === 45;
-  if (negative || c === 43) i++;
-  let m = 0;
-  let digits = 0;
-  let point = -1;
-  for (; i < to; i++) {
-    c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-    } else if (c === 46 && point < 0) point = i;
-    else return NaN;
-  }
-  if (digits === 0 || digits > 15) return NaN;
-  const x = point < 0 ? m : m / POW10[to - point - 1]!;
-  return negative ? -x : x;
-}
-
 /**
  * Incremental Timetric CSV reader: feed text in chunks of any size with {@link push}, get the
  * complete lines' points back at once, and call {@link end} after the last chunk for the rest.
@@ -95,74 +67,52 @@ export class CsvPointDecoder {
   }
 
   private parse(block: string): Point[] {
-    const points: Point[] = [];
-    // Without quotes papaparse only splits at '\n' and ',': done here without an array per row.
-    // Quoted fields (which may even span lines) go through papaparse.
-    if (block.indexOf('"') >= 0) {
-      const result = new Papa.Parser({ delimiter: ',', newline: '\n' }).parse(block, 0, false) as {
-        data: string[][];
-      };
-      for (const row of result.data) {
-        const line = ++this.lines;
-        if (row.length === 1 && row[0]!.trim() === '') continue;
-        if (row.length !== 2) {
-          throw lineError(line, row.join(','), `expected 2 columns (timestamp,value), found ${row.length}`);
-        }
-        points.push(this.point(line, row[0]!, row[1]!));
-      }
-      return points;
+    // `block` is everything before a '\n', so even '' is one (empty) line; papaparse gives no row
+    // for it, and line numbers would then depend on where the chunks were cut.
+    if (block === '') {
+      this.lines++;
+      return [];
     }
-    // `block` is everything before a '\n', so even '' is one (empty) line.
-    for (let at = 0; at <= block.length; ) {
-      let eol = block.indexOf('\n', at);
-      if (eol < 0) eol = block.length;
+    const result = new Papa.Parser({ delimiter: ',', newline: '\n' }).parse(block, 0, false) as {
+      data: string[][];
+    };
+    const rows = result.data;
+    const points: Point[] = new Array<Point>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
       const line = ++this.lines;
-      const comma = block.indexOf(',', at);
-      if (comma < 0 || comma > eol) {
-        const text = block.slice(at, eol);
-        if (text.trim() !== '') throw lineError(line, text, 'expected 2 columns (timestamp,value), found 1');
-      } else {
-        const more = block.indexOf(',', comma + 1);
-        if (more >= 0 && more < eol) {
-          const text = block.slice(at, eol);
-          throw lineError(line, text, `expected 2 columns (timestamp,value), found ${text.split(',').length}`);
-        }
-        // Plain decimals are read in place; anything else (ISO times, literals, exponents, spaces)
-        // and every error go through the general path.
-        const time = plainDecimal(block, at, comma);
-        const value = plainDecimal(block, comma + 1, block.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
-        if (Math.abs(time) < MAX_UNIX_SECONDS && value === value) points.push([time, value]);
-        else points.push(this.point(line, block.slice(at, comma), block.slice(comma + 1, eol)));
+      if (row.length === 1 && row[0]!.trim() === '') continue;
+      if (row.length !== 2) {
+        throw lineError(line, row.join(','), `expected 2 columns (timestamp,value), found ${row.length}`);
       }
-      at = eol + 1;
+      const a = row[0]!;
+      const b = row[1]!;
+      let time: number;
+      if (NUMERIC.test(a)) {
+        time = +a;
+        if (!(Math.abs(time) < MAX_UNIX_SECONDS)) {
+          throw lineError(line, `${a},${b}`, 'timestamp is not unix seconds (too large or not finite)');
+        }
+      } else {
+        try {
+          time = parseTime(a);
+        } catch (err) {
+          throw lineError(line, `${a},${b}`, (err as Error).message, err);
+        }
+      }
+      let value: PointValue;
+      const bt = b.trim();
+      if (NUMERIC.test(bt) && Number.isFinite((value = +bt))) {
+        // fast path: plain number
+      } else {
+        try {
+          value = parseValue(bt);
+        } catch (err) {
+          throw lineError(line, `${a},${b}`, (err as Error).message, err);
+        }
+      }
+      points.push([time, value]);
     }
     return points;
-  }
-
-  /** The point of one line's two fields, or a {@link ParseError} naming the line. */
-  private point(line: number, a: string, b: string): Point {
-    let time: number;
-    if (NUMERIC.test(a)) {
-      time = +a;
-      if (!(Math.abs(time) < MAX_UNIX_SECONDS)) {
-        throw lineError(line, `${a},${b}`, 'timestamp is not unix seconds (too large or not finite)');
-      }
-    } else {
-      try {
-        time = parseTime(a);
-      } catch (err) {
-        throw lineError(line, `${a},${b}`, (err as Error).message, err);
-      }
-    }
-    let value: PointValue;
-    if (NUMERIC.test(b) && Number.isFinite((value = +b))) return [time, value];
-    const bt = b.trim();
-    if (NUMERIC.test(bt) && Number.isFinite((value = +bt))) return [time, value];
-    try {
-      value = parseValue(bt);
-    } catch (err) {
-      throw lineError(line, `${a},${b}`, (err as Error).message, err);
-    }
-    return [time, value];
   }
 }
