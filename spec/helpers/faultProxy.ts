@@ -13,6 +13,8 @@ export interface FaultProxy {
   cutAll(): void;
   /** Cuts each of the next `n` connections once `afterBytes` bytes of the answer have passed. */
   cutNext(n: number, afterBytes: number): void;
+  /** Stalls each of the next `n` connections once `afterBytes` bytes of the answer have passed: nothing more is forwarded, the connection stays open (a hung proxy). */
+  stallNext(n: number, afterBytes: number): void;
   /** Cuts each of the next `n` connections once `afterBytes` bytes of the request have passed (an upload dropped mid-body). */
   cutUploadNext(n: number, afterBytes: number): void;
   /** Connections accepted so far. */
@@ -25,6 +27,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   let connections = 0;
   let cuts: { n: number; afterBytes: number } = { n: 0, afterBytes: 0 };
   let uploadCuts: { n: number; afterBytes: number } = { n: 0, afterBytes: 0 };
+  let stalls: { n: number; afterBytes: number } = { n: 0, afterBytes: 0 };
   const open = new Set<Socket>();
   const server = createServer((client) => {
     connections++;
@@ -33,6 +36,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     open.add(upstream);
     const cutAfter = cuts.n > 0 ? (cuts.n--, cuts.afterBytes) : -1;
     const cutUploadAfter = uploadCuts.n > 0 ? (uploadCuts.n--, uploadCuts.afterBytes) : -1;
+    const stallAfter = stalls.n > 0 ? (stalls.n--, stalls.afterBytes) : -1;
     let passed = 0;
     let sent = 0;
     const kill = (): void => {
@@ -54,6 +58,11 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     });
     upstream.on('data', (chunk: Buffer) => {
       passed += chunk.length;
+      if (stallAfter >= 0 && passed > stallAfter) {
+        const keep = Math.max(0, chunk.length - (passed - stallAfter));
+        if (keep > 0 && passed - chunk.length < stallAfter) client.write(chunk.subarray(0, keep));
+        return;
+      }
       if (cutAfter >= 0 && passed > cutAfter) {
         client.write(chunk.subarray(0, Math.max(0, chunk.length - (passed - cutAfter))));
         kill();
@@ -70,6 +79,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     cutAll: () => open.forEach((s) => s.destroy()),
     cutNext: (n, afterBytes) => void (cuts = { n, afterBytes }),
     cutUploadNext: (n, afterBytes) => void (uploadCuts = { n, afterBytes }),
+    stallNext: (n, afterBytes) => void (stalls = { n, afterBytes }),
     get connections() {
       return connections;
     },

@@ -83,3 +83,32 @@ describe('values$ across a server restart', () => {
     assert.deepEqual(read, points);
   });
 });
+
+describe('values$ through a connection that stalls', () => {
+  let s: TestServer;
+  let proxy: FaultProxy;
+  before(async () => {
+    s = await startServer();
+    proxy = await startFaultProxy(Number(new URL(s.url).port));
+  });
+  after(async () => {
+    await proxy.close();
+    await s.close();
+  });
+
+  it('a body that stops arriving (connection left open) times out after timeoutMs of silence and the read resumes', async () => {
+    const bob = await s.user('values-bob');
+    // timeoutMs also bounds the silence inside a body; the stalled connection never closes by itself.
+    const client = new TimetricClient({ authtype: 'apitoken', apitoken_key: bob.key, apitoken_secret: bob.secret }, { baseUrl: proxy.url, timeoutMs: 300 });
+    const series = await client.createSeries({ title: 'stall', caption: 'c' });
+    const points = pairs(60_000);
+    await lastValueFrom(series.update(points));
+    proxy.cutAll(); // the next read opens a new connection, which stalls mid-body
+    const before = proxy.connections;
+    proxy.stallNext(1, 200_000);
+    const read = await lastValueFrom(series.values({ pageSize: 60_000 }).pipe(toArray()));
+    assert.ok(proxy.connections - before >= 2, 'the read reconnected');
+    assert.equal(read.length, points.length);
+    assert.deepEqual(read, points);
+  });
+});

@@ -57,10 +57,14 @@ export function latestEvents(client: TimetricClient, path: string, idleMs: numbe
         },
       });
       watchdog = idleWatchdog(idleMs, client.scheduler, () => controller.abort());
-      await readBodyText(r, (text) => {
-        watchdog?.touch();
-        parser.feed(text);
-      });
+      await readBodyText(
+        r,
+        (text) => {
+          watchdog?.touch();
+          parser.feed(text);
+        },
+        controller.signal,
+      );
     };
     run().then(
       () => subscriber.complete(),

@@ -3,6 +3,8 @@ import { CsvPointDecoder } from '../codec/CsvPointDecoder.js';
 import { parseTime } from '../codec/parseTime.js';
 import type { Point, TimeInput } from '../codec/Point.js';
 import { resumeValues } from '../streams/resumeValues.js';
+import { TimeoutError } from '../errors/TimeoutError.js';
+import { idleWatchdog } from './idleWatchdog.js';
 import { readBodyText } from './readBodyText.js';
 import type { TimetricClient } from './TimetricClient.js';
 
@@ -18,6 +20,8 @@ export interface PointPagesRange {
 
 const NEXT = /<([^>]+)>\s*;\s*rel="?next"?/;
 const ignore = (): void => undefined;
+/** Releases a response whose body will not be read. */
+const discard = (r: Response): void => void r.body?.cancel().catch(ignore);
 
 /**
  * The points of `path` + `csv/` in a range, ascending, one at a time (the body of
@@ -50,26 +54,54 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
   const read = (from: number | undefined): Observable<Point> =>
     new Observable<Point>((subscriber) => {
       const controller = new AbortController();
+      const done = new AbortController();
+      const unread = new Set<Response>();
+      const finish = (): void => {
+        done.abort();
+        controller.abort();
+        for (const r of unread) discard(r);
+        unread.clear();
+      };
       let closed = false;
       const get = (next: string, query?: Record<string, string | undefined>): Promise<Response> => {
         const response = client.request({ method: 'GET', path: next, query, signal: controller.signal });
         // A page asked ahead may fail before it is awaited; it is awaited (and reported) in order.
-        response.catch(ignore);
+        // Its body may never be read: when the read ends first, cancel it, or the connection stays
+        // busy (the platform fetch does not release an unread body on abort, and the server keeps
+        // it open waiting to send the rest).
+        response.then((r) => (done.signal.aborted ? discard(r) : unread.add(r)), ignore);
         return response;
       };
       const run = async (): Promise<void> => {
         let pending: Promise<Response> | undefined = get(`${path}csv/`, { start: from === undefined ? start : String(from), end, limit });
         while (pending !== undefined) {
           const r: Response = await pending;
+          unread.delete(r);
           const link = NEXT.exec(r.headers.get('link') ?? '')?.[1];
           pending = link === undefined ? undefined : get(new URL(link, base).href);
           const decoder = new CsvPointDecoder();
-          await readBodyText(r, (text) => {
-            for (const p of decoder.push(text)) {
-              if (closed) return;
-              subscriber.next(p);
-            }
-          });
+          // A body that stops arriving without its connection closing (a stalled proxy) would
+          // wait forever: after timeoutMs of silence the read aborts with a TimeoutError, which
+          // resumes like any transient failure.
+          const watchdog = client.timeoutMs > 0 ? idleWatchdog(client.timeoutMs, client.scheduler, () => controller.abort()) : undefined;
+          try {
+            await readBodyText(
+              r,
+              (text) => {
+                watchdog?.touch();
+                for (const p of decoder.push(text)) {
+                  if (closed) return;
+                  subscriber.next(p);
+                }
+              },
+              controller.signal,
+            );
+          } catch (err) {
+            if (watchdog?.fired) throw new TimeoutError('GET', new URL(r.url || base).href.split('?')[0]!, client.timeoutMs);
+            throw err;
+          } finally {
+            watchdog?.stop();
+          }
           for (const p of decoder.end()) subscriber.next(p);
           if (closed) return;
         }
@@ -78,13 +110,13 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
         () => subscriber.complete(),
         (err: unknown) => {
           // The page asked ahead is dropped with the failed one; a resumed read asks again.
-          controller.abort();
+          finish();
           if (!closed) subscriber.error(err);
         },
       );
       return () => {
         closed = true;
-        controller.abort();
+        finish();
       };
     });
   // A transient failure mid-read resumes from the last emitted timestamp (streams/resumeValues).

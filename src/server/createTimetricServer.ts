@@ -87,6 +87,11 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
     },
   });
   const streams = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   const ctx: ServerContext = {
     store,
     options: o,
@@ -166,7 +171,17 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
       closing ??= (async () => {
         for (const res of streams) res.end();
         streams.clear();
-        await app.close();
+        const closed = app.close();
+        // Connections that never sent a byte (browsers and fetch pools open them ahead of use)
+        // would hold the close until the headers timeout; requests in progress get a grace period.
+        for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
+        const grace = setTimeout(() => app.server.closeAllConnections(), o.closeGraceMs);
+        grace.unref();
+        try {
+          await closed;
+        } finally {
+          clearTimeout(grace);
+        }
       })();
       return closing;
     },

@@ -30,6 +30,8 @@ export interface TimetricServerOptions {
   corsOrigins?: '*' | string[];
   /** Base URL used in `Location` and `Link` headers, e.g. behind a proxy. Default: from the request's Host. */
   publicUrl?: string | undefined;
+  /** On `close()`, how long requests in progress may take to finish before their connections are cut, ms. Default 10,000. */
+  closeGraceMs?: number;
   /** Fastify logger option. Default false. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -46,5 +48,6 @@ export const DEFAULT_SERVER_OPTIONS = {
   heartbeatMs: 15_000,
   maxPageSize: 100_000,
   corsOrigins: '*' as '*' | string[],
+  closeGraceMs: 10_000,
   logger: false as FastifyServerOptions['logger'],
 };
