@@ -4,6 +4,7 @@ export { parseTime, MAX_UNIX_SECONDS } from './codec/parseTime.js';
 export { parseValue, checkValue } from './codec/parseValue.js';
 export { formatIsoTime, formatUnixTime } from './codec/formatTime.js';
 export { formatValue } from './codec/formatValue.js';
+export { nextTimeAfter } from './codec/nextTimeAfter.js';
 export { formatCsv, type CsvTimeFormat } from './codec/formatCsv.js';
 export { CsvPointDecoder } from './codec/CsvPointDecoder.js';
 

@@ -39,6 +39,27 @@ describe('values$ against the server', () => {
   });
 });
 
+describe('pages() against the server', () => {
+  it('one request per page, nothing asked ahead, each page starting just after the last', async () => {
+    const urls: URL[] = [];
+    const counting = (url: string, init?: RequestInit) => (urls.push(new URL(url)), fetch(url, init));
+    const client = new TimetricClient({ authtype: 'apitoken', apitoken_key: ada.key, apitoken_secret: ada.secret }, { baseUrl: t.url, fetch: counting });
+    const s = await client.createSeries({ title: 'pages', caption: 'c' });
+    const points = pairs(25_000);
+    await lastValueFrom(s.update(points));
+    urls.length = 0;
+    const pages: Point[][] = [];
+    for await (const page of s.pages({ pageSize: 10_000 })) {
+      pages.push(page);
+      assert.equal(urls.length, pages.length, 'the next page is requested only when the loop asks for it');
+    }
+    assert.deepEqual(pages.map((p) => p.length), [10_000, 10_000, 5_000]);
+    assert.deepEqual(pages.flat(), points);
+    assert.deepEqual(urls.map((u) => u.searchParams.get('limit')), ['10000', '10000', '10000']);
+    assert.equal(Number(urls[1]!.searchParams.get('start')) > pages[0]!.at(-1)![0], true);
+  });
+});
+
 describe('values$ across a server restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'timetric-values-restart-'));
   const db = join(dir, 'restart.db');

@@ -11,6 +11,7 @@ import { fromAbortable } from './fromAbortable.js';
 import { documentVisibility } from '../streams/documentVisibility.js';
 import { liveLatest, type LiveOptions, type LiveUpdate } from '../streams/liveLatest.js';
 import { pollLatest, type LatestAnswer } from '../streams/pollLatest.js';
+import { nextTimeAfter } from '../codec/nextTimeAfter.js';
 import { readPointPages } from './readPointPages.js';
 import { pointPages } from '../streams/pointPages.js';
 import type { TimetricClient } from './TimetricClient.js';
@@ -206,7 +207,12 @@ export class Series {
    */
   pages(options: ValuesOptions = {}): AsyncIterable<Point[]> {
     const pageSize = options.pageSize ?? DEFAULT_VALUES_OPTIONS.pageSize;
-    return pointPages((start) => this.values({ ...options, ...(start === undefined ? {} : { start }), pageSize }), pageSize);
+    // One request per page: it starts just after the cursor (the wire's start is inclusive) and
+    // nothing is asked ahead, since the consumer may never want the next page.
+    return pointPages(
+      (after) => readPointPages(this.client, this.path, { ...options, ...(after === undefined ? {} : { start: nextTimeAfter(after) }), pageSize, ahead: false }),
+      pageSize,
+    );
   }
 
   /** The whole history, one point at a time: `values()` with default options. */

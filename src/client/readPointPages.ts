@@ -16,6 +16,8 @@ export interface PointPagesRange {
   end?: TimeInput | undefined;
   /** Points per request when the server pages. */
   pageSize: number;
+  /** Request the next page while this one is read (default true); false for readers that stop after one page. */
+  ahead?: boolean | undefined;
 }
 
 const NEXT = /<([^>]+)>\s*;\s*rel="?next"?/;
@@ -50,6 +52,7 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
   const start = range.start === undefined ? undefined : String(parseTime(range.start));
   const end = range.end === undefined ? undefined : String(parseTime(range.end));
   const limit = String(range.pageSize);
+  const ahead = range.ahead ?? true;
   const base = `${client.baseUrl}${path}`;
   const read = (from: number | undefined): Observable<Point> =>
     new Observable<Point>((subscriber) => {
@@ -78,7 +81,8 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
           const r: Response = await pending;
           unread.delete(r);
           const link = NEXT.exec(r.headers.get('link') ?? '')?.[1];
-          pending = link === undefined ? undefined : get(new URL(link, base).href);
+          const nextUrl = link === undefined ? undefined : new URL(link, base).href;
+          pending = nextUrl !== undefined && ahead ? get(nextUrl) : undefined;
           const decoder = new CsvPointDecoder();
           // A body that stops arriving without its connection closing (a stalled proxy) would
           // wait forever: after timeoutMs of silence the read aborts with a TimeoutError, which
@@ -104,6 +108,7 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
           }
           for (const p of decoder.end()) subscriber.next(p);
           if (closed) return;
+          if (nextUrl !== undefined && !ahead) pending = get(nextUrl);
         }
       };
       run().then(
