@@ -58,7 +58,7 @@ async function seriesWith(points: number): Promise<string> {
 }
 
 async function rawFetchPapa(id: string): Promise<number> {
-  const r = await crossFetch(`${url}/series/${id}/csv/`, { headers: { authorization: basic } });
+  const r = await fetch(`${url}/series/${id}/csv/`, { headers: { authorization: basic } });
   let rest = '';
   let n = 0;
   let sum = 0;
@@ -126,16 +126,24 @@ try {
     perPoint.push(SAMPLE / ((performance.now() - t0) / 1000));
   }
 
-  // 1,000 latest$ subscribers: requests per poll interval (latest$ polls every 5 s).
-  let requests = 0;
-  const counting = client(url, (input, init) => (requests++, crossFetch(input, init)));
-  const shared = counting.series(id);
-  const subs = Array.from({ length: 1000 }, () => shared.latest$.subscribe());
-  await lastValueFrom(shared.latest$.pipe(take(1)));
-  const afterFirst = requests;
-  await new Promise((r) => setTimeout(r, 5_500));
-  const perInterval = requests - afterFirst;
-  subs.forEach((s) => s.unsubscribe());
+  // 1,000 latest$ subscribers, in poll mode (requests per 5 s interval) and in the default auto
+  // mode, which uses push here (connections; a write arrives as an event, no request per interval).
+  const sharing = async (mode: 'poll' | 'auto') => {
+    let requests = 0;
+    const counting = new TimetricClient(
+      { authtype: 'apitoken', apitoken_key: KEY, apitoken_secret: SECRET },
+      { baseUrl: url, fetch: (input, init) => (requests++, fetch(input, init)), latest: { mode } },
+    );
+    const shared = counting.series(id);
+    const subs = Array.from({ length: 1000 }, () => shared.latest$.subscribe());
+    await lastValueFrom(shared.latest$.pipe(take(1)));
+    const first = requests;
+    await new Promise((r) => setTimeout(r, 5_500));
+    subs.forEach((s) => s.unsubscribe());
+    return { first, perInterval: requests - first };
+  };
+  const polled = await sharing('poll');
+  const pushed = await sharing('auto');
 
   // Peak RSS of a separate reader process on a 5,000,000-point series.
   const bigId = await seriesWith(BIG);
@@ -154,7 +162,8 @@ try {
   console.log(`writeTo acknowledged (batches 50,000) ${fmt(w)} points/s   (target ≥ 300,000)   runs: ${writeRates.map(fmt).join(', ')}`);
   console.log(`update(value) per point (${fmt(SAMPLE)}-request sample) ${fmt(p)} points/s   writeTo/per-point = ${(w / p).toFixed(0)}× (target ≥ 100×)`);
   console.log(`reader of ${fmt(BIG)} points, peak RSS (VmHWM of its process)  ${vmHwmMb.toFixed(1)} MB (target < 150)`);
-  console.log(`1,000 latest$ subscribers: ${afterFirst} request(s) for the first value, ${perInterval} per 5 s interval (target 1)`);
+  console.log(`1,000 latest$ subscribers, poll mode: ${polled.first} request(s) for the first value, ${polled.perInterval} per 5 s interval (target 1)`);
+  console.log(`1,000 latest$ subscribers, auto (push): ${pushed.first} connection(s), ${pushed.perInterval} request(s) per 5 s interval after it`);
 } finally {
   server.kill();
   rmSync(dir, { recursive: true, force: true });
