@@ -80,6 +80,21 @@ describe('CsvPointDecoder', () => {
     assert.deepEqual(points.map(([, v]) => v), texts.map(Number));
   });
 
+  it('reads plain decimals to the same doubles as Number(), at every length up to 15 digits and beyond', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const texts: string[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const digits = Array.from({ length: 1 + Math.floor(random() * 18) }, () => String(Math.floor(random() * 10))).join('');
+      const cut = Math.floor(random() * (digits.length + 1));
+      const sign = ['', '-', '+'][Math.floor(random() * 3)]!;
+      texts.push(`${sign}${digits.slice(0, cut)}${random() < 0.8 ? '.' : ''}${digits.slice(cut)}`.replace(/^([+-]?)\.$/, '$10'));
+    }
+    const csv = texts.map((v, i) => `${i},${v}\n`).join('');
+    const points = decodeAll(csv, csv.length);
+    assert.deepEqual(points.map((p) => p[1]), texts.map((v) => Number(v)));
+  });
+
   it('refuses wrong column counts, bad timestamps, NaN, Infinity and milliseconds', () => {
     const cases: [string, RegExp][] = [
       ['1,2,3\n', /expected 2 columns.*found 3/],

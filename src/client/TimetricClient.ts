@@ -1,4 +1,3 @@
-import crossFetch from 'cross-fetch';
 import type { SchedulerLike } from 'rxjs';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { NetworkError } from '../errors/NetworkError.js';
@@ -106,8 +105,11 @@ export class TimetricClient {
     // The platform's fetch first: node-fetch 2 (cross-fetch on Node) never ends a body whose
     // connection closes before its Content-Length, so a cut read would hang instead of failing.
     // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a method of another object.
-    const impl: FetchLike = options.fetch ?? (typeof globalThis.fetch === 'function' ? globalThis.fetch : crossFetch);
-    this.fetchImpl = (input, init) => impl(input, init);
+    // cross-fetch is loaded only where there is no fetch at all, so nobody else pays for it.
+    const impl: FetchLike | undefined = options.fetch ?? (typeof globalThis.fetch === 'function' ? globalThis.fetch : undefined);
+    this.fetchImpl = impl
+      ? (input, init) => impl(input, init)
+      : async (input, init) => ((await import('cross-fetch')).default as FetchLike)(input, init);
   }
 
   /**
