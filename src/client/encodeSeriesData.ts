@@ -1,4 +1,4 @@
-import { formatCsv } from '../codec/formatCsv.js';
+import { encodeCsvColumns } from '../codec/encodeCsvColumns.js';
 import { parseTime } from '../codec/parseTime.js';
 import { checkValue } from '../codec/parseValue.js';
 import type { Point, PointValue, TimeInput } from '../codec/Point.js';
@@ -28,13 +28,14 @@ function point(input: PointInput, index: number): Point {
 }
 
 /**
- * Turns any {@link SeriesData} into the CSV text of one request body. Pairs are checked and
- * converted as true UTC here, so a bad timestamp fails before anything is sent; CSV text, Blobs
- * and streams are sent as given (the server names a bad line). Returns the text and the number of
- * points when known. When `signal` aborts, reading stops (an async iterable is closed, a stream
- * cancelled) and the promise rejects with the abort reason.
+ * Turns any {@link SeriesData} into the CSV of one request body. Pairs are checked and converted as
+ * true UTC here, so a bad timestamp fails before anything is sent, and encoded straight to UTF-8
+ * bytes (`encodeCsvColumns`, no string per number); CSV text, Blobs and streams are sent as given
+ * (the server names a bad line). Returns the body and the number of points when known. When
+ * `signal` aborts, reading stops (an async iterable is closed, a stream cancelled) and the promise
+ * rejects with the abort reason.
  */
-export async function encodeSeriesData(data: SeriesData, signal?: AbortSignal): Promise<{ csv: string; points: number | undefined }> {
+export async function encodeSeriesData(data: SeriesData, signal?: AbortSignal): Promise<{ csv: string | Uint8Array<ArrayBuffer>; points: number | undefined }> {
   signal?.throwIfAborted();
   if (typeof data === 'string') return { csv: data, points: undefined };
   if (typeof Blob !== 'undefined' && data instanceof Blob) return { csv: await data.text(), points: undefined };
@@ -53,16 +54,12 @@ export async function encodeSeriesData(data: SeriesData, signal?: AbortSignal): 
     }
     return { csv: csv + decoder.decode(), points: undefined };
   }
-  const parts: string[] = [];
-  let batch: Point[] = [];
-  let n = 0;
+  const times: number[] = [];
+  const values: PointValue[] = [];
   const add = (p: PointInput): void => {
-    batch.push(point(p, n++));
-    if (batch.length === 10_000) {
-      signal?.throwIfAborted();
-      parts.push(formatCsv(batch));
-      batch = [];
-    }
+    const [t, v] = point(p, times.length);
+    times.push(t);
+    values.push(v);
   };
   if (isAsyncIterable(data)) {
     for await (const p of data) {
@@ -72,6 +69,7 @@ export async function encodeSeriesData(data: SeriesData, signal?: AbortSignal): 
   }
   else if (data !== null && typeof (data as Iterable<PointInput>)[Symbol.iterator] === 'function') for (const p of data as Iterable<PointInput>) add(p);
   else throw new ParseError('expected pairs, CSV text, a Blob or a ReadableStream', { text: typeof data });
-  parts.push(formatCsv(batch));
-  return { csv: parts.join(''), points: n };
+  signal?.throwIfAborted();
+  // A fresh ArrayBuffer (never shared), as fetch bodies want.
+  return { csv: encodeCsvColumns(times, values) as Uint8Array<ArrayBuffer>, points: times.length };
 }
