@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, before, after } from 'node:test';
+import { signOAuth } from '../../src/client/signOAuth.js';
 import { createAuthenticator } from '../../src/server/auth/createAuthenticator.js';
 import { openStore } from '../../src/server/store/openStore.js';
 import { assertHelpOptionsAccepted, assertOneLineError, bundleCli, ROOT, runCli, runInProcess, type CliRun } from '../helpers/cliRunner.js';
@@ -39,14 +40,14 @@ describe('timetric admin commands', () => {
   it('lists its commands with --help (exit 0) and without arguments (exit 2)', async () => {
     const help = await timetric(['--help']);
     assert.equal(help.code, 0);
-    for (const name of ['serve', 'user add', 'token create', 'token list', 'token revoke', 'consumer create', 'consumer list']) assert.match(help.stdout, new RegExp(`\\n  ${name} `));
+    for (const name of ['serve', 'user add', 'token create', 'token list', 'token revoke', 'consumer create', 'consumer list', 'oauth list', 'oauth revoke']) assert.match(help.stdout, new RegExp(`\\n  ${name} `));
     const bare = await timetric([]);
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /^Usage: timetric COMMAND/);
   });
 
   it('has --help on every command', async () => {
-    const all = [['serve'], ['user', 'add'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['consumer', 'create'], ['consumer', 'list']];
+    const all = [['serve'], ['user', 'add'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['consumer', 'create'], ['consumer', 'list'], ['oauth', 'list'], ['oauth', 'revoke']];
     const runs = await Promise.all(all.map((words) => inProcess([...words, '--help'])));
     all.forEach((words, i) => {
       const run = runs[i]!;
@@ -144,6 +145,41 @@ describe('timetric admin commands', () => {
     const listed = JSON.parse((await inProcess(['consumer', 'list', '--json', '--db', db])).stdout) as Record<string, unknown>[];
     assert.deepEqual(listed.map((c) => [c.key, c.name, c.callback]), [[consumer.key, 'Printer', 'https://printer.example/ready']]);
     assert.doesNotMatch(JSON.stringify(listed), new RegExp(consumer.secret!));
+  });
+
+  it('lists OAuth access tokens (never secrets) and revokes one: requests signed with it are refused at once', async () => {
+    const consumer = JSON.parse((await inProcess(['consumer', 'create', '--name', 'Grapher', '--json', '--db', db])).stdout) as { key: string; secret: string };
+    assert.equal((await inProcess(['oauth', 'list', '--db', db])).stdout, 'no OAuth access tokens\n');
+    const store = await openStore(db);
+    try {
+      const ada = (await store.getUserByName('ada'))!;
+      const grant = { secret: 'granted-secret', consumerKey: consumer.key, kind: 'access' as const, userId: ada.id, callback: null, verifier: null, expiresAt: null };
+      await store.saveOAuthToken({ token: 'ada-grapher', ...grant });
+      await store.saveOAuthToken({ token: 'ada-grapher-2', ...grant });
+      await store.saveOAuthToken({ token: 'pending', ...grant, kind: 'request', userId: null, expiresAt: Date.now() / 1000 + 600 });
+      const listed = JSON.parse((await inProcess(['oauth', 'list', '--user', 'ada', '--json', '--db', db])).stdout) as Record<string, string>[];
+      assert.deepEqual(listed.map((t) => [t.token, t.user, t.consumer]), [['ada-grapher', 'ada', consumer.key], ['ada-grapher-2', 'ada', consumer.key]]);
+      assert.doesNotMatch(JSON.stringify(listed), /granted-secret/);
+      assert.match((await inProcess(['oauth', 'list', '--db', db])).stdout, /^TOKEN +USER +CONSUMER +CREATED\nada-grapher +ada +/);
+
+      const auth = createAuthenticator(store);
+      const signed = async () => {
+        const url = 'http://x/series/AAAAAAAAAAAAAAAAAAAAAA/csv/';
+        const credentials = { consumerKey: consumer.key, consumerSecret: consumer.secret, token: 'ada-grapher', tokenSecret: 'granted-secret' };
+        return auth.authenticate({ method: 'GET', url, headers: { authorization: await signOAuth('GET', url, undefined, credentials) } });
+      };
+      assert.deepEqual(await signed(), { userId: ada.id, userName: 'ada', via: 'oauth' });
+      const revoke = await inProcess(['oauth', 'revoke', 'ada-grapher', '--db', db]);
+      assert.deepEqual(revoke, { code: 0, stdout: `revoked OAuth access token ada-grapher (consumer ${consumer.key})\n`, stderr: '' });
+      await assert.rejects(signed(), /token/i);
+      assert.deepEqual((await store.listOAuthAccessTokens(ada.id)).map((t) => t.token), ['ada-grapher-2'], 'the other grant keeps working');
+    } finally {
+      await store.close();
+    }
+    assertOneLineError(await inProcess(['oauth', 'revoke', 'ada-grapher', '--db', db]), 1, /no OAuth access token ada-grapher/);
+    assertOneLineError(await inProcess(['oauth', 'revoke', 'pending', '--db', db]), 1, /no OAuth access token pending/);
+    assertOneLineError(await inProcess(['oauth', 'revoke', '--db', db]), 2, /missing the access TOKEN/);
+    assertOneLineError(await inProcess(['oauth', 'list', '--user', 'nobody', '--db', db]), 1, /no user named "nobody"/);
   });
 
   it('serves: prints "listening on <URL>", authenticates the CLI\'s tokens, closes cleanly on SIGTERM', async () => {

@@ -476,9 +476,14 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
           expiresAt: null,
         });
         assert.deepEqual(await store.getOAuthToken('at'), access);
+        assert.deepEqual(await store.listOAuthAccessTokens(), [access], 'access tokens only, not request tokens');
+        assert.deepEqual(await store.listOAuthAccessTokens(alice), [access]);
+        assert.deepEqual(await store.listOAuthAccessTokens(alice + 1000), []);
         await store.deleteOAuthToken('rt');
         await store.deleteOAuthToken('rt');
         assert.equal(await store.getOAuthToken('rt'), undefined);
+        await store.deleteOAuthToken('at');
+        assert.deepEqual(await store.listOAuthAccessTokens(), []);
       });
 
       it('nonces: a second use is refused, per consumer and token; concurrent uses admit one', async () => {

@@ -1,8 +1,8 @@
 import type { CliIo, Command } from './Command.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
+import { isoSeconds as iso } from './isoSeconds.js';
 import { withStore } from './withStore.js';
 
-const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** `timetric consumer list [--json]`: the registered OAuth consumers, without their secrets. */
 export const consumerListCommand: Command = {

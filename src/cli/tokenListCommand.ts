@@ -1,9 +1,10 @@
 import type { CliIo, Command } from './Command.js';
 import { CommandFailure } from './CommandFailure.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
+import { formatTable } from './formatTable.js';
+import { isoSeconds as iso } from './isoSeconds.js';
 import { withStore } from './withStore.js';
 
-const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** `timetric token list [--user NAME] [--json]`: the API tokens, never their secrets. */
 export const tokenListCommand: Command = {
@@ -48,8 +49,7 @@ Options:
         return 0;
       }
       const table = [['KEY', 'USER', 'NAME', 'CREATED', 'STATUS'], ...rows.map((r) => [r.key, r.user, r.name, r.createdAt, r.revokedAt === null ? 'active' : `revoked ${r.revokedAt}`])];
-      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-      for (const row of table) io.out(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);
+      io.out(formatTable(table));
       return 0;
     });
   },

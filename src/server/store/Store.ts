@@ -181,6 +181,8 @@ export interface AuthStore {
   getOAuthToken(token: string): Promise<OAuthTokenRecord | undefined>;
   updateOAuthToken(token: string, patch: Partial<Pick<OAuthTokenRecord, 'userId' | 'verifier'>>): Promise<void>;
   deleteOAuthToken(token: string): Promise<void>;
+  /** Access tokens (what users granted to consumers), oldest first; of one user when `userId` is given. */
+  listOAuthAccessTokens(userId?: number): Promise<OAuthTokenRecord[]>;
 
   /**
    * Records a nonce for (consumer, token); false when that nonce was already used. Entries older

@@ -160,6 +160,14 @@ export class PostgresAuthStore implements AuthStore {
     await this.pool.query('DELETE FROM oauth_tokens WHERE token = $1', [token]);
   }
 
+  async listOAuthAccessTokens(userId?: number): Promise<OAuthTokenRecord[]> {
+    const res =
+      userId === undefined
+        ? await this.pool.query<OAuthTokenRow>("SELECT * FROM oauth_tokens WHERE kind = 'access' ORDER BY created_at, token")
+        : await this.pool.query<OAuthTokenRow>("SELECT * FROM oauth_tokens WHERE kind = 'access' AND user_id = $1 ORDER BY created_at, token", [userId]);
+    return res.rows.map(oauthToken);
+  }
+
   async useNonce(consumerKey: string, token: string, nonce: string, timestamp: number, windowSeconds: number): Promise<boolean> {
     if (timestamp - this.lastSweep >= SWEEP_EVERY_SECONDS) {
       this.lastSweep = timestamp;

@@ -38,6 +38,8 @@ export class SqliteAuthStore implements AuthStore {
     oauthByToken: Statement<[string], OAuthTokenRow>;
     deleteOAuth: Statement<[string]>;
     sweepOAuth: Statement<[number]>;
+    accessTokens: Statement<[], OAuthTokenRow>;
+    userAccessTokens: Statement<[number], OAuthTokenRow>;
     insertNonce: Statement<[string, string, string, number]>;
     sweepNonces: Statement<[number]>;
   };
@@ -66,6 +68,8 @@ export class SqliteAuthStore implements AuthStore {
       oauthByToken: db.prepare('SELECT * FROM oauth_tokens WHERE token = ?'),
       deleteOAuth: db.prepare('DELETE FROM oauth_tokens WHERE token = ?'),
       sweepOAuth: db.prepare('DELETE FROM oauth_tokens WHERE expires_at IS NOT NULL AND expires_at < ?'),
+      accessTokens: db.prepare("SELECT * FROM oauth_tokens WHERE kind = 'access' ORDER BY created_at, rowid"),
+      userAccessTokens: db.prepare("SELECT * FROM oauth_tokens WHERE kind = 'access' AND user_id = ? ORDER BY created_at, rowid"),
       insertNonce: db.prepare('INSERT OR IGNORE INTO nonces (consumer_key, token, nonce, ts) VALUES (?, ?, ?, ?)'),
       sweepNonces: db.prepare('DELETE FROM nonces WHERE ts < ?'),
     };
@@ -158,6 +162,14 @@ export class SqliteAuthStore implements AuthStore {
   deleteOAuthToken(token: string): Promise<void> {
     this.q.deleteOAuth.run(token);
     return Promise.resolve();
+  }
+
+  listOAuthAccessTokens(userId?: number): Promise<OAuthTokenRecord[]> {
+    const rows =
+      userId === undefined
+        ? this.q.accessTokens.all()
+        : this.q.userAccessTokens.all(userId);
+    return Promise.resolve(rows.map(oauthToken));
   }
 
   useNonce(consumerKey: string, token: string, nonce: string, timestamp: number, windowSeconds: number): Promise<boolean> {
