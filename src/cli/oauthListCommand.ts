@@ -1,8 +1,8 @@
 import type { CliIo, Command } from './Command.js';
-import { CommandFailure } from './CommandFailure.js';
 import { formatTable } from './formatTable.js';
 import { isoSeconds } from './isoSeconds.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
+import { userIdFilter } from './userIdFilter.js';
 import { withStore } from './withStore.js';
 
 /** `timetric oauth list [--user NAME] [--json]`: the OAuth access tokens users granted, never their secrets. */
@@ -23,12 +23,7 @@ Options:
     const { values } = parseCommandArgs(args, { ...DB_OPTION, user: { type: 'string' }, json: { type: 'boolean' } });
     if (values.help) return (io.out(`${this.help}\n`), 0);
     return withStore(resolveDb(values.db, io.env), async (store) => {
-      let userId: number | undefined;
-      if (values.user !== undefined) {
-        const user = await store.getUserByName(values.user);
-        if (!user) throw new CommandFailure(`no user named "${values.user}"`);
-        userId = user.id;
-      }
+      const userId = await userIdFilter(store, values.user);
       const tokens = await store.listOAuthAccessTokens(userId);
       const names = new Map<number, string>();
       for (const t of tokens) {

@@ -1,8 +1,8 @@
 import type { CliIo, Command } from './Command.js';
-import { CommandFailure } from './CommandFailure.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
 import { formatTable } from './formatTable.js';
 import { isoSeconds as iso } from './isoSeconds.js';
+import { userIdFilter } from './userIdFilter.js';
 import { withStore } from './withStore.js';
 
 
@@ -24,12 +24,7 @@ Options:
     const { values } = parseCommandArgs(args, { ...DB_OPTION, user: { type: 'string' }, json: { type: 'boolean' } });
     if (values.help) return (io.out(`${this.help}\n`), 0);
     return withStore(resolveDb(values.db, io.env), async (store) => {
-      let userId: number | undefined;
-      if (values.user !== undefined) {
-        const user = await store.getUserByName(values.user);
-        if (!user) throw new CommandFailure(`no user named "${values.user}"`);
-        userId = user.id;
-      }
+      const userId = await userIdFilter(store, values.user);
       const tokens = await store.listApiTokens(userId);
       const names = new Map<number, string>();
       for (const t of tokens) if (!names.has(t.userId)) names.set(t.userId, (await store.getUserById(t.userId))?.name ?? `#${t.userId}`);
