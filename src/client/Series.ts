@@ -1,4 +1,6 @@
 import { Observable, ReplaySubject, distinctUntilChanged, map, share } from 'rxjs';
+import { isPointValue } from '../codec/isPointValue.js';
+import { pointKey } from '../streams/pointKey.js';
 import type { CsvTimeFormat } from '../codec/formatCsv.js';
 import { formatValue } from '../codec/formatValue.js';
 import { checkValue } from '../codec/parseValue.js';
@@ -35,10 +37,6 @@ export interface ValuesOptions {
 /** Defaults of {@link ValuesOptions}. */
 export const DEFAULT_VALUES_OPTIONS = { pageSize: 10_000 };
 
-function isPointValue(v: unknown): v is PointValue {
-  return v === null || typeof v === 'boolean' || typeof v === 'number';
-}
-
 async function readLatest(r: Response): Promise<Point | null> {
   return latestPoint(await r.json());
 }
@@ -55,8 +53,6 @@ export interface WatchOptions extends LiveOptions {
 
 /** Defaults of {@link WatchOptions} beyond the polling ones. */
 export const DEFAULT_WATCH_OPTIONS = { mode: 'auto' as const, pushIdleMs: 45_000 };
-
-const keyOf = (p: Point | null): string => (p === null ? 'null' : `${p[0]}|${String(p[1])}`);
 
 /**
  * One series of a {@link TimetricClient}. Every method returns a cold Observable: nothing is sent
@@ -125,7 +121,7 @@ export class Series {
   watch(options: WatchOptions = {}): Observable<Point | null> {
     return this.live(options).pipe(
       map((u) => u.point),
-      distinctUntilChanged((a, b) => keyOf(a) === keyOf(b)),
+      distinctUntilChanged((a, b) => pointKey(a) === pointKey(b)),
     );
   }
 

@@ -1,7 +1,6 @@
-import type { Point, PointValue } from '../codec/Point.js';
+import { isPointValue } from '../codec/isPointValue.js';
+import type { Point } from '../codec/Point.js';
 import { ParseError } from '../errors/ParseError.js';
-
-const isPointValue = (v: unknown): v is PointValue => v === null || typeof v === 'boolean' || typeof v === 'number';
 
 /**
  * The point of a latest-value answer, `{"timestamp": …, "value": …}` as `value/json/` and the

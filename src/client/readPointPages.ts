@@ -22,8 +22,6 @@ export interface PointPagesRange {
 
 const NEXT = /<([^>]+)>\s*;\s*rel="?next"?/;
 const ignore = (): void => undefined;
-/** Releases a response whose body will not be read. */
-const discard = (r: Response): void => void r.body?.cancel().catch(ignore);
 
 /**
  * The points of `path` + `csv/` in a range, ascending, one at a time (the body of
@@ -57,29 +55,17 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
   const read = (from: number | undefined): Observable<Point> =>
     new Observable<Point>((subscriber) => {
       const controller = new AbortController();
-      const done = new AbortController();
-      const unread = new Set<Response>();
-      const finish = (): void => {
-        done.abort();
-        controller.abort();
-        for (const r of unread) discard(r);
-        unread.clear();
-      };
       let closed = false;
       const get = (next: string, query?: Record<string, string | undefined>): Promise<Response> => {
         const response = client.request({ method: 'GET', path: next, query, signal: controller.signal });
         // A page asked ahead may fail before it is awaited; it is awaited (and reported) in order.
-        // Its body may never be read: when the read ends first, cancel it, or the connection stays
-        // busy (the platform fetch does not release an unread body on abort, and the server keeps
-        // it open waiting to send the rest).
-        response.then((r) => (done.signal.aborted ? discard(r) : unread.add(r)), ignore);
+        response.catch(ignore);
         return response;
       };
       const run = async (): Promise<void> => {
         let pending: Promise<Response> | undefined = get(`${path}csv/`, { start: from === undefined ? start : String(from), end, limit });
         while (pending !== undefined) {
           const r: Response = await pending;
-          unread.delete(r);
           const link = NEXT.exec(r.headers.get('link') ?? '')?.[1];
           const nextUrl = link === undefined ? undefined : new URL(link, base).href;
           pending = nextUrl !== undefined && ahead ? get(nextUrl) : undefined;
@@ -115,13 +101,13 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
         () => subscriber.complete(),
         (err: unknown) => {
           // The page asked ahead is dropped with the failed one; a resumed read asks again.
-          finish();
+          controller.abort();
           if (!closed) subscriber.error(err);
         },
       );
       return () => {
         closed = true;
-        finish();
+        controller.abort();
       };
     });
   // A transient failure mid-read resumes from the last emitted timestamp (streams/resumeValues).

@@ -1,4 +1,5 @@
 import { Observable, asyncScheduler, switchMap, type SchedulerLike, type Subscription } from 'rxjs';
+import { pointKey } from './pointKey.js';
 import type { Point } from '../codec/Point.js';
 import { backoffDelay } from './backoffDelay.js';
 import { isPushUnavailable } from './isPushUnavailable.js';
@@ -31,8 +32,6 @@ export interface LiveSources {
   /** Polls on its own schedule (see `pollLatest`), erroring only on errors it does not retry. */
   poll: () => Observable<Point | null>;
 }
-
-const keyOf = (p: Point | null): string => (p === null ? 'null' : `${p[0]}|${String(p[1])}`);
 
 /**
  * The live latest value over push, poll, or push with a polling fallback (`'auto'`). Emits
@@ -69,7 +68,7 @@ export function liveLatest(sources: LiveSources, options: LiveOptions = {}): Obs
     let timer: Subscription | undefined;
 
     const emit = (point: Point | null, transport: LiveTransport): void => {
-      const key = keyOf(point);
+      const key = pointKey(point);
       if (key === lastKey && transport === lastTransport) return;
       lastKey = key;
       lastTransport = transport;

@@ -1,4 +1,5 @@
 import { Observable, asyncScheduler, switchMap, type SchedulerLike, type Subscription } from 'rxjs';
+import { pointKey } from './pointKey.js';
 import type { Point } from '../codec/Point.js';
 import { backoffDelay } from './backoffDelay.js';
 import type { PauseGate } from './PauseGate.js';
@@ -25,8 +26,6 @@ export interface PollOptions {
 }
 
 export const DEFAULT_POLL_OPTIONS = { intervalMs: 5_000, maxBackoffMs: 60_000 };
-
-const keyOf = (p: Point | null): string => (p === null ? 'null' : `${p[0]}|${String(p[1])}`);
 
 /**
  * Polls a latest value: requests never overlap (the next starts `intervalMs` after the previous
@@ -68,7 +67,7 @@ export function pollLatest(fetchLatest: (etag: string | undefined) => Observable
           failures = 0;
           if (!answer.modified) return;
           etag = answer.etag;
-          const key = keyOf(answer.point);
+          const key = pointKey(answer.point);
           if (key !== last) {
             last = key;
             subscriber.next(answer.point);
