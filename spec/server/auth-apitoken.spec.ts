@@ -43,6 +43,12 @@ describe('secrets', () => {
     assert.match(mintSecret(), /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(mintSecret(), mintSecret());
   });
+  it('never mints a key that begins with "-" (the CLI would read it as an option)', () => {
+    // One base64url draw in 64 begins with '-': 5,000 keys meet it about 78 times.
+    const keys = Array.from({ length: 5_000 }, () => mintKey());
+    assert.equal(keys.filter((k) => k.startsWith('-')).length, 0);
+    assert.ok(keys.some((k) => k.includes('-')), "'-' is still used elsewhere in a key");
+  });
   it('hashes secrets with SHA-256 hex and compares safely', () => {
     assert.equal(hashSecret('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     assert.equal(safeEqual('abc', 'abc'), true);

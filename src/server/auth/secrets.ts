@@ -7,7 +7,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * A random, URL-safe string of `bytes` random bytes (base64url, no padding): safe in a Basic user
- * name (no `:`), an OAuth parameter and a URL without escaping.
+ * name (no `:`), an OAuth parameter and a URL without escaping. It never begins with `-`, so it can
+ * be given to the CLI as an argument (`timetric token revoke KEY`) without being read as an option.
  *
  * @example
  * ```ts
@@ -17,7 +18,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * @returns The encoded random string.
  */
 export function mintSecret(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  let text: string;
+  // One draw in 64 begins with '-'; drawing again keeps every other string equally likely.
+  do text = randomBytes(bytes).toString('base64url');
+  while (text.startsWith('-'));
+  return text;
 }
 
 /** A public token / consumer key: 16 random bytes, 22 URL-safe characters. */
