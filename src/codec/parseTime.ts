@@ -1,5 +1,7 @@
 import { ParseError } from '../errors/ParseError.js';
+import { isNumberText } from './isNumberText.js';
 import type { TimeInput } from './Point.js';
+import { quoteExcerpt } from './quoteExcerpt.js';
 
 /**
  * Largest accepted unix time in seconds (year 5138). Anything above can only be milliseconds
@@ -7,12 +9,11 @@ import type { TimeInput } from './Point.js';
  */
 export const MAX_UNIX_SECONDS = 1e11;
 
-const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 function fail(text: string, why: string): never {
-  throw new ParseError(`invalid timestamp ${JSON.stringify(text)}: ${why}`, { text });
+  throw new ParseError(`invalid timestamp ${quoteExcerpt(text)}: ${why}`, { text });
 }
 
 function checkSeconds(seconds: number, text: string): number {
@@ -67,6 +68,6 @@ export function parseTime(input: TimeInput): number {
   if (typeof input !== 'string') fail(String(input), 'expected a Date, a number or a string');
   const text = input.trim();
   if (text === '') fail(input, 'empty');
-  if (NUMERIC.test(text)) return checkSeconds(Number(text), text);
+  if (isNumberText(text)) return checkSeconds(Number(text), text);
   return checkSeconds(parseIso(text), text);
 }
