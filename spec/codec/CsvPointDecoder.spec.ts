@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CsvPointDecoder } from '../../src/codec/CsvPointDecoder.js';
+import { CsvPointDecoder, DEFAULT_CSV_POINT_DECODER_OPTIONS } from '../../src/codec/CsvPointDecoder.js';
 import { formatCsv } from '../../src/codec/formatCsv.js';
 import { parseValue, checkValue } from '../../src/codec/parseValue.js';
 import { ParseError } from '../../src/errors/ParseError.js';
@@ -119,6 +119,83 @@ describe('CsvPointDecoder', () => {
     }
     assert.equal(formatCsv([]), '');
     assert.equal(formatCsv([[1, null], [2, false]]), '1,null\n2,false\n');
+  });
+});
+
+describe('CsvPointDecoder maxLineBytes', () => {
+  /** Decodes `text` in chunks of `chunk` with the given cap; returns the points or the ParseError. */
+  function decodeCapped(text: string, chunk: number, maxLineBytes: number): Point[] | ParseError {
+    const d = new CsvPointDecoder({ maxLineBytes });
+    const out: Point[] = [];
+    try {
+      for (let i = 0; i < text.length; i += chunk) out.push(...d.push(text.slice(i, i + chunk)));
+      out.push(...d.end());
+    } catch (err) {
+      assert.ok(err instanceof ParseError, String(err));
+      return err;
+    }
+    return out;
+  }
+  const chunks = [1, 2, 3, 7, 39, 40, 41, 100, 10_000];
+  const tooLong = (line: number) => (r: Point[] | ParseError) =>
+    r instanceof ParseError && r.line === line && new RegExp(`^CSV line ${line}: longer than 40 bytes \\(maxLineBytes\\)`).test(r.message);
+
+  it('defaults to 64 KiB', () => {
+    assert.equal(DEFAULT_CSV_POINT_DECODER_OPTIONS.maxLineBytes, 65_536);
+    const line = (bytes: number) => `1,${' '.repeat(bytes - 3)}5`;
+    assert.deepEqual(new CsvPointDecoder().push(`${line(65_536)}\n`), [[1, 5]]);
+    assert.throws(() => new CsvPointDecoder().push(`${line(65_537)}\n`), (err: unknown) => err instanceof ParseError && err.line === 1 && /longer than 65536 bytes/.test(err.message));
+  });
+
+  it('reads a line of exactly maxLineBytes and refuses one byte more, naming it, whatever the chunks', () => {
+    const ok = `1,${' '.repeat(37)}5`; // 40 bytes
+    const input = `1,1\n\n${ok}\r\n2,2\n`; // the \r counts: 41 bytes on line 3
+    for (const size of chunks) {
+      assert.deepEqual(decodeCapped(`1,1\n\n${ok}\n2,2`, size, 40), [[1, 1], [1, 5], [2, 2]], `chunk ${size}`);
+      assert.ok(tooLong(3)(decodeCapped(input, size, 40)), `chunk ${size}`);
+      assert.ok(tooLong(3)(decodeCapped(`1,1\n\n${ok} `, size, 40)), `last line without a line end, chunk ${size}`);
+    }
+  });
+
+  it('counts UTF-8 bytes, not characters', () => {
+    // é is 2 bytes, € 3, 😀 4 (two UTF-16 units): within the cap such a line is an invalid value.
+    for (const [text, bytes] of [['é', 2], ['€', 3], ['😀', 4]] as const) {
+      const fits = `1,${text.repeat(Math.floor(38 / bytes))}`;
+      const over = `1,${text.repeat(Math.floor(38 / bytes) + 1)}`;
+      for (const size of chunks) {
+        const r = decodeCapped(`${fits}\n`, size, 40);
+        assert.ok(r instanceof ParseError && r.line === 1 && /invalid value/.test(r.message), `${text} fits, chunk ${size}`);
+        assert.ok(tooLong(1)(decodeCapped(`${over}\n`, size, 40)), `${text} over, chunk ${size}`);
+      }
+    }
+  });
+
+  it('fails as soon as a line passes the limit, before its end arrives', () => {
+    const d = new CsvPointDecoder({ maxLineBytes: 40 });
+    assert.deepEqual(d.push('1,1\n2,'), [[1, 1]]);
+    assert.deepEqual(d.push(' '.repeat(38)), []); // 40 bytes so far
+    assert.throws(() => d.push('5'), (err: unknown) => err instanceof ParseError && err.line === 2 && err.text.startsWith('2,   '));
+  });
+
+  it('reports an earlier bad line before a later long one, and numbers the long one right', () => {
+    const long = `3,${'9'.repeat(100)}`;
+    for (const size of chunks) {
+      const early = decodeCapped(`1,x\n2,2\n${long}\n`, size, 40);
+      assert.ok(early instanceof ParseError && early.line === 1 && /invalid value "x"/.test(early.message), `chunk ${size}`);
+      assert.ok(tooLong(3)(decodeCapped(`1,1\n2,2\n${long}\n4,4\n`, size, 40)), `chunk ${size}`);
+    }
+  });
+
+  it('refuses a cap that is no cap (NaN, 0, negative); Infinity turns it off', () => {
+    for (const bad of [Number.NaN, 0, -1]) assert.throws(() => new CsvPointDecoder({ maxLineBytes: bad }), RangeError, String(bad));
+    assert.deepEqual(new CsvPointDecoder({ maxLineBytes: Infinity }).push(`1,${' '.repeat(100_000)}2\n`), [[1, 2]]);
+  });
+
+  it('quotes an excerpt of the long line, not the line', () => {
+    const r = decodeCapped(`1,${'9'.repeat(100_000)}`, 100_000, 65_536);
+    assert.ok(r instanceof ParseError);
+    assert.ok(r.message.length < 300, r.message);
+    assert.equal(r.text.length, 201);
   });
 });
 

@@ -1,10 +1,25 @@
 import Papa from 'papaparse';
 import { ParseError } from '../errors/ParseError.js';
+import { isNumberText } from './isNumberText.js';
 import type { Point, PointValue } from './Point.js';
 import { MAX_UNIX_SECONDS, parseTime } from './parseTime.js';
 import { parseValue } from './parseValue.js';
 
-const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Options of {@link CsvPointDecoder}; defaults in {@link DEFAULT_CSV_POINT_DECODER_OPTIONS}. */
+export interface CsvPointDecoderOptions {
+  /**
+   * Longest line, UTF-8 bytes, not counting its `\n`. A longer line throws {@link ParseError} with
+   * its line number as soon as it passes the limit, before its end has arrived, so a body that
+   * never sends a newline costs at most this much memory and time. Default 65,536 (64 KiB); a
+   * Timetric line is about 20 bytes.
+   */
+  maxLineBytes?: number;
+}
+
+/** Defaults of {@link CsvPointDecoderOptions}. */
+export const DEFAULT_CSV_POINT_DECODER_OPTIONS = {
+  maxLineBytes: 64 * 1024,
+} satisfies Required<CsvPointDecoderOptions>;
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
@@ -27,13 +42,24 @@ function plainDecimal(text: string): number {
     c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       m = m * 10 + (c - 48);
-      digits++;
+      // Stop at the 16th digit: a megabyte of digits is not walked twice.
+      if (++digits > 15) return NaN;
     } else if (c === 46 && point < 0) point = i;
     else return NaN;
   }
-  if (digits === 0 || digits > 15) return NaN;
+  if (digits === 0) return NaN;
   const x = point < 0 ? m : m / POW10[to - point - 1]!;
   return negative ? -x : x;
+}
+
+/** UTF-8 length of `text[from, to)` (a surrogate pair counts 4). */
+function utf8Bytes(text: string, from: number, to: number): number {
+  let bytes = to - from;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
 }
 
 function lineError(line: number, text: string, why: string, cause?: unknown): ParseError {
@@ -52,7 +78,9 @@ function lineError(line: number, text: string, why: string, cause?: unknown): Pa
  *
  * Lines are `timestamp,value` with optional spaces after the comma, `\n` or `\r\n` ends, no header;
  * empty lines are skipped. A bad line throws {@link ParseError} with its 1-based line number and
- * text; the points of earlier `push` calls have already been returned, nothing is lost.
+ * text; the points of earlier `push` calls have already been returned, nothing is lost. So does a
+ * line over `maxLineBytes`, as soon as it is known to be too long. Linear in the input, however it
+ * is cut into chunks.
  *
  * @example
  * ```ts
@@ -66,9 +94,23 @@ function lineError(line: number, text: string, why: string, cause?: unknown): Pa
 export class CsvPointDecoder {
   /** Number of lines fully read so far (including empty ones). */
   lines = 0;
+  private readonly maxLineBytes: number;
+  /** The partial line after the last `\n`, and its UTF-8 length (never over maxLineBytes). */
   private rest = '';
+  private restBytes = 0;
   private started = false;
   private ended = false;
+
+  /**
+   * @param options See {@link CsvPointDecoderOptions}.
+   * @throws RangeError when `maxLineBytes` is not a number ≥ 1 (`Infinity` turns the cap off).
+   */
+  constructor(options: CsvPointDecoderOptions = {}) {
+    const max = options.maxLineBytes ?? DEFAULT_CSV_POINT_DECODER_OPTIONS.maxLineBytes;
+    // NaN would compare false everywhere, which is no cap at all.
+    if (!(max >= 1)) throw new RangeError(`CsvPointDecoder maxLineBytes must be a number of bytes ≥ 1, got ${String(max)}`);
+    this.maxLineBytes = max;
+  }
 
   /** Reads the complete lines of `rest + text`; keeps a trailing partial line for later. */
   push(text: string): Point[] {
@@ -77,14 +119,25 @@ export class CsvPointDecoder {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    const input = this.rest + text;
-    const lastBreak = input.lastIndexOf('\n');
+    // Only the new text is searched: searching `rest + text` again on every chunk was quadratic
+    // in a line that never ends.
+    const lastBreak = text.lastIndexOf('\n');
     if (lastBreak < 0) {
-      this.rest = input;
+      this.grow(text);
       return [];
     }
-    this.rest = input.slice(lastBreak + 1);
-    return this.parse(input.slice(0, lastBreak));
+    const block = this.rest + text.slice(0, lastBreak);
+    this.rest = '';
+    this.restBytes = 0;
+    const long = this.firstLongLine(block);
+    if (long >= 0) {
+      // The lines before it first, so that an earlier bad line is the one reported.
+      if (long > 0) this.parse(block.slice(0, long - 1));
+      throw this.tooLong(block.slice(long, long + 201));
+    }
+    const points = this.parse(block);
+    this.grow(text.slice(lastBreak + 1));
+    return points;
   }
 
   /** Reads what is left (a last line without a line end). */
@@ -94,6 +147,46 @@ export class CsvPointDecoder {
     const input = this.rest;
     this.rest = '';
     return input.trim() === '' ? (input.length ? (this.lines++, []) : []) : this.parse(input);
+  }
+
+  /** Appends `text` (no `\n` in it) to the partial line, or throws if the line gets too long. */
+  private grow(text: string): void {
+    if (text.length === 0) return;
+    const room = this.maxLineBytes - this.restBytes;
+    // Each UTF-16 unit is at least one byte: too many units is too long without counting.
+    const bytes = text.length > room ? Infinity : utf8Bytes(text, 0, text.length);
+    if (bytes > room) throw this.tooLong(this.rest.length > 200 ? this.rest : this.rest + text.slice(0, 201));
+    this.rest += text;
+    this.restBytes += bytes;
+  }
+
+  /**
+   * Where in `block` (lines separated by `\n`) the first line over maxLineBytes starts, or -1.
+   * Jumps a window of maxLineBytes / 3 units at a time (a line that short cannot be too long,
+   * whatever its characters) to the last line end in it, and counts bytes only of longer lines.
+   */
+  private firstLongLine(block: string): number {
+    const max = this.maxLineBytes;
+    const step = Math.floor(max / 3);
+    const n = block.length;
+    let start = 0;
+    while (n - start > step) {
+      const lineEnd = block.lastIndexOf('\n', start + step);
+      if (lineEnd >= start) {
+        start = lineEnd + 1;
+        continue;
+      }
+      let end = block.indexOf('\n', start);
+      if (end < 0) end = n;
+      if (end - start > max || utf8Bytes(block, start, end) > max) return start;
+      start = end + 1;
+    }
+    return -1;
+  }
+
+  /** The error for the line after the last one read, which is over maxLineBytes. */
+  private tooLong(excerpt: string): ParseError {
+    return lineError(this.lines + 1, excerpt, `longer than ${this.maxLineBytes} bytes (maxLineBytes)`);
   }
 
   private parse(block: string): Point[] {
@@ -125,7 +218,7 @@ export class CsvPointDecoder {
         continue;
       }
       let time: number;
-      if (NUMERIC.test(a)) {
+      if (isNumberText(a)) {
         time = +a;
         if (!(Math.abs(time) < MAX_UNIX_SECONDS)) {
           throw lineError(line, `${a},${b}`, 'timestamp is not unix seconds (too large or not finite)');
@@ -138,15 +231,10 @@ export class CsvPointDecoder {
         }
       }
       let value: PointValue;
-      const bt = b.trim();
-      if (NUMERIC.test(bt) && Number.isFinite((value = +bt))) {
-        // fast path: plain number
-      } else {
-        try {
-          value = parseValue(bt);
-        } catch (err) {
-          throw lineError(line, `${a},${b}`, (err as Error).message, err);
-        }
+      try {
+        value = parseValue(b.trim());
+      } catch (err) {
+        throw lineError(line, `${a},${b}`, (err as Error).message, err);
       }
       points.push([time, value]);
     }
