@@ -38,7 +38,7 @@ export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext): v
         });
         const who = auth.later ? await auth.later(fields) : auth.now;
         if (!who) required();
-        Object.assign(create, seriesMetadata(id, who!, paramsOf(fields, query)));
+        Object.assign(create, seriesMetadata(id, who!, paramsOf(fields, query), ctx.options));
         if (writer) await writer.commit();
         else await ctx.store.createSeries(create);
       } catch (err) {
@@ -48,7 +48,7 @@ export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext): v
     } else {
       const who = await ctx.authenticate(request);
       if (!who) required();
-      const meta = seriesMetadata(id, who!, requestParams(request));
+      const meta = seriesMetadata(id, who!, requestParams(request), ctx.options);
       if (isForm(request) || request.body === undefined || request.body === null) {
         await ctx.store.createSeries(meta);
       } else {

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/Authenticator.js';
-import type { SeriesRecord, Store } from '../store/Store.js';
+import type { SeriesHead, Store } from '../store/Store.js';
 import { isSeriesId } from '../ids.js';
 import { HttpProblem } from './HttpProblem.js';
 
@@ -13,11 +13,12 @@ export function checkSeriesId(id: string): void {
 /**
  * Loads a series for reading or writing under the visibility rules: anonymous and not public →
  * 401 + challenge (existence not revealed); signed in and not theirs and private (or unknown) → 404;
- * writing to another user's public series → 403.
+ * writing to another user's public series → 403. Reads only the series' head (no metadata text):
+ * every read and write passes here, so its cost must not grow with the size of the metadata.
  */
-export async function seriesFor(store: Store, id: string, who: Principal | null, need: 'read' | 'write'): Promise<SeriesRecord> {
+export async function seriesFor(store: Store, id: string, who: Principal | null, need: 'read' | 'write'): Promise<SeriesHead> {
   checkSeriesId(id);
-  const series = await store.getSeries(id);
+  const series = await store.getSeriesHead(id);
   const mine = series !== undefined && who !== null && series.ownerId === who.userId;
   if (mine) return series;
   if (need === 'read' && series?.public) return series;

@@ -26,6 +26,24 @@ export interface TimetricServerOptions {
   heartbeatMs?: number;
   /** Largest `limit` a CSV read may ask for (pages are held in memory). Default 100,000 points. */
   maxPageSize?: number;
+  /** Longest search text `q`, characters (UTF-16 code units); longer → 400. Default 200. */
+  maxSearchQueryChars?: number;
+  /** Most tags one search may ask for (`?tags=` and `/tags/T1;T2/` together, distinct); more → 400. Default 20. */
+  maxTagsPerQuery?: number;
+  /** Longest series `title`, characters; longer → 413. Default 1,000. */
+  maxTitleChars?: number;
+  /** Longest series `caption`, characters; longer → 413. Default 1,000. */
+  maxCaptionChars?: number;
+  /** Longest series `description`, characters; longer → 413. Default 10,000. */
+  maxDescriptionChars?: number;
+  /** Most tags one series may have (distinct); more → 413. Default 100. */
+  maxTagsPerSeries?: number;
+  /** Longest tag, characters; longer → 413. Default 100. */
+  maxTagChars?: number;
+  /** Longest value of one extra metadata field (any field besides title, caption, description, tags, public), characters; longer → 413. Default 10,000. */
+  maxExtraFieldChars?: number;
+  /** Most bytes of all extra metadata fields of a series together, names and values, UTF-8; more → 413. Default 65,536. */
+  maxExtraBytes?: number;
   /** Allowed CORS origins: `'*'` or a list. Default `'*'`. */
   corsOrigins?: '*' | string[];
   /** Base URL used in `Location` and `Link` headers, e.g. behind a proxy. Default: from the request's Host. */
@@ -47,6 +65,15 @@ export const DEFAULT_SERVER_OPTIONS = {
   push: true,
   heartbeatMs: 15_000,
   maxPageSize: 100_000,
+  maxSearchQueryChars: 200,
+  maxTagsPerQuery: 20,
+  maxTitleChars: 1_000,
+  maxCaptionChars: 1_000,
+  maxDescriptionChars: 10_000,
+  maxTagsPerSeries: 100,
+  maxTagChars: 100,
+  maxExtraFieldChars: 10_000,
+  maxExtraBytes: 65_536,
   corsOrigins: '*' as '*' | string[],
   closeGraceMs: 10_000,
   logger: false as FastifyServerOptions['logger'],

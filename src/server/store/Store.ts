@@ -9,22 +9,39 @@ import type { Point, PointValue } from '../../codec/Point.js';
  * series: writing a point at an existing timestamp replaces its value (idempotent appends).
  */
 
-/** A series as stored. */
-export interface SeriesRecord {
+/**
+ * What access checks, ETags and live streams need of a series: no metadata text, so reading it
+ * costs the same however large the series' title, description or extra fields are.
+ */
+export interface SeriesHead {
   /** 22-character URL-safe base64 id. */
   id: string;
   ownerId: number;
+  public: boolean;
+  /** Increases with every change of the series' points; the source of ETags. */
+  version: number;
+}
+
+/** A series as stored. */
+export interface SeriesRecord extends SeriesHead {
   title: string;
   caption: string;
   description: string | null;
   tags: string[];
-  public: boolean;
   /** Any other metadata field from `/create/`, kept verbatim. */
   extra: Record<string, string>;
   /** Unix seconds. */
   createdAt: number;
-  /** Increases with every change of the series' points; the source of ETags. */
+}
+
+/** A series as search lists it: everything but the extra fields. */
+export type SeriesSummary = Omit<SeriesRecord, 'extra'>;
+
+/** The version of a series and its latest point, read together (one snapshot). */
+export interface LatestWithVersion {
   version: number;
+  /** Undefined while the series has no points. */
+  latest: Point | undefined;
 }
 
 /** What `/create/` stores. */
@@ -43,13 +60,20 @@ export interface PointColumns {
   values: PointValue[];
 }
 
-/** Search over series metadata. Only series that `viewerId` may read (own or public) are returned. */
+/**
+ * Search over series metadata. Only series that `viewerId` may read (own or public) are returned,
+ * oldest first. The cost is linear in the metadata scanned: no quadratic substring match (see
+ * createTextMatcher), and each tag a set lookup.
+ */
 export interface SeriesQuery {
-  /** Free text matched (case-insensitively) against title, caption, description and tags. */
+  /**
+   * Free text contained (case-insensitively, Unicode lower case) in the title, the caption, the
+   * description or one of the tags.
+   */
   q?: string | undefined;
   /** Owner's user name. */
   user?: string | undefined;
-  /** Every tag must be present. */
+  /** Every tag must be present (case-insensitively). */
   tags?: readonly string[] | undefined;
   /** The signed-in user, or null for anonymous. */
   viewerId: number | null;
@@ -77,9 +101,15 @@ export interface SeriesStore {
   /** Creates an empty series. */
   createSeries(series: NewSeries): Promise<SeriesRecord>;
   getSeries(id: string): Promise<SeriesRecord | undefined>;
+  /**
+   * The series without its metadata text, for the hot paths (every read and write checks access
+   * with it): its cost does not grow with the size of the metadata.
+   */
+  getSeriesHead(id: string): Promise<SeriesHead | undefined>;
   /** Removes the series and its points. False when it did not exist. */
   deleteSeries(id: string): Promise<boolean>;
-  searchSeries(query: SeriesQuery): Promise<SeriesRecord[]>;
+  /** A page of the series matching `query`, read in batches (memory and event-loop time stay bounded). */
+  searchSeries(query: SeriesQuery): Promise<SeriesSummary[]>;
   /** Points in range, ascending by time, yielded in chunks of at most `chunkSize` (default 10,000). */
   readPoints(id: string, range: PointRange, chunkSize?: number): AsyncIterable<Point[]>;
   /**
@@ -95,6 +125,11 @@ export interface SeriesStore {
   pageEnd?(id: string, range: PointRange, limit: number): Promise<number | undefined>;
   /** The point with the greatest time, if any. */
   latest(id: string): Promise<Point | undefined>;
+  /**
+   * The version and the latest point in one snapshot, without the metadata: what a live stream
+   * sends after each change. Undefined when the series does not exist (deleted).
+   */
+  latestWithVersion(id: string): Promise<LatestWithVersion | undefined>;
   /** Writes one point (replacing one at the same time). */
   appendValue(id: string, time: number, value: PointValue): Promise<{ point: Point; version: number }>;
   /**

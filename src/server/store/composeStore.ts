@@ -8,6 +8,7 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
   return {
     createSeries: (s) => series.createSeries(s),
     getSeries: (id) => series.getSeries(id),
+    getSeriesHead: (id) => series.getSeriesHead(id),
     deleteSeries: (id) => series.deleteSeries(id),
     searchSeries: (q) => series.searchSeries(q),
     readPoints: (id, range, chunk) => series.readPoints(id, range, chunk),
@@ -15,6 +16,7 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
     ...(series.readPointColumns && { readPointColumns: (id, range, chunk) => series.readPointColumns!(id, range, chunk) }),
     ...(series.pageEnd && { pageEnd: (id, range, limit) => series.pageEnd!(id, range, limit) }),
     latest: (id) => series.latest(id),
+    latestWithVersion: (id) => series.latestWithVersion(id),
     appendValue: (id, t, v) => series.appendValue(id, t, v),
     increment: (id, t, d) => series.increment(id, t, d),
     openWriter: (id, mode, create) => series.openWriter(id, mode, create),

@@ -1,12 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Point, PointValue } from '../../../codec/Point.js';
+import { searchInBatches } from '../searchInBatches.js';
 import type {
+  LatestWithVersion,
   NewSeries,
   PointRange,
   PointWriter,
+  SeriesHead,
   SeriesQuery,
   SeriesRecord,
   SeriesStore,
+  SeriesSummary,
   WriteMode,
 } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
@@ -16,33 +20,39 @@ import { checkPoint, PostgresPointWriter } from './PostgresPointWriter.js';
 import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
 import { seriesKey } from './seriesKey.js';
 
-interface SeriesRow {
+interface HeadRow {
   id: string;
   owner_id: number;
+  public: boolean;
+  version: string;
+}
+
+interface SummaryRow extends HeadRow {
   title: string;
   caption: string;
   description: string | null;
   tags: string[];
-  public: boolean;
-  extra: Record<string, string>;
   created_at: number;
-  version: string;
 }
 
-function toRecord(row: SeriesRow): SeriesRecord {
+interface SeriesRow extends SummaryRow {
+  extra: Record<string, string>;
+}
+
+const toHead = (row: HeadRow): SeriesHead => ({ id: row.id, ownerId: row.owner_id, public: row.public, version: Number(row.version) });
+
+function toSummary(row: SummaryRow): SeriesSummary {
   return {
-    id: row.id,
-    ownerId: row.owner_id,
+    ...toHead(row),
     title: row.title,
     caption: row.caption,
     description: row.description,
     tags: row.tags,
-    public: row.public,
-    extra: row.extra,
     createdAt: row.created_at,
-    version: Number(row.version),
   };
 }
+
+const toRecord = (row: SeriesRow): SeriesRecord => ({ ...toSummary(row), extra: row.extra });
 
 type PointRow = [ts: number, v: number | null, b: boolean | null];
 
@@ -53,6 +63,7 @@ function float8(n: number): string {
 }
 
 const SERIES_COLUMNS = 'id, owner_id, title, caption, description, tags, public, extra, created_at, version';
+const SUMMARY_COLUMNS = 'id, owner_id, title, caption, description, tags, public, created_at, version';
 
 const INSERT_SERIES = `INSERT INTO series (id, key, owner_id, title, caption, description, tags, public, extra, created_at, version)
   VALUES ($1, $9, $2, $3, $4, $5, $6, $7, $8, extract(epoch from clock_timestamp())::float8, 0) RETURNING ${SERIES_COLUMNS}`;
@@ -124,6 +135,29 @@ export class PostgresSeriesStore implements SeriesStore {
     return row && toRecord(row);
   }
 
+  /** Only narrow columns: the large metadata values live TOASTed outside the row and stay unread. */
+  async getSeriesHead(id: string): Promise<SeriesHead | undefined> {
+    const res = await this.pool.query<HeadRow>({ name: 'tt_get_head', text: 'SELECT id, owner_id, public, version FROM series WHERE id = $1', values: [id] });
+    const row = res.rows[0];
+    return row && toHead(row);
+  }
+
+  async latestWithVersion(id: string): Promise<LatestWithVersion | undefined> {
+    // One statement, one snapshot: the version and the point agree.
+    const res = await this.pool.query<[version: string, ...PointRow]>({
+      name: 'tt_latest_version',
+      text: `SELECT s.version, p.ts, p.v, p.b FROM series s
+        LEFT JOIN LATERAL (SELECT ts, v, b FROM points WHERE series_id = $2 ORDER BY ts DESC LIMIT 1) p ON true
+        WHERE s.id = $1`,
+      values: [id, seriesKey(id)],
+      rowMode: 'array',
+    });
+    const row = res.rows[0];
+    if (!row) return undefined;
+    const [version, ts, v, b] = row;
+    return { version: Number(version), latest: ts === null ? undefined : [ts, fromPgValue(v, b)] };
+  }
+
   async deleteSeries(id: string): Promise<boolean> {
     const deleted = await inTransaction(this.pool, async (client) => {
       // The series row first: a concurrent writer waits on its lock, then finds it gone.
@@ -137,32 +171,18 @@ export class PostgresSeriesStore implements SeriesStore {
     return deleted;
   }
 
-  async searchSeries(query: SeriesQuery): Promise<SeriesRecord[]> {
-    const args: unknown[] = [query.viewerId ?? -1];
-    const where: string[] = ['(s.public OR s.owner_id = $1)'];
-    if (query.q) {
-      args.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      const p = `$${args.length}`;
-      where.push(
-        `(s.title ILIKE ${p} OR s.caption ILIKE ${p} OR s.description ILIKE ${p} OR EXISTS (SELECT 1 FROM unnest(s.tags) t WHERE t ILIKE ${p}))`,
-      );
-    }
-    if (query.user) {
-      args.push(query.user);
-      where.push(`s.owner_id = (SELECT id FROM users WHERE name = $${args.length})`);
-    }
-    if (query.tags && query.tags.length > 0) {
-      args.push(query.tags.map((t) => t.toLowerCase()));
-      where.push(
-        `NOT EXISTS (SELECT 1 FROM unnest($${args.length}::text[]) w WHERE NOT EXISTS (SELECT 1 FROM unnest(s.tags) h WHERE lower(h) = w))`,
-      );
-    }
-    args.push(query.limit, query.offset);
-    const res = await this.pool.query<SeriesRow>(
-      `SELECT ${SERIES_COLUMNS} FROM series s WHERE ${where.join(' AND ')} ORDER BY s.created_at, s.id LIMIT $${args.length - 1} OFFSET $${args.length}`,
-      args,
-    );
-    return res.rows.map(toRecord);
+  searchSeries(query: SeriesQuery): Promise<SeriesSummary[]> {
+    const where = ['(public OR owner_id = $1)', '(created_at, id) > ($2, $3)'];
+    if (query.user) where.push('owner_id = (SELECT id FROM users WHERE name = $5)');
+    // No extra fields (what search lists does not show them), and the text and tags are matched
+    // by the shared linear rule, not ILIKE (O(text × q)).
+    const text = `SELECT ${SUMMARY_COLUMNS} FROM series WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $4`;
+    return searchInBatches(query, async (after, size) => {
+      const args: unknown[] = [query.viewerId ?? -1, after?.createdAt ?? Number.NEGATIVE_INFINITY, after?.id ?? '', size];
+      if (query.user) args.push(query.user);
+      const res = await this.pool.query<SummaryRow>(text, args);
+      return res.rows.map(toSummary);
+    });
   }
 
   async *readPoints(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<Point[]> {

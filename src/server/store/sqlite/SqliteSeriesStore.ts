@@ -1,33 +1,45 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Point, PointValue } from '../../../codec/Point.js';
+import { searchInBatches } from '../searchInBatches.js';
 import type {
+  LatestWithVersion,
   NewSeries,
   PointColumns,
   PointRange,
   PointWriter,
+  SeriesHead,
   SeriesQuery,
   SeriesRecord,
   SeriesStore,
+  SeriesSummary,
   WriteMode,
 } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
 import { SqlitePointWriter, type SqliteWriterContext } from './SqlitePointWriter.js';
 import { fromSqliteValue, toSqliteValue, type SqliteValue } from './sqliteValue.js';
 
-interface SeriesRow {
+interface HeadRow {
   id: string;
   owner_id: number;
+  public: number;
+  version: number;
+}
+
+interface SummaryRow extends HeadRow {
   title: string;
   caption: string;
   description: string | null;
   tags: string;
-  public: number;
-  extra: string;
   created_at: number;
-  version: number;
 }
 
-function toRecord(row: SeriesRow): SeriesRecord {
+interface SeriesRow extends SummaryRow {
+  extra: string;
+}
+
+const toHead = (row: HeadRow): SeriesHead => ({ id: row.id, ownerId: row.owner_id, public: row.public === 1, version: row.version });
+
+function toSummary(row: SummaryRow): SeriesSummary {
   return {
     id: row.id,
     ownerId: row.owner_id,
@@ -36,11 +48,12 @@ function toRecord(row: SeriesRow): SeriesRecord {
     description: row.description,
     tags: JSON.parse(row.tags) as string[],
     public: row.public === 1,
-    extra: JSON.parse(row.extra) as Record<string, string>,
     createdAt: row.created_at,
     version: row.version,
   };
 }
+
+const SUMMARY_COLUMNS = 's.id, s.owner_id, s.public, s.version, s.created_at, m.title, m.caption, m.description, m.tags';
 
 /** Options of {@link SqliteSeriesStore}. */
 export interface SqliteSeriesStoreOptions {
@@ -55,8 +68,12 @@ export class SqliteSeriesStore implements SeriesStore {
   private writerSeq = 0;
   private readonly q: {
     insertSeries: Statement<unknown[]>;
+    insertMeta: Statement<unknown[]>;
     getSeries: Statement<[string], SeriesRow>;
+    getHead: Statement<[string], HeadRow>;
+    version: Statement<[string], number>;
     deleteSeries: Statement<[string]>;
+    deleteMeta: Statement<[string]>;
     deletePoints: Statement<[string]>;
     latest: Statement<[string], [number, SqliteValue]>;
     bump: Statement<[string], { version: number }>;
@@ -74,12 +91,13 @@ export class SqliteSeriesStore implements SeriesStore {
       'UPDATE series SET version = version + 1 WHERE id = ? RETURNING version',
     );
     this.q = {
-      insertSeries: db.prepare(
-        `INSERT INTO series (id, owner_id, title, caption, description, tags, public, extra, created_at, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-      ),
-      getSeries: db.prepare('SELECT * FROM series WHERE id = ?'),
+      insertSeries: db.prepare('INSERT INTO series (id, owner_id, public, created_at, version) VALUES (?, ?, ?, ?, 0)'),
+      insertMeta: db.prepare('INSERT INTO series_meta (series_id, title, caption, description, tags, extra) VALUES (?, ?, ?, ?, ?, ?)'),
+      getSeries: db.prepare(`SELECT ${SUMMARY_COLUMNS}, m.extra FROM series s JOIN series_meta m ON m.series_id = s.id WHERE s.id = ?`),
+      getHead: db.prepare('SELECT id, owner_id, public, version FROM series WHERE id = ?'),
+      version: db.prepare<[string], number>('SELECT version FROM series WHERE id = ?').pluck(),
       deleteSeries: db.prepare('DELETE FROM series WHERE id = ?'),
+      deleteMeta: db.prepare('DELETE FROM series_meta WHERE series_id = ?'),
       deletePoints: db.prepare('DELETE FROM points WHERE series_id = ?'),
       latest: db.prepare<[string], [number, SqliteValue]>(
         'SELECT ts, v FROM points WHERE series_id = ? ORDER BY ts DESC LIMIT 1',
@@ -102,25 +120,17 @@ export class SqliteSeriesStore implements SeriesStore {
       clearStaged: db.prepare('DELETE FROM staging WHERE writer_id = ?'),
       deleteAll: this.q.deletePoints,
       insertSeries: (s) => this.insert(s),
-      seriesExists: (id) => this.q.getSeries.get(id) !== undefined,
+      seriesExists: (id) => this.q.version.get(id) !== undefined,
       changed: (id) => this.emit(id),
       nextWriterId: () => ++this.writerSeq,
     };
   }
 
+  /** Inserts both rows of a series; callers run it inside a transaction. */
   private insert(s: NewSeries): number {
     const now = Date.now() / 1000;
-    this.q.insertSeries.run(
-      s.id,
-      s.ownerId,
-      s.title,
-      s.caption,
-      s.description,
-      JSON.stringify(s.tags),
-      s.public ? 1 : 0,
-      JSON.stringify(s.extra),
-      now,
-    );
+    this.q.insertSeries.run(s.id, s.ownerId, s.public ? 1 : 0, now);
+    this.q.insertMeta.run(s.id, s.title, s.caption, s.description, JSON.stringify(s.tags), JSON.stringify(s.extra));
     return now;
   }
 
@@ -135,46 +145,59 @@ export class SqliteSeriesStore implements SeriesStore {
   }
 
   createSeries(series: NewSeries): Promise<SeriesRecord> {
-    const createdAt = this.insert(series);
-    return Promise.resolve({ ...series, createdAt, version: 0 });
+    try {
+      const createdAt = this.db.transaction(() => this.insert(series))();
+      return Promise.resolve({ ...series, createdAt, version: 0 });
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   getSeries(id: string): Promise<SeriesRecord | undefined> {
     const row = this.q.getSeries.get(id);
-    return Promise.resolve(row && toRecord(row));
+    return Promise.resolve(row && { ...toSummary(row), extra: JSON.parse(row.extra) as Record<string, string> });
   }
+
+  getSeriesHead(id: string): Promise<SeriesHead | undefined> {
+    const row = this.q.getHead.get(id);
+    return Promise.resolve(row && toHead(row));
+  }
+
+  latestWithVersion(id: string): Promise<LatestWithVersion | undefined> {
+    // One read transaction: the version and the point of the same snapshot.
+    const read = (this.versionedLatest ??= this.db.transaction((seriesId: string): LatestWithVersion | undefined => {
+      const version = this.q.version.get(seriesId);
+      if (version === undefined) return undefined;
+      const row = this.q.latest.get(seriesId);
+      return { version, latest: row && ([row[0], fromSqliteValue(row[1])] as const) };
+    }));
+    return Promise.resolve(read(id));
+  }
+
+  private versionedLatest: ((id: string) => LatestWithVersion | undefined) | undefined;
 
   deleteSeries(id: string): Promise<boolean> {
     const deleted = this.db.transaction(() => {
       this.q.deletePoints.run(id);
+      this.q.deleteMeta.run(id);
       return this.q.deleteSeries.run(id).changes > 0;
     })();
     if (deleted) this.emit(id);
     return Promise.resolve(deleted);
   }
 
-  searchSeries(query: SeriesQuery): Promise<SeriesRecord[]> {
-    const where: string[] = ['(s.public = 1 OR s.owner_id = ?)'];
-    const args: unknown[] = [query.viewerId ?? -1];
-    if (query.q) {
-      where.push(
-        "(s.title LIKE ? ESCAPE '\\' OR s.caption LIKE ? ESCAPE '\\' OR s.description LIKE ? ESCAPE '\\' OR s.tags LIKE ? ESCAPE '\\')",
-      );
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      args.push(like, like, like, like);
-    }
-    if (query.user) {
-      where.push('s.owner_id = (SELECT id FROM users WHERE name = ?)');
-      args.push(query.user);
-    }
-    const rows = this.db
-      .prepare<unknown[], SeriesRow>(`SELECT s.* FROM series s WHERE ${where.join(' AND ')} ORDER BY s.created_at, s.id`)
-      .all(...args);
-    const wanted = (query.tags ?? []).map((t) => t.toLowerCase());
-    const records = rows
-      .map(toRecord)
-      .filter((r) => wanted.every((t) => r.tags.some((have) => have.toLowerCase() === t)));
-    return Promise.resolve(records.slice(query.offset, query.offset + query.limit));
+  searchSeries(query: SeriesQuery): Promise<SeriesSummary[]> {
+    const where: string[] = ['(s.public = 1 OR s.owner_id = ?)', '(s.created_at, s.id) > (?, ?)'];
+    if (query.user) where.push('s.owner_id = (SELECT id FROM users WHERE name = ?)');
+    const batch = this.db.prepare<unknown[], SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM series s JOIN series_meta m ON m.series_id = s.id
+       WHERE ${where.join(' AND ')} ORDER BY s.created_at, s.id LIMIT ?`,
+    );
+    return searchInBatches(query, (after, size) => {
+      const args: unknown[] = [query.viewerId ?? -1, after?.createdAt ?? Number.NEGATIVE_INFINITY, after?.id ?? ''];
+      if (query.user) args.push(query.user);
+      return Promise.resolve(batch.all(...args, size).map(toSummary));
+    });
   }
 
   async *readPoints(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<Point[]> {

@@ -3,6 +3,11 @@ import type { Migration } from './Migration.js';
 /**
  * Series and points. `series_id` leads every data table's key. Values are stored untyped: a REAL
  * for numbers, NULL for null, the text 't' / 'f' for true / false (SQLite has no boolean).
+ *
+ * `series` holds what every request reads or changes (owner, visibility, version) and
+ * `series_meta` the metadata text: SQLite rewrites a whole row on UPDATE, so with the metadata in
+ * `series` each write's version bump rewrote the title, description and extra fields too, and
+ * every access check read them.
  */
 export const seriesMigrations: Migration[] = [
   {
@@ -34,6 +39,27 @@ export const seriesMigrations: Migration[] = [
         v,
         PRIMARY KEY (writer_id, seq)
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    name: 'series-002',
+    sql: `
+      CREATE TABLE series_meta (
+        series_id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        caption TEXT NOT NULL,
+        description TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        extra TEXT NOT NULL DEFAULT '{}'
+      );
+      INSERT INTO series_meta (series_id, title, caption, description, tags, extra)
+        SELECT id, title, caption, description, tags, extra FROM series;
+      ALTER TABLE series DROP COLUMN title;
+      ALTER TABLE series DROP COLUMN caption;
+      ALTER TABLE series DROP COLUMN description;
+      ALTER TABLE series DROP COLUMN tags;
+      ALTER TABLE series DROP COLUMN extra;
+      CREATE INDEX series_created ON series(created_at, id);
     `,
   },
 ];
