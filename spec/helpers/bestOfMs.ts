@@ -1,7 +1,7 @@
 // Adversarial-cost bounds on a shared, noisy machine: run once to warm up (JIT, lazy imports),
-// then take the best of `tries` timed runs. A real regression (a quadratic parser) is slow on every
+// then take the best of `tries` (default 5) timed runs. A real regression (a quadratic parser) is slow on every
 // run; a neighbour's test only slows some of them.
-export async function bestOfMs(run: () => unknown, tries = 3): Promise<number> {
+export async function bestOfMs(run: () => unknown, tries = 5): Promise<number> {
   await run();
   let best = Infinity;
   for (let i = 0; i < tries; i++) {

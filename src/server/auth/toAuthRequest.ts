@@ -11,10 +11,13 @@ import type { AuthRequest } from './Authenticator.js';
 export function formFields(body: unknown): Record<string, string | string[]> | undefined {
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-    for (const [name, value] of new URLSearchParams(body.toString())) {
+    new URLSearchParams(body.toString()).forEach((value, name) => {
       const prior = fields[name];
-      fields[name] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
-    }
+      // Appended in place: copying the earlier values at each repeat was quadratic.
+      if (prior === undefined) fields[name] = value;
+      else if (Array.isArray(prior)) prior.push(value);
+      else fields[name] = [prior, value];
+    });
     return fields;
   }
   if (body !== null && typeof body === 'object') {
