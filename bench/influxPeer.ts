@@ -1,0 +1,262 @@
+// InfluxDB 1.6 as the storage benchmark's peer (issue 17): starts Debian's `influxd` as a child
+// process on spare loopback ports with a generated config (data, meta and WAL in a temp folder,
+// usage reporting, monitoring, retention and continuous queries off, WAL fsync on every write like
+// our synchronous=FULL), writes each data set over HTTP `/write` in line-protocol batches, and
+// measures ingest (first batch sent → last batch acknowledged) and, once the shard is fully
+// compacted (cache snapshotted to TSM, WAL empty, one TSM file per shard), its bytes on disk
+// (`du` of the database's data folder; the WAL lives in its own folder and is empty by then).
+// Usage: `await measureInfluxPeer(sets)` (from bench/storage.ts), or `npx tsx bench/influxPeer.ts`.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { datasets, type DataSet, type DataSetPoints } from './datasets.js';
+
+/** What {@link measureInfluxPeer} measures. */
+export interface InfluxPeerOptions {
+  /** Ingest runs per data set, each into a fresh database. Default 3. */
+  runs?: number;
+  /** Points per `/write` request (InfluxData recommends 5,000–10,000). Default 10,000. */
+  batchPoints?: number;
+  /** `/write` requests in flight at once. Default 2 (one per core). */
+  concurrency?: number;
+  /** Longest wait for a full compaction before measuring anyway, ms. Default 60,000. */
+  compactionTimeoutMs?: number;
+}
+
+/** Figures of one data set. */
+export interface InfluxSetFigures {
+  /** Acknowledged points/s, one entry per run. */
+  ingest: number[];
+  /** Allocated bytes (`du`) of the run-1 database's data folder once compacted: TSM files (each with its block index), `fields.idx`, the series file. The WAL has its own folder (empty by then) and is not counted. */
+  bytes: number;
+  /** The TSM files alone, apparent bytes. */
+  tsmBytes: number;
+  points: number;
+  /** Shards and TSM files the data folder held when measured. */
+  shards: number;
+  tsmFiles: number;
+  /** False when the compaction did not finish within the timeout (the bytes are then an upper bound). */
+  compacted: boolean;
+  /** Time from the last acknowledged write to the measured compaction, ms. */
+  compactionMs: number;
+}
+
+/** The version line of `influxd` and the figures by data-set name. */
+export interface InfluxPeerFigures {
+  version: string;
+  sets: Record<string, InfluxSetFigures>;
+}
+
+const DEFAULT_INFLUX_PEER_OPTIONS = { runs: 3, batchPoints: 10_000, concurrency: 2, compactionTimeoutMs: 60_000 };
+
+function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function config(dir: string, httpPort: number, rpcPort: number): string {
+  return `reporting-disabled = true
+bind-address = "127.0.0.1:${rpcPort}"
+[meta]
+  dir = "${dir}/meta"
+  logging-enabled = false
+[data]
+  dir = "${dir}/data"
+  wal-dir = "${dir}/wal"
+  wal-fsync-delay = "0s"
+  index-version = "inmem"
+  query-log-enabled = false
+  cache-snapshot-write-cold-duration = "1s"
+  compact-full-write-cold-duration = "1s"
+[retention]
+  enabled = false
+[shard-precreation]
+  enabled = false
+[monitor]
+  store-enabled = false
+[subscriber]
+  enabled = false
+[continuous_queries]
+  enabled = false
+[http]
+  bind-address = "127.0.0.1:${httpPort}"
+  log-enabled = false
+  pprof-enabled = false
+[logging]
+  level = "warn"
+  suppress-logo = true
+`;
+}
+
+/**
+ * What a folder holds: apparent bytes, allocated bytes (`du`: the series file `_series` is
+ * preallocated sparse, 8 × 4 MB apparent, a few blocks used), TSM files and their bytes, and
+ * temporary files (a compaction in progress).
+ */
+function scan(dir: string): { bytes: number; allocated: number; tsm: number; tsmBytes: number; tmp: number; shards: Set<string> } {
+  const out = { bytes: 0, allocated: 0, tsm: 0, tsmBytes: 0, tmp: 0, shards: new Set<string>() };
+  if (!existsSync(dir)) return out;
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const st = statSync(path);
+        out.bytes += st.size;
+        out.allocated += st.blocks * 512;
+        if (entry.name.endsWith('.tsm')) {
+          out.tsm++;
+          out.tsmBytes += st.size;
+          out.shards.add(d);
+        }
+        if (entry.name.includes('.tmp')) out.tmp++;
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+class InfluxProcess {
+  private exited = false;
+  private stderr = '';
+  private constructor(
+    readonly dir: string,
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.stderr?.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-4000)));
+    child.once('exit', () => (this.exited = true));
+  }
+
+  static async start(): Promise<InfluxProcess> {
+    const dir = mkdtempSync(join(tmpdir(), 'timetric-influx-'));
+    const [httpPort, rpcPort] = [await sparePort(), await sparePort()];
+    const file = join(dir, 'influxdb.conf');
+    writeFileSync(file, config(dir, httpPort, rpcPort));
+    const child = spawn('influxd', ['run', '-config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const kill = (): void => void child.kill('SIGKILL');
+    process.once('exit', kill);
+    child.once('exit', () => process.off('exit', kill));
+    const peer = new InfluxProcess(dir, `http://127.0.0.1:${httpPort}`, child);
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      const deadline = Date.now() + 30_000;
+      const ping = (): void => {
+        if (peer.exited) return reject(new Error(`influxd exited at start: ${peer.stderr}`));
+        fetch(`${peer.url}/ping`).then(
+          (r) => (r.status === 204 ? resolve() : retry()),
+          () => retry(),
+        );
+      };
+      const retry = (): void => {
+        if (Date.now() > deadline) reject(new Error(`influxd did not answer /ping within 30 s: ${peer.stderr}`));
+        else setTimeout(ping, 100);
+      };
+      ping();
+    });
+    return peer;
+  }
+
+  async query(q: string): Promise<void> {
+    const r = await fetch(`${this.url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+    const text = await r.text();
+    if (r.status !== 200 || text.includes('"error"')) throw new Error(`influx query ${q}: ${r.status} ${text}`);
+  }
+
+  async write(db: string, precision: string, body: string): Promise<void> {
+    const r = await fetch(`${this.url}/write?db=${db}&precision=${precision}`, { method: 'POST', body });
+    if (r.status !== 204) throw new Error(`influx /write: ${r.status} ${await r.text()}`);
+  }
+
+  /** Waits until the database's WAL is empty and each shard holds one TSM file, stable over 2 looks. */
+  async compacted(db: string, timeoutMs: number): Promise<{ data: ReturnType<typeof scan>; done: boolean }> {
+    const deadline = Date.now() + timeoutMs;
+    let stable = 0;
+    for (;;) {
+      const data = scan(join(this.dir, 'data', db));
+      const wal = scan(join(this.dir, 'wal', db));
+      const done = wal.bytes === 0 && data.tmp === 0 && data.tsm > 0 && data.tsm === data.shards.size;
+      stable = done ? stable + 1 : 0;
+      if (stable >= 2) return { data, done: true };
+      if (Date.now() > deadline) return { data, done: false };
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      const gone = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts `influxd`, ingests every data set `runs` times (each run into a fresh database, one
+ * measurement, one field `value`: a float, or an integer for integer sets), waits after each run
+ * for the full compaction so no background work overlaps the next run, measures the run-1
+ * database's bytes on disk, and stops `influxd`.
+ */
+export async function measureInfluxPeer(
+  sets: readonly { set: DataSet; points: DataSetPoints }[],
+  options: InfluxPeerOptions = {},
+): Promise<InfluxPeerFigures> {
+  const o = { ...DEFAULT_INFLUX_PEER_OPTIONS, ...options };
+  const version = spawnSync('influxd', ['version'], { encoding: 'utf8' }).stdout.trim();
+  const peer = await InfluxProcess.start();
+  const figures: InfluxPeerFigures = { version, sets: {} };
+  try {
+    for (const { set, points } of sets) {
+      const n = points.times.length;
+      const bodies: string[] = [];
+      for (let from = 0; from < n; from += o.batchPoints) bodies.push(points.lineProtocol('m', from, Math.min(n, from + o.batchPoints)));
+      const f: InfluxSetFigures = { ingest: [], bytes: 0, tsmBytes: 0, points: n, shards: 0, tsmFiles: 0, compacted: false, compactionMs: 0 };
+      for (let run = 1; run <= o.runs; run++) {
+        const db = `bench_${set.name}_${run}`;
+        await peer.query(`CREATE DATABASE ${db}`);
+        let next = 0;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: o.concurrency }, async () => {
+            while (next < bodies.length) await peer.write(db, set.precision, bodies[next++]!);
+          }),
+        );
+        const t1 = performance.now();
+        f.ingest.push(n / ((t1 - t0) / 1000));
+        const { data, done } = await peer.compacted(db, o.compactionTimeoutMs);
+        if (run === 1) {
+          Object.assign(f, { bytes: data.allocated, tsmBytes: data.tsmBytes, shards: data.shards.size, tsmFiles: data.tsm, compacted: done, compactionMs: performance.now() - t1 });
+        }
+      }
+      figures.sets[set.name] = f;
+    }
+  } finally {
+    await peer.stop();
+  }
+  return figures;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const n = Number(process.env.BENCH_POINTS ?? 1_000_000);
+  const figures = await measureInfluxPeer(datasets.map((set) => ({ set, points: set.points(n) })));
+  console.log(figures.version);
+  for (const [name, f] of Object.entries(figures.sets)) {
+    const rates = f.ingest.map((r) => Math.round(r).toLocaleString('en-US')).join(', ');
+    console.log(`${name}: ${(f.bytes / f.points).toFixed(2)} B/point du, TSM ${(f.tsmBytes / f.points).toFixed(2)} (${f.shards} shards, ${f.tsmFiles} TSM, compacted ${f.compacted} after ${Math.round(f.compactionMs)} ms), ingest ${rates} points/s`);
+  }
+}

@@ -1,0 +1,178 @@
+// Storage benchmark (issue 17), one run prints one table: bytes a point on disk and ingest, reads
+// and writes, for whatever store this working tree has ("now"), beside the store of an older
+// commit ("previous", by default the last commit of the one-row-a-point format, re-measured in the
+// same run) and beside InfluxDB 1.6 (bench/influxPeer.ts) for bytes a point and ingest.
+//
+// Data sets (bench/datasets.ts, seeded): (a) 1 Hz random walk, 2 decimals; (b) 1 Hz integer
+// counter; (c) irregular timestamps with 1–6 decimals. BENCH_POINTS (default 1,000,000) each.
+// Every server runs in its own process over loopback (bench/storageServer.ts, the defaults of its
+// tree's `openStore`: SQLite in WAL mode with synchronous=FULL; PostgreSQL a throwaway durable
+// cluster). Rates are medians of 3 runs; bytes a point come from the first run of each set:
+//   SQLite: what the series added to the file, measured before and after its upload through a
+//     second connection — "compacted" = size of a `VACUUM INTO` copy (tables and indexes rebuilt),
+//     "live" = main file + WAL after a TRUNCATE checkpoint;
+//   PostgreSQL: what it added to Σ pg_total_relation_size over the public tables (indexes and
+//     TOAST included), "compacted" after VACUUM FULL;
+//   InfluxDB: `du` of the database's data folder once fully compacted (WAL in its own folder).
+// "Previous" is built by extracting `src/` of BENCH_PREVIOUS_REF with `git archive` (no checkout);
+// BENCH_PREVIOUS_REF=none leaves the column out. BENCH_NOW_REF=HEAD (or any ref) measures that
+// commit as "now" instead of the working tree (for a tree others are editing). The client
+// (writeTo, values$) is always this working tree's.
+// Usage: npx tsx bench/storage.ts   (progress on stderr, the table on stdout; ~4–5 minutes)
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import pg from 'pg';
+import { startPostgresCluster } from '../spec/helpers/postgresCluster.js';
+import { datasets } from './datasets.js';
+import { measureInfluxPeer, type InfluxPeerFigures } from './influxPeer.js';
+import { measureTimetric, type BenchSet, type MeasureTimetricOptions, type TimetricFigure, type TimetricFigures } from './measureTimetric.js';
+import { previousTree } from './previousTree.js';
+
+/** The last commit whose stores keep one row per point (SQLite `points`, PostgreSQL `points`). */
+const ROW_FORMAT_COMMIT = '63c5db0886dc330f78b86fff88fe48ed973135b5';
+const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
+const WRITE_POINTS = Number(process.env.BENCH_WRITE_POINTS ?? 2 * POINTS);
+const APPENDS = Number(process.env.BENCH_APPENDS ?? 2_000);
+const RUNS = 3;
+const PREVIOUS_REF = process.env.BENCH_PREVIOUS_REF ?? ROW_FORMAT_COMMIT;
+const NOW_REF = process.env.BENCH_NOW_REF;
+
+const started = performance.now();
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadAtStart = load();
+const progress = (line: string): void => void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+progress(`generating ${POINTS.toLocaleString('en-US')} points × ${datasets.length} data sets`);
+const sets: BenchSet[] = datasets.map((set) => {
+  const points = set.points(POINTS);
+  return { set, points, csv: Buffer.from(points.csv()) };
+});
+const writeToPoints = datasets[0]!.points(WRITE_POINTS);
+
+const cluster = await startPostgresCluster({ durable: true });
+let dbSeq = 0;
+const admin = async (sql: string): Promise<void> => {
+  const client = new pg.Client({ connectionString: cluster.urlFor('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+};
+const options: MeasureTimetricOptions = {
+  runs: RUNS,
+  writeToPoints,
+  appends: APPENDS,
+  progress,
+  postgresDatabase: async () => {
+    const name = `storage_${++dbSeq}`;
+    await admin(`CREATE DATABASE ${name}`);
+    return { url: cluster.urlFor(name), drop: () => admin(`DROP DATABASE ${name}`) };
+  },
+};
+
+let now: TimetricFigures;
+let nowNote = 'this working tree';
+let previous: TimetricFigures | undefined;
+let previousLabel = 'previous';
+let previousNote = 'left out (BENCH_PREVIOUS_REF=none)';
+let influx: InfluxPeerFigures;
+try {
+  if (NOW_REF) {
+    const tree = previousTree(NOW_REF);
+    nowNote = `${tree.commit.slice(0, 7)} "${tree.subject.slice(0, 60)}" (BENCH_NOW_REF=${NOW_REF})`;
+    try {
+      progress(`timetric now (${tree.commit.slice(0, 7)})`);
+      now = await measureTimetric(tree.root, sets, options);
+    } finally {
+      tree.remove();
+    }
+  } else {
+    progress('timetric now (this working tree)');
+    now = await measureTimetric(process.cwd(), sets, options);
+  }
+  if (PREVIOUS_REF !== 'none') {
+    try {
+      const tree = previousTree(PREVIOUS_REF);
+      previousLabel = `previous ${tree.commit.slice(0, 7)}`;
+      const same = spawnSync('git', ['diff', '--quiet', tree.commit, ...(NOW_REF ? [NOW_REF] : []), '--', 'src/server/store', 'src/codec']).status === 0;
+      previousNote = `${tree.commit.slice(0, 7)} "${tree.subject.slice(0, 60)}"${same ? ' — its store and codec code are the same as now\'s: this column re-measures the same store (differences are noise, or other server code)' : ''}`;
+      try {
+        progress(`timetric previous (${tree.commit.slice(0, 7)})`);
+        previous = await measureTimetric(tree.root, sets, options);
+      } finally {
+        tree.remove();
+      }
+    } catch (err) {
+      previousNote = `${PREVIOUS_REF} could not be measured: ${err instanceof Error ? err.message : String(err)}`;
+      progress(previousNote);
+    }
+  }
+  progress('InfluxDB 1.6 peer');
+  influx = await measureInfluxPeer(sets, { runs: RUNS });
+} finally {
+  cluster.stop();
+}
+
+// --- the table ---
+const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+const rateOf = (unit: string) => (x: number) => `${int(x)} ${unit}`;
+const bytes = (x: number): string => `${x.toFixed(2)} B`;
+const cell = (figures: TimetricFigures | undefined, f: TimetricFigure, set: string): number | undefined => {
+  const runs = figures?.get(`${f}/${set}`);
+  return runs?.length ? median(runs) : undefined;
+};
+const ratio = (a: number | undefined, b: number | undefined): string => (a !== undefined && b !== undefined && b !== 0 ? `${(a / b).toFixed(2)}×` : '—');
+const details: string[] = [];
+const runsOf = (xs: readonly number[] | undefined, show: (x: number) => string): string => (xs?.length ? xs.map(show).join(', ') : '—');
+
+const rows: string[] = [];
+const row = (figure: string, f: TimetricFigure, show: (x: number) => string, setNames: readonly string[], peer?: (set: string) => { value: number; runs: number[] } | undefined): void => {
+  for (const set of setNames) {
+    const a = cell(now, f, set);
+    const b = cell(previous, f, set);
+    const p = peer?.(set);
+    const label = set ? `(${set}) ${datasets.find((d) => d.name === set)!.description}` : '—';
+    rows.push(`| ${figure} | ${label} | ${a === undefined ? '—' : show(a)} | ${b === undefined ? '—' : show(b)} | ${p ? show(p.value) : '—'} | ${ratio(a, p?.value)} | ${ratio(a, b)} |`);
+    if ((now.get(`${f}/${set}`)?.length ?? 0) > 1) {
+      details.push(`${figure} ${set || ''}: now ${runsOf(now.get(`${f}/${set}`), show)}; previous ${runsOf(previous?.get(`${f}/${set}`), show)}${p && p.runs.length > 1 ? `; InfluxDB ${runsOf(p.runs, show)}` : ''}`);
+    }
+  }
+};
+const names = datasets.map((d) => d.name);
+const influxBytes = (set: string) => {
+  const f = influx.sets[set];
+  return f && { value: f.bytes / f.points, runs: [] };
+};
+const influxIngest = (set: string) => {
+  const f = influx.sets[set];
+  return f && { value: median(f.ingest), runs: f.ingest };
+};
+for (const { set, points, csv } of sets) {
+  rows.push(`| CSV text of the set (reference) | (${set.name}) ${set.description} | ${bytes(csv.length / points.times.length)} | | | | |`);
+}
+row('bytes a point, SQLite, compacted (VACUUM INTO)', 'sqlite.bytes.compacted', bytes, names, influxBytes);
+row('bytes a point, SQLite, live file + WAL after checkpoint', 'sqlite.bytes.live', bytes, names);
+row(`ingest, raw text/csv POST of ${int(POINTS)} points, SQLite`, 'sqlite.ingest', rateOf('points/s'), names, influxIngest);
+row('full CSV read, GET /csv/, client drains bytes', 'sqlite.read', rateOf('points/s'), names);
+row('values$, default pageSize', 'sqlite.values', rateOf('points/s'), names);
+row(`writeTo acknowledged, ${int(WRITE_POINTS)} points`, 'sqlite.writeTo', rateOf('points/s'), ['a']);
+row('value= appends, 16 concurrent', 'sqlite.appends', rateOf('req/s'), ['']);
+row('bytes a point, PostgreSQL, compacted (VACUUM FULL)', 'pg.bytes.compacted', bytes, names, influxBytes);
+row('bytes a point, PostgreSQL, live', 'pg.bytes.live', bytes, names);
+row(`ingest into an existing series, raw CSV POST, PostgreSQL`, 'pg.ingest', rateOf('points/s'), names, influxIngest);
+
+console.log(`\nstorage benchmark — ${int(POINTS)} points a data set, medians of ${RUNS} runs, ${availableParallelism()} cores, load average ${loadAtStart} at start, ${load()} at end, ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+console.log(`now: ${nowNote}\nprevious: ${previousNote}`);
+console.log(`InfluxDB: ${influx.version}; ratios are timetric now ÷ the other column (bytes: lower is better; rates: higher is better)\n`);
+console.log(`| figure | data set | timetric now | ${previousLabel} | InfluxDB 1.6 | now ÷ InfluxDB | now ÷ previous |`);
+console.log('|---|---|---|---|---|---|---|');
+for (const line of rows) console.log(line);
+console.log('\nruns:');
+for (const line of details) console.log(`  ${line}`);
+console.log('InfluxDB data folders when measured (run 1 of each set):');
+for (const [name, f] of Object.entries(influx.sets)) {
+  console.log(`  (${name}) du ${int(f.bytes)} B = ${bytes(f.bytes / f.points)}/point, TSM files alone ${bytes(f.tsmBytes / f.points)}/point; ${f.shards} shard(s), ${f.tsmFiles} TSM file(s), ${f.compacted ? 'fully compacted' : 'NOT fully compacted (upper bound)'} ${(f.compactionMs / 1000).toFixed(1)} s after the last write`);
+}

@@ -1,0 +1,41 @@
+// A Timetric server in its own process for the storage benchmark, built from the source tree at
+// ROOT (this working tree, or an older commit extracted by bench/previousTree.ts), on the store
+// DB names (a SQLite file path or a PostgreSQL URL: `openStore` of that tree, its defaults). Makes
+// one user with one API token, listens on a port of 127.0.0.1, and prints one JSON line
+// {url, key, secret}. SIGTERM closes the server and the store, then exits.
+// Usage: tsx bench/storageServer.ts ROOT DB
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type OpenStore = typeof import('../src/server/store/openStore.js');
+type CreateServer = typeof import('../src/server/createTimetricServer.js');
+type Passwords = typeof import('../src/server/auth/passwords.js');
+type Secrets = typeof import('../src/server/auth/secrets.js');
+
+const [root, db] = process.argv.slice(2);
+if (!root || !db) {
+  console.error('usage: tsx bench/storageServer.ts ROOT DB');
+  process.exit(2);
+}
+const load = <T>(path: string): Promise<T> => import(pathToFileURL(join(root, 'src', path)).href) as Promise<T>;
+const { openStore } = await load<OpenStore>('server/store/openStore.ts');
+const { createTimetricServer } = await load<CreateServer>('server/createTimetricServer.ts');
+const { hashPassword } = await load<Passwords>('server/auth/passwords.ts');
+const { hashSecret } = await load<Secrets>('server/auth/secrets.ts');
+
+const store = await openStore(db);
+const key = 'benchkeybenchkeybench1';
+const secret = 'bench-secret-bench-secret';
+if (!(await store.getUserByName('bench'))) {
+  const user = await store.createUser('bench', await hashPassword('bench'));
+  await store.createApiToken({ key, userId: user.id, name: 'bench', secretHash: hashSecret(secret) });
+}
+const server = createTimetricServer({ store });
+const url = await server.listen({ port: 0, host: '127.0.0.1' });
+process.once('SIGTERM', () => {
+  void server
+    .close()
+    .then(() => store.close())
+    .then(() => process.exit(0));
+});
+console.log(JSON.stringify({ url, key, secret }));
