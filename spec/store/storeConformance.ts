@@ -114,6 +114,48 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         assert.deepEqual(await ids({ q: 'zebra', limit: 1, offset: 1 }), [zebra[1]]);
         assert.deepEqual(await ids({ q: 'zebra', user: 'nobody' }), []);
       });
+
+      it('search matches within one field or one tag, in Unicode lower case, and pages past its scan batches', async () => {
+        const mark = newId();
+        const tagged = await store.createSeries(series(alice, { title: `${mark} kein Ärger`, tags: ['ab', 'cd'], description: 'end' }));
+        const ids = async (q: Partial<Parameters<Store['searchSeries']>[0]>) =>
+          (await store.searchSeries({ viewerId: alice, limit: 100, offset: 0, ...q })).map((s) => s.id);
+        assert.deepEqual(await ids({ q: `${mark} KEIN äRGER` }), [tagged.id]);
+        assert.deepEqual(await ids({ q: 'CD', tags: ['AB'] }), [tagged.id]);
+        // Not across fields or tags, nor the syntax a store keeps tags in.
+        for (const q of ['b,c', '","', 'ab cd', '["ab', 'ärgerend']) {
+          assert.ok(!(await ids({ q })).includes(tagged.id), q);
+        }
+        const many = [];
+        for (let i = 0; i < 450; i++) many.push(await store.createSeries(series(bob, { caption: `${mark} batch`, public: true })));
+        // Oldest first; series created in the same instant by id (the scan's cursor is the pair).
+        many.sort((x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+        const page = await store.searchSeries({ q: `${mark} batch`, viewerId: null, limit: 100, offset: 300 });
+        assert.deepEqual(page.map((s) => s.id), many.slice(300, 400).map((s) => s.id));
+        assert.equal((await store.searchSeries({ q: `${mark} batch`, viewerId: null, limit: 100, offset: 400 })).length, 50);
+        // What search lists carries everything but the extra fields.
+        assert.deepEqual(Object.keys(page[0]!).sort(), ['caption', 'createdAt', 'description', 'id', 'ownerId', 'public', 'tags', 'title', 'version']);
+      });
+
+      it('getSeriesHead and latestWithVersion: owner, visibility and version without the metadata, the latest point of the same snapshot', async () => {
+        const s = await store.createSeries(series(alice, { public: true, description: 'd'.repeat(10_000), extra: { big: 'x'.repeat(60_000) } }));
+        assert.deepEqual(await store.getSeriesHead(s.id), { id: s.id, ownerId: alice, public: true, version: 0 });
+        assert.deepEqual(await store.latestWithVersion(s.id), { version: 0, latest: undefined });
+        const first = await store.appendValue(s.id, 5, 1.5);
+        const second = await store.appendValue(s.id, 3, true);
+        assert.deepEqual(await store.getSeriesHead(s.id), { id: s.id, ownerId: alice, public: true, version: second.version });
+        assert.ok(second.version > first.version);
+        assert.deepEqual(await store.latestWithVersion(s.id), { version: second.version, latest: [5, 1.5] });
+        const w = await store.openWriter(s.id, 'merge');
+        await w.stage([[9, null]]);
+        const committed = await w.commit();
+        assert.deepEqual(await store.latestWithVersion(s.id), { version: committed.version, latest: [9, null] });
+        assert.equal((await store.getSeries(s.id))?.extra.big?.length, 60_000);
+        await store.deleteSeries(s.id);
+        assert.equal(await store.getSeriesHead(s.id), undefined);
+        assert.equal(await store.latestWithVersion(s.id), undefined);
+        assert.equal(await store.getSeriesHead(newId()), undefined);
+      });
     });
 
     describe('points', () => {

@@ -21,22 +21,35 @@
 export function createTextMatcher(needle: string): (text: string) => boolean {
   const p = needle.toLowerCase();
   const m = p.length;
+  const code = new Uint16Array(m);
+  for (let i = 0; i < m; i++) code[i] = p.charCodeAt(i);
   // fail[i]: length of the longest proper prefix of p[0..i] that is also a suffix of it.
   const fail = new Int32Array(m);
   for (let i = 1, k = 0; i < m; i++) {
-    const c = p.charCodeAt(i);
-    while (k > 0 && c !== p.charCodeAt(k)) k = fail[k - 1]!;
-    if (c === p.charCodeAt(k)) k++;
+    const c = code[i]!;
+    while (k > 0 && c !== code[k]) k = fail[k - 1]!;
+    if (c === code[k]) k++;
     fail[i] = k;
   }
+  const first = p.charAt(0);
   return (text: string): boolean => {
     if (m === 0) return true;
     if (text.length < m) return false;
     const t = text.toLowerCase();
     for (let i = 0, k = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
-      while (k > 0 && c !== p.charCodeAt(k)) k = fail[k - 1]!;
-      if (c === p.charCodeAt(k) && ++k === m) return true;
+      if (k === 0 && c !== code[0]) {
+        // Nothing matched yet: jump to the next occurrence of the first character (a linear scan
+        // in native code, and i only moves forward).
+        const next = t.indexOf(first, i + 1);
+        if (next < 0) return false;
+        i = next;
+        k = 1;
+      } else {
+        while (k > 0 && c !== code[k]) k = fail[k - 1]!;
+        if (c === code[k]) k++;
+      }
+      if (k === m) return true;
     }
     return false;
   };
