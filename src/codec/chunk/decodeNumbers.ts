@@ -1,0 +1,40 @@
+import type { ByteReader } from './ByteReader.js';
+import { CHUNK_FORMAT } from './chunkFormat.js';
+import { corruptChunk } from './corruptChunk.js';
+import { decodeXor } from './decodeXor.js';
+import { POW10 } from './POW10.js';
+import { unpackIntegers } from './unpackIntegers.js';
+
+/** Reads what {@link encodeNumbers} wrote for `count` values; a value that is not finite is corrupt. */
+export function decodeNumbers(r: ByteReader, count: number): Float64Array {
+  const numbers = new Float64Array(count);
+  const header = r.byte('values header');
+  const mode = header >> 4;
+  const scale = header & 15;
+  if (mode === CHUNK_FORMAT.xor && scale === 0) {
+    decodeXor(r, numbers, 'values');
+    for (let i = 0; i < count; i++) if (!Number.isFinite(numbers[i]!)) throw corruptChunk(`value ${i} is not a finite number`);
+    return numbers;
+  }
+  if (mode !== CHUNK_FORMAT.delta || scale > CHUNK_FORMAT.maxValueScale) throw corruptChunk(`unknown values encoding 0x${header.toString(16)}`);
+  let acc = r.svarint('first value');
+  numbers[0] = acc;
+  unpackIntegers(r, numbers, 1, count);
+  for (let i = 1; i < count; i++) numbers[i] = acc += numbers[i]!;
+  if (scale > 0) {
+    const p = POW10[scale]!;
+    for (let i = 0; i < count; i++) numbers[i] = numbers[i]! / p;
+  }
+  const runs = r.uvarint('runs of -0 values');
+  for (let k = 0, next = 0; k < runs; k++) {
+    const start = next + r.uvarint('start of a run of -0');
+    const end = start + r.uvarint('length of a run of -0') + 1;
+    if (end > count) throw corruptChunk(`a run of -0 values reaching past value ${count - 1}`);
+    for (let i = start; i < end; i++) {
+      if (numbers[i] !== 0) throw corruptChunk(`value ${i} marked -0 is not 0`);
+      numbers[i] = -0;
+    }
+    next = end;
+  }
+  return numbers;
+}
