@@ -26,8 +26,10 @@ export interface OAuthRoutesDeps {
   /** Realm named in `WWW-Authenticate: OAuth realm="…"`. Default "timetric". */
   realm?: string;
   /**
-   * Wrong passwords for one user name on the authorize page before it refuses that name (`429`) for
-   * `signInLockoutSeconds`. Counted per server instance. Default 10.
+   * Sign-in attempts for one user name on the authorize page, without a right password among them,
+   * before it refuses that name (`429`) for `signInLockoutSeconds` from the first of them. An
+   * attempt counts as it arrives, before its password is checked, so a concurrent burst gets at
+   * most this many checks; a right password resets the count. Counted per server instance. Default 10.
    */
   maxSignInFailures?: number;
   /** See `maxSignInFailures`. Default 900 (15 minutes). */
@@ -79,7 +81,8 @@ let dummyHash: Promise<string> | undefined;
  * - `GET /oauth/authorize/?oauth_token=…[&oauth_callback=URL]` — an HTML form (user name, password,
  *   "authorize access"); its `POST` checks the password and the box, then redirects to the callback
  *   with `oauth_token` (and `oauth_verifier` for 1.0a) or shows a page saying the app is authorized.
- *   After `maxSignInFailures` wrong passwords for one user name, that name is refused (`429`) for
+ *   After `maxSignInFailures` attempts for one user name without the right password (counted as
+ *   they arrive, so concurrent guesses are counted too), that name is refused (`429`) for
  *   `signInLockoutSeconds`.
  * - `GET|POST /oauth/access_token/` — signed with consumer + request-token secret; checks the 1.0a
  *   verifier when the token was issued with a callback; exchanges the request token (once) for an
@@ -120,7 +123,8 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
   const realm = (deps.realm ?? 'timetric').replace(/["\\]/g, '');
   const maxFailures = deps.maxSignInFailures ?? 10;
   const lockout = deps.signInLockoutSeconds ?? 900;
-  // Failed sign-ins by user name: slows password guessing on the authorize page.
+  // Sign-in attempts by user name not yet followed by a success: slows password guessing on the
+  // authorize page.
   const failures = new Map<string, { count: number; since: number }>();
   const lockedFor = (name: string): number => {
     const f = failures.get(name);
@@ -132,7 +136,9 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
     }
     return f.count >= maxFailures ? Math.ceil(left) : 0;
   };
-  const recordFailure = (name: string): void => {
+  // Counted when the attempt starts, before its password check is awaited: counting on failure let
+  // a concurrent burst be checked in full (200 guesses at once all checked, none refused).
+  const recordAttempt = (name: string): void => {
     if (failures.size > 10_000) for (const [k, f] of failures) if (f.since + lockout < clock()) failures.delete(k);
     const f = failures.get(name);
     if (f) f.count++;
@@ -264,13 +270,11 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
       reply.header('retry-after', String(wait));
       return again(429, `Too many wrong passwords for this user name: try again in ${Math.ceil(wait / 60)} minute(s).`);
     }
+    recordAttempt(userName);
     const user = await store.getUserByName(userName);
     // An unknown user costs one scrypt too, so timing does not tell which names exist.
     const passwordOk = await verifyPassword(one(fields.password) ?? '', user?.passwordHash ?? (await (dummyHash ??= hashPassword(mintSecret()))));
-    if (!user || !passwordOk) {
-      recordFailure(userName);
-      return again(401, 'Wrong user name or password.');
-    }
+    if (!user || !passwordOk) return again(401, 'Wrong user name or password.');
     failures.delete(userName);
     if (one(fields.authorize) === undefined) return again(400, 'Tick "authorize access" to let the application in, or close this page.');
 
