@@ -7,7 +7,9 @@ import { HttpProblem } from './HttpProblem.js';
  * Streams a CSV body into a staged write: decodes as bytes arrive (papaparse via CsvPointDecoder),
  * stages each chunk's points, counts bytes against `maxBytes`. Does not commit; on any failure
  * (bad line → 400 naming it, too large → 413, body cut off → the stream's error) it throws and the
- * caller aborts the writer, so nothing is applied.
+ * caller aborts the writer, so nothing is applied. A line over the decoder's `maxLineBytes` (64 KiB)
+ * is a bad line as soon as that many bytes of it have arrived, so a body without newlines costs
+ * 64 KiB of memory and a linear read, not the whole body.
  */
 export async function ingestCsv(body: AsyncIterable<Buffer | string>, writer: PointWriter, maxBytes: number): Promise<number> {
   const decoder = new CsvPointDecoder();
