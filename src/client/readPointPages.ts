@@ -5,6 +5,7 @@ import type { Point, TimeInput } from '../codec/Point.js';
 import { resumeValues } from '../streams/resumeValues.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import { idleWatchdog } from './idleWatchdog.js';
+import { nextPageUrl } from './nextPageUrl.js';
 import { readBodyText } from './readBodyText.js';
 import type { TimetricClient } from './TimetricClient.js';
 
@@ -20,14 +21,15 @@ export interface PointPagesRange {
   ahead?: boolean | undefined;
 }
 
-const NEXT = /<([^>]+)>\s*;\s*rel="?next"?/;
 const ignore = (): void => undefined;
 
 /**
  * The points of `path` + `csv/` in a range, ascending, one at a time (the body of
  * `Series.values`). Asks for pages of `pageSize` and follows the server's `Link: rel="next"` while
  * it offers one; a server without paging sends everything in one response. Bodies are parsed as
- * they arrive.
+ * they arrive. A next link outside the client's base URL is not followed, since the request would
+ * carry the client's credentials there: the read emits that page's points, then errors with
+ * `CrossOriginLinkError` (a malformed `Link` header, likewise, with `ParseError`).
  *
  * Pipelined: as soon as a page's headers name the next page, that page is requested, so the server
  * produces page N+1 while page N is parsed and emitted. At most one page is requested ahead, so
@@ -66,8 +68,15 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
         let pending: Promise<Response> | undefined = get(`${path}csv/`, { start: from === undefined ? start : String(from), end, limit });
         while (pending !== undefined) {
           const r: Response = await pending;
-          const link = NEXT.exec(r.headers.get('link') ?? '')?.[1];
-          const nextUrl = link === undefined ? undefined : new URL(link, base).href;
+          // Only a next page under the client's base URL is followed (every request carries the
+          // credentials); a refused or malformed Link fails the read after this page's points.
+          let nextUrl: string | undefined;
+          let linkError: Error | undefined;
+          try {
+            nextUrl = nextPageUrl(r.headers.get('link'), r.url || base, client.baseUrl);
+          } catch (err) {
+            linkError = err as Error;
+          }
           pending = nextUrl !== undefined && ahead ? get(nextUrl) : undefined;
           const decoder = new CsvPointDecoder();
           // A body that stops arriving without its connection closing (a stalled proxy) would
@@ -94,6 +103,7 @@ export function readPointPages(client: TimetricClient, path: string, range: Poin
           }
           for (const p of decoder.end()) subscriber.next(p);
           if (closed) return;
+          if (linkError !== undefined) throw linkError;
           if (nextUrl !== undefined && !ahead) pending = get(nextUrl);
         }
       };
