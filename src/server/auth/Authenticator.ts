@@ -29,4 +29,12 @@ export interface Authenticator {
    * bad signature, reused nonce, stale timestamp).
    */
   authenticate(request: AuthRequest): Promise<Principal | null>;
+  /**
+   * Optional: for each principal this authenticator returned, whether the credentials that proved
+   * it are still valid (the API token not revoked, the OAuth access token not withdrawn or
+   * expired), with one store lookup per distinct credential. Long-lived responses (event streams)
+   * ask it periodically and end when the answer is `false`. A lookup that fails counts as still
+   * valid (asked again later). Without this method, open streams are not re-checked.
+   */
+  stillValid?(principals: readonly Principal[]): Promise<boolean[]>;
 }

@@ -46,6 +46,9 @@ function headerValue(headers: AuthRequest['headers'], name: string): string | un
  * - No credentials at all → `null` (anonymous). OAuth-signed requests to the OAuth endpoints
  *   themselves (`/oauth/request_token/`, `/oauth/access_token/`) are `null` too: those routes check
  *   their signatures with the request-token rules (see registerOAuthRoutes).
+ * - `stillValid(principals)`: whether the API token or OAuth access token behind each principal it
+ *   returned still holds (not revoked, withdrawn or expired), one lookup per distinct credential;
+ *   open event streams ask it twice per heartbeat and end when it says no.
  *
  * @example
  * ```ts
@@ -62,8 +65,11 @@ export function createAuthenticator(store: AuthStore, options: AuthenticatorOpti
   const skew = options.timestampSkewSeconds ?? DEFAULT_AUTHENTICATOR_OPTIONS.timestampSkewSeconds;
   // User names never change and users are never deleted: remembering them saves a query per request.
   const userNames = new Map<number, string>();
+  // Which credential proved each principal (the API token key or the OAuth access token), for
+  // stillValid; kept beside the principal rather than in it, so a principal stays what it was.
+  const credentials = new WeakMap<Principal, string>();
 
-  async function principal(userId: number, via: Principal['via']): Promise<Principal> {
+  async function principal(userId: number, via: Principal['via'], credential: string): Promise<Principal> {
     let userName = userNames.get(userId);
     if (userName === undefined) {
       const user = await store.getUserById(userId);
@@ -71,7 +77,21 @@ export function createAuthenticator(store: AuthStore, options: AuthenticatorOpti
       userName = user.name;
       userNames.set(userId, userName);
     }
-    return { userId, userName, via };
+    const who: Principal = { userId, userName, via };
+    credentials.set(who, `${via} ${credential}`);
+    return who;
+  }
+
+  /** Whether the credential (`apitoken KEY` or `oauth TOKEN`) still proves `userId`. */
+  async function current(credential: string, userId: number): Promise<boolean> {
+    const space = credential.indexOf(' ');
+    const value = credential.slice(space + 1);
+    if (credential.startsWith('apitoken ')) {
+      const token = await store.getApiToken(value);
+      return token !== undefined && token.revokedAt === null && token.userId === userId;
+    }
+    const token = await store.getOAuthToken(value);
+    return token !== undefined && token.kind === 'access' && token.userId === userId && (token.expiresAt === null || token.expiresAt > clock());
   }
 
   async function basic(encoded: string): Promise<Principal> {
@@ -85,7 +105,7 @@ export function createAuthenticator(store: AuthStore, options: AuthenticatorOpti
     const presented = hashSecret(secret);
     if (!token || !safeEqual(token.secretHash, presented)) throw new AuthFailure('unknown API token or wrong secret');
     if (token.revokedAt !== null) throw new AuthFailure('this API token has been revoked');
-    return principal(token.userId, 'apitoken');
+    return principal(token.userId, 'apitoken', key);
   }
 
   return {
@@ -104,7 +124,23 @@ export function createAuthenticator(store: AuthStore, options: AuthenticatorOpti
       if (OAUTH_ENDPOINT.test(pathOf(request.url))) return null;
       const verified = await verifyOAuthRequest(store, request, { clock, timestampSkewSeconds: skew, token: 'access' });
       if (verified.token?.userId == null) throw new AuthFailure('OAuth requests need an authorized access token');
-      return principal(verified.token.userId, 'oauth');
+      return principal(verified.token.userId, 'oauth', verified.token.token);
+    },
+    async stillValid(principals: readonly Principal[]): Promise<boolean[]> {
+      const checks = new Map<string, Promise<boolean>>();
+      return Promise.all(
+        principals.map((who) => {
+          const credential = credentials.get(who);
+          if (credential === undefined) return Promise.resolve(true);
+          const key = `${who.userId} ${credential}`;
+          let check = checks.get(key);
+          if (!check) {
+            check = current(credential, who.userId).catch(() => true);
+            checks.set(key, check);
+          }
+          return check;
+        }),
+      );
     },
   };
 }

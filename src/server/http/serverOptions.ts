@@ -22,7 +22,11 @@ export interface TimetricServerOptions {
   overloadRetryAfterSeconds?: number;
   /** Serve the Server-Sent Events extension `GET /series/ID/value/events/`; `false` answers 404 there, as the historical service did (clients in `'auto'` mode then poll). Default true. */
   push?: boolean;
-  /** Interval of `: heartbeat` comments on Server-Sent Events streams, ms. Default 15,000. */
+  /**
+   * Interval of `: heartbeat` comments on Server-Sent Events streams, ms. The credentials that
+   * opened the streams are re-checked twice per interval: a stream whose API token was revoked (or
+   * whose OAuth access token was withdrawn) ends within one heartbeat, on every instance. Default 15,000.
+   */
   heartbeatMs?: number;
   /** Largest `limit` a CSV read may ask for (pages are held in memory). Default 100,000 points. */
   maxPageSize?: number;

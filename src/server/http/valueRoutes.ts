@@ -1,7 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Point } from '../../codec/Point.js';
+import type { LatestWithVersion } from '../store/Store.js';
 import type { ServerContext } from './ServerContext.js';
+import { EventStreamKeeper } from './EventStreamKeeper.js';
+import { LatestFanout } from './LatestFanout.js';
 import { notModified } from './etag.js';
 import { seriesFor } from './seriesAccess.js';
 
@@ -14,6 +17,12 @@ const json = (p: Point | undefined): string => JSON.stringify({ timestamp: p?.[0
  * the extension `GET /series/ID/value/events/`: Server-Sent Events, the current value first, one
  * event per change, `: heartbeat` comments. `streams` collects open event streams so that closing
  * the server can end them.
+ *
+ * Neither reads the series' metadata. Event streams of one series share one read per change
+ * ({@link LatestFanout}); a stream whose reader does not keep up is sent only the newest value
+ * once it drains (the events are latest values, so nothing but intermediate states is skipped,
+ * and its buffer stays at one event). Streams opened with credentials end within one heartbeat
+ * of those credentials being revoked ({@link EventStreamKeeper}).
  */
 export function registerValueRoutes(app: FastifyInstance, ctx: ServerContext, streams: Set<ServerResponse>): void {
   app.get('/series/:id/value/json/', async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
@@ -25,6 +34,8 @@ export function registerValueRoutes(app: FastifyInstance, ctx: ServerContext, st
   });
 
   if (!ctx.options.push) return;
+  const fanout = new LatestFanout(ctx.store);
+  const keeper = new EventStreamKeeper(ctx.options.heartbeatMs, ctx.authenticator);
   app.get('/series/:id/value/events/', async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
     const who = await ctx.authenticate(request);
     const series = await seriesFor(ctx.store, request.params.id, who, 'read');
@@ -40,48 +51,44 @@ export function registerValueRoutes(app: FastifyInstance, ctx: ServerContext, st
       'x-accel-buffering': 'no',
     });
     streams.add(res);
-    let last = '';
-    let busy = false;
-    let again = false;
-    // One read at a time, in order: a burst of writes gives at most one stale-free event after it.
-    const push = async (): Promise<void> => {
-      if (busy) {
-        again = true;
-        return;
-      }
-      busy = true;
-      try {
-        do {
-          again = false;
-          const exists = await ctx.store.getSeries(series.id);
-          if (!exists) {
-            res.end('event: deleted\ndata: {}\n\n');
-            return;
-          }
-          const data = json(await ctx.store.latest(series.id));
-          if (data !== last && !res.writableEnded) {
-            last = data;
-            res.write(`id: ${exists.version}\ndata: ${data}\n\n`);
-          }
-        } while (again);
-      } catch {
-        res.end();
-      } finally {
-        busy = false;
-      }
-    };
     res.write('retry: 2000\n\n');
-    const stop = ctx.store.onChange((id) => {
-      if (id === series.id) void push();
-    });
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), ctx.options.heartbeatMs);
-    heartbeat.unref();
-    const cleanup = (): void => {
-      clearInterval(heartbeat);
-      stop();
-      streams.delete(res);
+    // Snapshots may arrive out of order (this stream's first read against the hub's): versions
+    // only grow, so an older one is dropped; a change that left the latest point as it was
+    // (a point merged in the past) sends nothing.
+    let lastVersion = -1;
+    let lastData = '';
+    let pending: string | undefined;
+    const send = (snapshot: LatestWithVersion | 'deleted' | 'failed'): void => {
+      if (res.writableEnded) return;
+      if (snapshot === 'deleted') return void res.end('event: deleted\ndata: {}\n\n');
+      if (snapshot === 'failed') return void res.end();
+      if (snapshot.version <= lastVersion) return;
+      lastVersion = snapshot.version;
+      const data = json(snapshot.latest);
+      if (data === lastData) return;
+      lastData = data;
+      const event = `id: ${snapshot.version}\ndata: ${data}\n\n`;
+      if (res.writableNeedDrain) pending = event;
+      else res.write(event);
     };
-    res.on('close', cleanup);
-    await push();
+    const drained = (): void => {
+      const event = pending;
+      pending = undefined;
+      if (event !== undefined && !res.writableEnded) res.write(event);
+    };
+    res.on('drain', drained);
+    const unsubscribe = fanout.subscribe(series.id, send);
+    const release = keeper.keep(res, who);
+    res.on('close', () => {
+      unsubscribe();
+      release();
+      streams.delete(res);
+    });
+    // Subscribed first, then read: a change in between is not missed, only seen twice (and dropped by version).
+    try {
+      send((await ctx.store.latestWithVersion(series.id)) ?? 'deleted');
+    } catch {
+      send('failed');
+    }
   });
 }
