@@ -17,7 +17,11 @@ import { registerSearchRoutes } from './http/searchRoutes.js';
 import { CHALLENGE } from './http/seriesAccess.js';
 import { DEFAULT_SERVER_OPTIONS, type TimetricServerOptions } from './http/serverOptions.js';
 import { registerValueRoutes } from './http/valueRoutes.js';
-import { registerWriteAdmission } from './http/registerWriteAdmission.js';
+import { WriteAdmission } from './http/WriteAdmission.js';
+import { WriteGate } from './http/WriteGate.js';
+import { autoMaxConnections } from './http/autoMaxConnections.js';
+import { capConnections } from './http/capConnections.js';
+import { guardRequestBodies } from './http/guardRequestBodies.js';
 import { registerWriteRoutes } from './http/writeRoutes.js';
 import { StoreConflictError } from './store/StoreConflictError.js';
 
@@ -74,8 +78,19 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
     bodyLimit: o.maxFormBytes,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    http: { maxHeaderSize: o.maxHeaderBytes },
+    http: {
+      maxHeaderSize: o.maxHeaderBytes,
+      // Counted from the connection's opening: also how long one that never sends a request stays.
+      headersTimeout: o.headersTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.max(1, Math.min(1000, Math.round(o.headersTimeoutMs / 10))),
+    },
     clientErrorHandler: (err, socket) => {
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        // Opened ahead of use and never used: nobody is waiting for an answer.
+        if (socket.bytesRead === 0) return void socket.destroy();
+        return shortReply(socket, 408, 'Request Timeout', `request headers not complete within ${o.headersTimeoutMs} ms\n`);
+      }
       // Node hands the bytes it read as a Buffer (typed otherwise by Fastify).
       const raw = (err as unknown as { rawPacket?: Buffer }).rawPacket;
       if (err.code === 'HPE_HEADER_OVERFLOW') {
@@ -86,6 +101,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
       return shortReply(socket, 400, 'Bad Request', `malformed HTTP request (${err.code ?? err.message})\n`);
     },
   });
+  capConnections(app.server, o.maxConnections === 'auto' ? autoMaxConnections() : o.maxConnections);
   const streams = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   app.server.on('connection', (socket: Socket) => {
@@ -113,6 +129,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   });
   // CSV bodies stay streams: the routes decode and stage them as they arrive.
   app.addContentTypeParser(RAW_CSV_TYPES, (_request, payload, done) => done(null, payload));
+  guardRequestBodies(app, o.bodyIdleTimeoutMs);
 
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const send = (status: number, message: string, headers: Record<string, string> = {}) =>
@@ -127,6 +144,8 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
       return send(413, err.message);
     }
     if (status !== undefined && status >= 400 && status < 500) return send(status, err.message);
+    // The routes refuse these before parsing (WriteGate); elsewhere the multipart parser finds them.
+    if (/^Multipart: Boundary not found/.test(err.message)) return send(400, 'multipart/form-data without a boundary parameter');
     // A body cut off mid-way: the client is gone; nothing was applied (the write aborted).
     if (code === 'ECONNRESET' || /aborted|premature close/i.test(err.message)) return send(400, 'request body cut off; nothing was applied');
     request.log.error(err);
@@ -144,11 +163,11 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   app.get('/', (_request, reply) =>
     reply.type('text/plain; charset=utf-8').send('Timetric-compatible server. See /series/ID/csv/, /series/ID/value/json/, /create/, /oauth/.\n'),
   );
-  registerWriteAdmission(app, o.maxConcurrentWrites, o.overloadRetryAfterSeconds);
-  registerCreateRoute(app, ctx);
+  const gate = new WriteGate(ctx, new WriteAdmission(o.maxConcurrentWrites, o.overloadRetryAfterSeconds));
+  registerCreateRoute(app, ctx, gate);
   registerCsvRoutes(app, ctx);
   registerValueRoutes(app, ctx, streams);
-  registerWriteRoutes(app, ctx);
+  registerWriteRoutes(app, ctx, gate);
   registerSearchRoutes(app, ctx);
   registerOAuthRoutes(app, { store, clock: o.clock, publicUrl: o.publicUrl });
 

@@ -2,21 +2,51 @@ import type { FastifyRequest } from 'fastify';
 import { AuthFailure } from '../auth/AuthFailure.js';
 import type { Principal } from '../auth/Authenticator.js';
 import type { ServerContext } from './ServerContext.js';
+import { isForm, isMultipart } from './isMultipart.js';
+
+/** What the credentials of a write say before its body is read. */
+export type WriteCredentials =
+  /** They checked out: the writer is known. */
+  | { kind: 'principal'; principal: Principal }
+  /**
+   * An urlencoded body without Basic credentials: OAuth parameters may travel in it, and OAuth
+   * signs its fields, so the check waits for the body (at most maxFormBytes).
+   */
+  | { kind: 'after-body' }
+  /**
+   * A multipart body with OAuth credentials whose signature did not check out without the text
+   * fields (the historical client signs them): `verify` checks again with the fields read so far,
+   * before any file part is read, and throws the first failure when there are none.
+   */
+  | { kind: 'deferred'; verify(fields: Record<string, string | string[]>): Promise<Principal> };
 
 /**
- * Authenticates a request whose multipart text fields may be part of its OAuth signature (the
- * historical client's quirk). Tries at once without them; when that fails for an OAuth request, the
- * returned `later(fields)` retries once the fields have been read.
+ * Checks a write's credentials from its headers and URL alone, wherever the scheme allows it:
+ * Basic (any body), OAuth in the header or the query (raw CSV, no body, multipart). Wrong
+ * credentials throw {@link AuthFailure}; none at all → null (the caller answers 401), except for an
+ * urlencoded body (`'after-body'`).
+ *
+ * @param ctx - The server context (its authenticator).
+ * @param request - A write whose body has not been read.
+ * @returns What is known before the body; null for an anonymous request.
  */
-export async function authenticateWrite(
-  ctx: ServerContext,
-  request: FastifyRequest,
-  multipart: boolean,
-): Promise<{ now: Principal | null; later?: (fields: Record<string, string | string[]>) => Promise<Principal | null> }> {
+export async function authenticateWrite(ctx: ServerContext, request: FastifyRequest): Promise<WriteCredentials | null> {
+  const scheme = /^\s*([^\s]+)/.exec(request.headers.authorization ?? '')?.[1]?.toLowerCase();
+  if (isForm(request) && scheme !== 'basic') return { kind: 'after-body' };
   try {
-    return { now: await ctx.authenticate(request) };
+    const principal = await ctx.authenticate(request);
+    return principal ? { kind: 'principal', principal } : null;
   } catch (err) {
-    if (!(err instanceof AuthFailure) || !multipart || /^Basic\s/i.test(request.headers.authorization ?? '')) throw err;
-    return { now: null, later: (fields) => ctx.authenticate(request, { multipartFields: fields }) };
+    // Only an OAuth signature can cover multipart text fields; any other failure is final.
+    if (!(err instanceof AuthFailure) || !isMultipart(request) || (scheme !== undefined && scheme !== 'oauth')) throw err;
+    return {
+      kind: 'deferred',
+      async verify(fields) {
+        if (Object.keys(fields).length === 0) throw err;
+        const principal = await ctx.authenticate(request, { multipartFields: fields });
+        if (!principal) throw err;
+        return principal;
+      },
+    };
   }
 }

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { NewSeries, PointWriter } from '../store/Store.js';
-import { HttpProblem } from './HttpProblem.js';
 import type { ServerContext } from './ServerContext.js';
-import { authenticateWrite } from './authenticateWrite.js';
+import type { WriteGate } from './WriteGate.js';
 import { paramsOf, requestParams } from './formParams.js';
 import { ingestCsv } from './ingestCsv.js';
 import { isForm, isMultipart } from './isMultipart.js';
 import { mintSeriesId } from '../ids.js';
+import { limitBodyIdle } from './limitBodyIdle.js';
 import { readMultipart } from './readMultipart.js';
-import { CHALLENGE } from './seriesAccess.js';
 import { seriesMetadata } from './seriesMetadata.js';
 
 /**
@@ -17,28 +16,30 @@ import { seriesMetadata } from './seriesMetadata.js';
  * committed together or not at all. Answers `303 See Other` with `Location: <base>/series/ID/`, or
  * `201 Created` with the same `Location` and a JSON body `{id, url}` when the client accepts JSON
  * (a browser cannot read a redirect's Location).
+ *
+ * The gate has checked the credentials (and taken the admission slot) before any of the body is
+ * read, except for a multipart body signed over its text fields: that one is checked here, with the
+ * fields read so far, before its `csv` part is read.
  */
-export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/create/', async (request: FastifyRequest, reply: FastifyReply) => {
+export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext, gate: WriteGate): void {
+  const hooks = { onRequest: gate.onRequest, preHandler: gate.preHandler };
+  const idleMs = ctx.options.bodyIdleTimeoutMs;
+  app.post('/create/', hooks, async (request: FastifyRequest, reply: FastifyReply) => {
     const id = mintSeriesId();
     const query = new URL(request.url, 'http://x').searchParams;
-    const required = (): never => {
-      throw new HttpProblem(401, 'authentication required to create a series', CHALLENGE);
-    };
     if (isMultipart(request)) {
-      const auth = await authenticateWrite(ctx, request, true);
-      if (auth.now === null && !auth.later) required();
       // The store reads `create` at commit time, once the fields (and a deferred principal) are known.
       const create = {} as NewSeries;
       let writer: PointWriter | undefined;
       try {
-        const { fields } = await readMultipart(request, async (file) => {
+        const limits = { maxFieldsBytes: ctx.options.maxFormBytes, bodyIdleTimeoutMs: idleMs };
+        const { fields } = await readMultipart(request, limits, async (file, fieldsSoFar) => {
+          await gate.writer(request, reply, fieldsSoFar);
           writer = await ctx.store.openWriter(id, 'merge', create);
           await ingestCsv(file, writer, ctx.options.maxCsvBytes);
         });
-        const who = auth.later ? await auth.later(fields) : auth.now;
-        if (!who) required();
-        Object.assign(create, seriesMetadata(id, who!, paramsOf(fields, query), ctx.options));
+        const who = await gate.writer(request, reply, fields);
+        Object.assign(create, seriesMetadata(id, who, paramsOf(fields, query)));
         if (writer) await writer.commit();
         else await ctx.store.createSeries(create);
       } catch (err) {
@@ -46,15 +47,14 @@ export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext): v
         throw err;
       }
     } else {
-      const who = await ctx.authenticate(request);
-      if (!who) required();
-      const meta = seriesMetadata(id, who!, requestParams(request), ctx.options);
+      const who = await gate.writer(request, reply, {});
+      const meta = seriesMetadata(id, who, requestParams(request));
       if (isForm(request) || request.body === undefined || request.body === null) {
         await ctx.store.createSeries(meta);
       } else {
         const writer = await ctx.store.openWriter(id, 'merge', meta);
         try {
-          await ingestCsv(request.body as AsyncIterable<Buffer>, writer, ctx.options.maxCsvBytes);
+          await ingestCsv(limitBodyIdle(request.body as AsyncIterable<Buffer>, idleMs), writer, ctx.options.maxCsvBytes);
         } catch (err) {
           await writer.abort();
           throw err;

@@ -1,29 +1,44 @@
 import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from './HttpProblem.js';
+import { limitBodyIdle } from './limitBodyIdle.js';
+
+/** Limits of {@link readMultipart}. */
+export interface MultipartLimits {
+  /** Most bytes of all text fields together (names and values, UTF-8); more → 413. */
+  maxFieldsBytes: number;
+  /** Longest wait for the next byte of the body, ms; longer → 408. */
+  bodyIdleTimeoutMs: number;
+}
 
 /**
- * Walks a multipart body: text fields are collected (over `maxFieldBytes` → 413); the file part
- * named `csv` is handed to `onCsv` as a stream, with the fields seen so far; any other file part
- * is refused. Returns the fields and whether a `csv` part came.
+ * Walks a multipart body: text fields are collected (one over the parser's field limit, or all of
+ * them together over `maxFieldsBytes` → 413); the file part named `csv` is handed to `onCsv` as a
+ * stream, with the fields seen before it, and nothing of it is read before `onCsv` reads it (so
+ * `onCsv` may check credentials first); any other file part is refused. A body silent for
+ * `bodyIdleTimeoutMs` → 408. Returns the fields and whether a `csv` part came.
  */
 export async function readMultipart(
   request: FastifyRequest,
+  limits: MultipartLimits,
   onCsv: (file: AsyncIterable<Buffer>, fields: Record<string, string | string[]>) => Promise<void>,
 ): Promise<{ fields: Record<string, string | string[]>; hadCsv: boolean }> {
   const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   let hadCsv = false;
-  for await (const part of request.parts()) {
+  let fieldBytes = 0;
+  for await (const part of limitBodyIdle(request.parts(), limits.bodyIdleTimeoutMs)) {
     if (part.type === 'field') {
       if (part.valueTruncated || part.fieldnameTruncated) throw new HttpProblem(413, `form field ${part.fieldname} is over the size limit`);
       const value = String(part.value);
+      fieldBytes += Buffer.byteLength(part.fieldname) + Buffer.byteLength(value);
+      if (fieldBytes > limits.maxFieldsBytes) throw new HttpProblem(413, `the text fields of this form are over the limit of ${limits.maxFieldsBytes} bytes together`);
       const prior = fields[part.fieldname];
       fields[part.fieldname] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
     } else if (part.fieldname === 'csv' && !hadCsv) {
       hadCsv = true;
-      await onCsv(part.file, fields);
+      await onCsv(limitBodyIdle(part.file, limits.bodyIdleTimeoutMs), fields);
       if (part.file.truncated) throw new HttpProblem(413, 'CSV part over the size limit');
     } else {
-      part.file.resume();
+      // Not drained: the answer closes the connection (its body is unread), see registerCloseOnUnreadBody.
       throw new HttpProblem(400, `unexpected file part ${JSON.stringify(part.fieldname)}: send the CSV as the part named "csv"`);
     }
   }

@@ -12,11 +12,38 @@ export interface TimetricServerOptions {
   clock?: () => number;
   /** Largest CSV body (raw or the multipart `csv` part), bytes; larger → 413. Default 2 GiB. */
   maxCsvBytes?: number;
-  /** Largest urlencoded body or multipart text field, bytes; larger → 413. Default 1 MB. */
+  /** Largest urlencoded body, multipart text field, or all text fields of one multipart body together, bytes; larger → 413. Default 1 MB. */
   maxFormBytes?: number;
   /** Largest request line + headers, bytes; larger → 414 (request line) or 431. Default 16 KiB. */
   maxHeaderBytes?: number;
-  /** Series writes (POST, PUT, DELETE, `/create/`) in progress at once; one more gets `503` + `Retry-After` before its body is read, and nothing is applied. Default 64. */
+  /**
+   * Time a connection has to send a complete request line and headers, counted from its opening
+   * (or from the start of its next request), ms; then `408` and the connection is closed (one that
+   * never sent a byte is closed without an answer). Checked every tenth of it, at most every second.
+   * Default 10,000.
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Longest silence inside a request body while the server waits for it, ms: then `408` +
+   * `Connection: close`, nothing is applied and the write's admission slot is free again.
+   * Default 30,000.
+   */
+  bodyIdleTimeoutMs?: number;
+  /**
+   * Open connections at most. At the cap, a new connection closes the oldest one that has not sent
+   * a request yet (else the one idle longest between requests; when every connection has a request
+   * in progress, the new one is closed), so new clients are served while idle sockets are not.
+   * Keep it below the process's open-file limit. `'auto'`: that limit (`ulimit -n`, read from
+   * /proc/self/limits) minus a tenth of it (at least 64) for the store and the rest; 4,096 where the
+   * limit cannot be read. Default `'auto'` (921 under `ulimit -n 1024`).
+   */
+  maxConnections?: number | 'auto';
+  /**
+   * Authenticated series writes (POST, PUT, DELETE, `/create/`) in progress at once; one more gets
+   * `503` + `Retry-After` and nothing is applied. A write takes its slot once its credentials
+   * checked out (before its body is read; after it for urlencoded bodies, whose fields may carry or
+   * be signed by OAuth), so unauthenticated requests never hold one. Default 64.
+   */
   maxConcurrentWrites?: number;
   /** The `Retry-After` of those 503 answers, seconds. Default 1. */
   overloadRetryAfterSeconds?: number;
@@ -80,5 +107,8 @@ export const DEFAULT_SERVER_OPTIONS = {
   maxExtraBytes: 65_536,
   corsOrigins: '*' as '*' | string[],
   closeGraceMs: 10_000,
+  headersTimeoutMs: 10_000,
+  bodyIdleTimeoutMs: 30_000,
+  maxConnections: 'auto' as number | 'auto',
   logger: false as FastifyServerOptions['logger'],
 };

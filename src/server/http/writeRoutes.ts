@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseValue } from '../../codec/parseValue.js';
 import { ParseError } from '../../errors/ParseError.js';
-import type { Principal } from '../auth/Authenticator.js';
 import type { PointWriter, WriteMode } from '../store/Store.js';
 import { HttpProblem } from './HttpProblem.js';
 import type { ServerContext } from './ServerContext.js';
-import { authenticateWrite } from './authenticateWrite.js';
+import type { WriteGate } from './WriteGate.js';
 import { paramsOf, requestParams, type Params } from './formParams.js';
 import { ingestCsv } from './ingestCsv.js';
 import { isForm, isMultipart } from './isMultipart.js';
+import { limitBodyIdle } from './limitBodyIdle.js';
 import { readMultipart } from './readMultipart.js';
-import { CHALLENGE, seriesFor } from './seriesAccess.js';
+import { seriesFor } from './seriesAccess.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -57,25 +57,35 @@ async function staged(writer: PointWriter, fill: () => Promise<void>): Promise<v
   await writer.commit();
 }
 
-/** `POST`, `PUT` and `DELETE /series/ID/`. */
-export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext): void {
+/**
+ * `POST`, `PUT` and `DELETE /series/ID/`. The gate has checked the credentials (and taken the
+ * admission slot) before any of the body is read, except for a multipart body signed over its text
+ * fields: that one is checked here, with the fields, before its `csv` part is read.
+ */
+export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext, gate: WriteGate): void {
+  const hooks = { onRequest: gate.onRequest, preHandler: gate.preHandler };
+  const idleMs = ctx.options.bodyIdleTimeoutMs;
   const write = (mode: WriteMode) => async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
     const id = request.params.id;
     if (isMultipart(request)) {
-      const auth = await authenticateWrite(ctx, request, true);
-      if (auth.now === null && !auth.later) throw new HttpProblem(401, 'authentication required', CHALLENGE);
-      // With a known principal the access check comes first; a deferred OAuth check comes after the fields.
-      if (auth.now) await seriesFor(ctx.store, id, auth.now, 'write');
+      // With a known writer the access check comes first; a deferred OAuth check comes with the
+      // fields, before the csv part is read.
+      let checked = false;
+      const writerFor = async (fields: Record<string, string | string[]>): Promise<void> => {
+        if (checked) return;
+        await seriesFor(ctx.store, id, await gate.writer(request, reply, fields), 'write');
+        checked = true;
+      };
+      if (gate.principal(request)) await writerFor({});
       let writer: PointWriter | undefined;
-      let who: Principal | null = auth.now;
       try {
-        const { fields, hadCsv } = await readMultipart(request, async (file, fieldsSoFar) => {
+        const limits = { maxFieldsBytes: ctx.options.maxFormBytes, bodyIdleTimeoutMs: idleMs };
+        const { fields, hadCsv } = await readMultipart(request, limits, async (file, fieldsSoFar) => {
+          await writerFor(fieldsSoFar);
           writer = await ctx.store.openWriter(id, mode);
           await ingestCsv(file, writer, ctx.options.maxCsvBytes);
-          void fieldsSoFar;
         });
-        if (auth.later) who = await auth.later(fields);
-        await seriesFor(ctx.store, id, who, 'write');
+        await writerFor(fields);
         if (hadCsv) await writer!.commit();
         else if (mode === 'merge') await applyFields(ctx, id, paramsOf(fields, new URL(request.url, 'http://x').searchParams));
         else throw new HttpProblem(400, 'PUT needs a CSV body (text/csv or the multipart part "csv")');
@@ -85,22 +95,21 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext): v
       }
       return reply.code(204).send();
     }
-    const who = await ctx.authenticate(request);
-    await seriesFor(ctx.store, id, who, 'write');
+    await seriesFor(ctx.store, id, await gate.writer(request, reply, {}), 'write');
     if (isForm(request) || request.body === undefined || request.body === null) {
       if (mode === 'replace') throw new HttpProblem(400, 'PUT needs a CSV body with Content-Type: text/csv');
       await applyFields(ctx, id, requestParams(request));
     } else {
       const writer = await ctx.store.openWriter(id, mode);
-      await staged(writer, async () => void (await ingestCsv(request.body as AsyncIterable<Buffer>, writer, ctx.options.maxCsvBytes)));
+      const body = limitBodyIdle(request.body as AsyncIterable<Buffer>, idleMs);
+      await staged(writer, async () => void (await ingestCsv(body, writer, ctx.options.maxCsvBytes)));
     }
     return reply.code(204).send();
   };
-  app.post('/series/:id/', write('merge'));
-  app.put('/series/:id/', write('replace'));
-  app.delete('/series/:id/', async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
-    const who = await ctx.authenticate(request);
-    const series = await seriesFor(ctx.store, request.params.id, who, 'write');
+  app.post<IdParams>('/series/:id/', hooks, write('merge'));
+  app.put<IdParams>('/series/:id/', hooks, write('replace'));
+  app.delete<IdParams>('/series/:id/', hooks, async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    const series = await seriesFor(ctx.store, request.params.id, await gate.writer(request, reply, {}), 'write');
     await ctx.store.deleteSeries(series.id);
     return reply.code(204).send();
   });
