@@ -3,13 +3,15 @@
  *
  * ```text
  * chunk   = version:u8  count:uvarint  times  kinds  [numbers]      (numbers only if any value is one)
- * times   = 0x00 xor(count doubles)                                   raw doubles, Gorilla XOR
+ * times   = 0x00 xor(count doubles)                                   doubles, Gorilla XOR
+ *         | 0x30 count × 8 bytes                                      doubles, little-endian
  *         | (0x10|k) I0:svarint ints(count-1 deltas)                  t·10^k integers, k ≤ 9
  *         | (0x20|k) I0:svarint D1:uvarint ints(count-2 delta-of-deltas)
  * kinds   = 0x00                                                      every value a number
  *         | 0x01 { ((run-1)·4 + kind):uvarint }                       runs of kinds
  *         | 0x02 2-bit kinds, MSB first, padded to a byte
  * numbers = 0x00 xor(n doubles)                                       Gorilla XOR
+ *         | 0x30 n × 8 bytes                                          doubles, little-endian
  *         | (0x10|k) I0:svarint ints(n-1 deltas) z:uvarint {skip:uvarint (length-1):uvarint}
  *                                  v·10^k integers, k ≤ 15, then z runs of -0 values (each after
  *                                  `skip` values from the previous run's end)
@@ -29,6 +31,7 @@ export const CHUNK_FORMAT = {
   xor: 0,
   delta: 1,
   deltaOfDelta: 2,
+  raw: 3,
   /** Kinds header byte. */
   allNumbers: 0,
   kindRuns: 1,

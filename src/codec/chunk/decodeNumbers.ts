@@ -1,7 +1,7 @@
 import type { ByteReader } from './ByteReader.js';
 import { CHUNK_FORMAT } from './chunkFormat.js';
 import { corruptChunk } from './corruptChunk.js';
-import { decodeXor } from './decodeXor.js';
+import { decodeDoubles } from './decodeDoubles.js';
 import { POW10 } from './POW10.js';
 import { unpackIntegers } from './unpackIntegers.js';
 
@@ -11,8 +11,8 @@ export function decodeNumbers(r: ByteReader, count: number): Float64Array {
   const header = r.byte('values header');
   const mode = header >> 4;
   const scale = header & 15;
-  if (mode === CHUNK_FORMAT.xor && scale === 0) {
-    decodeXor(r, numbers, 'values');
+  if ((mode === CHUNK_FORMAT.xor || mode === CHUNK_FORMAT.raw) && scale === 0) {
+    decodeDoubles(r, numbers, mode, 'values');
     for (let i = 0; i < count; i++) if (!Number.isFinite(numbers[i]!)) throw corruptChunk(`value ${i} is not a finite number`);
     return numbers;
   }

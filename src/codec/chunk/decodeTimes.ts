@@ -1,7 +1,7 @@
 import type { ByteReader } from './ByteReader.js';
 import { CHUNK_FORMAT } from './chunkFormat.js';
 import { corruptChunk } from './corruptChunk.js';
-import { decodeXor } from './decodeXor.js';
+import { decodeDoubles } from './decodeDoubles.js';
 import { POW10 } from './POW10.js';
 import { unpackIntegers } from './unpackIntegers.js';
 
@@ -14,8 +14,8 @@ export function decodeTimes(r: ByteReader, count: number): Float64Array {
   const header = r.byte('times header');
   const mode = header >> 4;
   const scale = header & 15;
-  if (mode === CHUNK_FORMAT.xor && scale === 0) {
-    decodeXor(r, times, 'times');
+  if ((mode === CHUNK_FORMAT.xor || mode === CHUNK_FORMAT.raw) && scale === 0) {
+    decodeDoubles(r, times, mode, 'times');
   } else if ((mode === CHUNK_FORMAT.delta || mode === CHUNK_FORMAT.deltaOfDelta) && scale <= CHUNK_FORMAT.maxTimeScale) {
     let acc = r.svarint('first time');
     times[0] = acc;

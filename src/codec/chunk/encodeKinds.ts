@@ -34,7 +34,9 @@ export function encodeKinds(out: ByteWriter, kinds: Uint8Array, numbers: number)
     return;
   }
   out.byte(CHUNK_FORMAT.kindBits);
-  out.ensure(packed + 8);
-  for (let i = 0; i < n; i++) out.bits(kinds[i]!, 2);
-  out.align();
+  out.ensure(packed);
+  const bytes = out.bytes;
+  let pos = out.pos;
+  for (let i = 0; i < n; i += 4) bytes[pos++] = (kinds[i]! << 6) | ((kinds[i + 1] ?? 0) << 4) | ((kinds[i + 2] ?? 0) << 2) | (kinds[i + 3] ?? 0);
+  out.pos = pos;
 }

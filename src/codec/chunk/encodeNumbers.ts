@@ -1,7 +1,7 @@
 import type { ByteWriter } from './ByteWriter.js';
 import { CHUNK_FORMAT } from './chunkFormat.js';
 import { decimalIntegers } from './decimalIntegers.js';
-import { encodeXor } from './encodeXor.js';
+import { encodeDoubles } from './encodeDoubles.js';
 import { packIntegers } from './packIntegers.js';
 
 /** Integers of values stay below 2^50 in magnitude, so deltas and their zigzag are exact. */
@@ -12,7 +12,7 @@ const LIMIT = 2 ** 50;
  * scale k ≤ 15 (12.34, counters, 0.5) go as integers v·10^k: the first, then the deltas, packed
  * (see {@link packIntegers}) and where any -0 was — XOR compression does badly on them (0.01 has no short binary
  * form: a 2-decimal random walk XORs to ~40 bits a value, its deltas pack in ~8). Everything
- * else (random doubles, 17-digit values) uses Gorilla XOR ({@link encodeXor}). When the
+ * else (random doubles, 17-digit values) uses Gorilla XOR ({@link encodeDoubles}). When the
  * decimal form takes more than 2 bytes a value, XOR is tried as well and the smaller kept.
  */
 export function encodeNumbers(out: ByteWriter, numbers: Float64Array): void {
@@ -44,8 +44,7 @@ export function encodeNumbers(out: ByteWriter, numbers: Float64Array): void {
   }
   const decimal = dec ? out.bytes.slice(mark, out.pos) : undefined;
   out.pos = mark;
-  out.byte(CHUNK_FORMAT.xor << 4);
-  encodeXor(out, numbers);
+  encodeDoubles(out, numbers);
   if (decimal && decimal.length < out.pos - mark) {
     out.pos = mark;
     out.append(decimal);

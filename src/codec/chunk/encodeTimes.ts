@@ -1,7 +1,7 @@
 import type { ByteWriter } from './ByteWriter.js';
 import { CHUNK_FORMAT } from './chunkFormat.js';
 import { decimalIntegers } from './decimalIntegers.js';
-import { encodeXor } from './encodeXor.js';
+import { encodeDoubles } from './encodeDoubles.js';
 import { packIntegers } from './packIntegers.js';
 import { uvarintLength } from './uvarintLength.js';
 
@@ -17,16 +17,16 @@ const SPAN = 2 ** 51;
  * regular times cost nearly nothing either way (a run of equal deltas is one group), and deltas
  * usually win (jitter of ±j costs log2(2j) bits as deltas, log2(4j) as deltas of deltas); the
  * deltas of deltas win on steadily drifting intervals. Otherwise (more digits, a -0, a span too
- * wide for one scale) the doubles themselves, XOR-compressed.
+ * wide for one scale) the doubles themselves ({@link encodeDoubles}).
  */
 export function encodeTimes(out: ByteWriter, times: Float64Array): void {
   const n = times.length;
   // Only one time can be zero; -0 would come back as +0 from integers.
-  const negativeZero = times.some((t) => t === 0 && 1 / t < 0);
+  let negativeZero = false;
+  for (let i = 0; i < n && times[i]! <= 0; i++) if (Object.is(times[i], -0)) negativeZero = true;
   const dec = negativeZero ? undefined : decimalIntegers(times, CHUNK_FORMAT.maxTimeScale, LIMIT);
   if (!dec || dec.ints[n - 1]! - dec.ints[0]! >= SPAN) {
-    out.byte(CHUNK_FORMAT.xor << 4);
-    encodeXor(out, times);
+    encodeDoubles(out, times);
     return;
   }
   const { scale, ints } = dec;
