@@ -5,21 +5,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SERVER_OPTIONS as D } from '../../src/server/http/serverOptions.js';
+import { bestOfMs } from '../helpers/bestOfMs.js';
 import { FORM, createSeries } from '../helpers/http.js';
 import { largestMetadata } from '../helpers/largestMetadata.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
-/** Warm up once, then the best of 3 runs (noise only adds time). */
+/** Warm up once, then the best of 3 runs (noise only adds time); also the last result. */
 async function best<T>(task: () => Promise<T>): Promise<{ ms: number; result: T }> {
-  await task();
-  let fastest: { ms: number; result: T } | undefined;
-  for (let i = 0; i < 3; i++) {
-    const started = performance.now();
-    const result = await task();
-    const ms = performance.now() - started;
-    if (!fastest || ms < fastest.ms) fastest = { ms, result };
-  }
-  return fastest!;
+  let result: T | undefined;
+  const ms = await bestOfMs(async () => (result = await task()), 3);
+  return { ms, result: result! };
+}
+
+/** {@link best} of a search with a bystander; the bystander's figure is its best too. */
+async function bestSearch(url: string, query: string): Promise<{ ms: number; result: Awaited<ReturnType<typeof searchWithBystander>> }> {
+  let bystanderMs = Infinity;
+  const { ms, result } = await best(async () => {
+    const r = await searchWithBystander(url, query);
+    bystanderMs = Math.min(bystanderMs, r.bystanderMs);
+    return r;
+  });
+  return { ms, result: { ...result, bystanderMs } };
 }
 
 /** An anonymous search, timed together with a `GET /` sent while it runs. */
@@ -49,7 +55,7 @@ describe('search cost under the default caps', () => {
   after(() => t.close());
 
   it('an 8 KB q is a 400 naming q and the limit, answered at once', async () => {
-    const { ms, result } = await best(() => searchWithBystander(t.url, q('a'.repeat(8_191) + 'b')));
+    const { ms, result } = await bestSearch(t.url, q('a'.repeat(8_191) + 'b'));
     assert.equal(result.status, 400);
     assert.match(result.body, new RegExp(`^q is 8192 characters; this server searches for at most ${D.maxSearchQueryChars}\\n$`));
     assert.ok(ms < 100, `answered in ${ms.toFixed(1)} ms`);
@@ -57,7 +63,7 @@ describe('search cost under the default caps', () => {
 
   it('a q at the cap, built to defeat the match, on the largest metadata allowed: < 100 ms, and GET / is not held', async (ctx) => {
     for (const text of ['a'.repeat(D.maxSearchQueryChars - 1) + 'b', 'a'.repeat(99) + 'b' + 'a'.repeat(D.maxSearchQueryChars - 100)]) {
-      const { ms, result } = await best(() => searchWithBystander(t.url, q(text)));
+      const { ms, result } = await bestSearch(t.url, q(text));
       assert.equal(result.status, 200, result.body);
       assert.deepEqual(JSON.parse(result.body), []);
       assert.ok(ms < 100, `search answered in ${ms.toFixed(1)} ms`);
@@ -141,7 +147,7 @@ describe('search cost beyond the caps (linear matching, not just short inputs)',
     // Mismatch at the end (quadratic for LIKE '%q%' and instr) and in the middle (quadratic for
     // V8's indexOf with needles over 250 characters).
     for (const text of ['a'.repeat(8_191) + 'b', 'a'.repeat(4_096) + 'b' + 'a'.repeat(4_095)]) {
-      const { ms, result } = await best(() => searchWithBystander(t.url, q(text)));
+      const { ms, result } = await bestSearch(t.url, q(text));
       assert.equal(result.status, 200, result.body);
       assert.deepEqual(JSON.parse(result.body), []);
       assert.ok(ms < 100, `search answered in ${ms.toFixed(1)} ms`);
