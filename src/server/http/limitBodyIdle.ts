@@ -20,26 +20,26 @@ import { bodyIdleProblem } from './bodyIdleProblem.js';
  */
 export async function* limitBodyIdle<T>(source: AsyncIterable<T>, ms: number): AsyncGenerator<T, void, undefined> {
   const iterator = source[Symbol.asyncIterator]();
+  // One sentinel per body: building the 408 (and its stack) for every chunk would cost more than the chunk.
+  const silent = new Error('silent');
   let timedOut = false;
   try {
     for (;;) {
       const next = iterator.next();
-      const problem = bodyIdleProblem(ms);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const silence = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(problem), ms);
+        timer = setTimeout(() => reject(silent), ms);
         timer.unref();
       });
       let result: IteratorResult<T>;
       try {
         result = await Promise.race([next, silence]);
       } catch (err) {
-        if (err === problem) {
-          timedOut = true;
-          // The pending read settles when the connection closes; nothing waits for it any more.
-          next.catch(() => undefined);
-        }
-        throw err;
+        if (err !== silent) throw err;
+        timedOut = true;
+        // The pending read settles when the connection closes; nothing waits for it any more.
+        next.catch(() => undefined);
+        throw bodyIdleProblem(ms);
       } finally {
         clearTimeout(timer);
       }
