@@ -123,10 +123,11 @@ describe('search cost under the default caps', () => {
 
 describe('search cost beyond the caps (linear matching, not just short inputs)', () => {
   let t: TestServer;
+  let alice: TestUser;
 
   before(async () => {
-    t = await startServer({ maxSearchQueryChars: 8_192 });
-    const alice = await t.user();
+    t = await startServer({ maxSearchQueryChars: 8_192, maxTitleChars: 5_000 });
+    alice = await t.user();
     // The finding's series, straight into the store (far over the /create/ caps, which is the
     // point): title, caption and description of 300,000 characters, and a 100,000-character tag.
     const field = 'a'.repeat(300_000);
@@ -156,5 +157,14 @@ describe('search cost beyond the caps (linear matching, not just short inputs)',
     }
     const hit = await fetch(`${t.url}/search/results.thin.json?${q('A'.repeat(8_192))}`);
     assert.equal((await hit.json() as unknown[]).length, 1);
+  });
+
+  it('the caps are the server\'s options: a raised maxTitleChars admits a longer title at /create/ and still refuses one over it', async () => {
+    const create = (title: string) =>
+      fetch(`${t.url}/create/`, { method: 'POST', headers: { ...FORM, authorization: alice.basic }, body: new URLSearchParams({ title, caption: 'C' }), redirect: 'manual' });
+    assert.equal((await create('t'.repeat(5_000))).status, 303);
+    const over = await create('t'.repeat(5_001));
+    assert.equal(over.status, 413);
+    assert.equal(await over.text(), 'title is 5001 characters; this server allows at most 5000\n');
   });
 });

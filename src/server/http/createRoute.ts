@@ -39,7 +39,7 @@ export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext, ga
           await ingestCsv(file, writer, ctx.options.maxCsvBytes);
         });
         const who = await gate.writer(request, reply, fields);
-        Object.assign(create, seriesMetadata(id, who, paramsOf(fields, query)));
+        Object.assign(create, seriesMetadata(id, who, paramsOf(fields, query), ctx.options));
         if (writer) await writer.commit();
         else await ctx.store.createSeries(create);
       } catch (err) {
@@ -48,7 +48,7 @@ export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext, ga
       }
     } else {
       const who = await gate.writer(request, reply, {});
-      const meta = seriesMetadata(id, who, requestParams(request));
+      const meta = seriesMetadata(id, who, requestParams(request), ctx.options);
       if (isForm(request) || request.body === undefined || request.body === null) {
         await ctx.store.createSeries(meta);
       } else {
