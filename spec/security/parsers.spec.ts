@@ -23,6 +23,27 @@ function oldParseValue(text: string): PointValue | 'error' {
   return lower === 'null' ? null : lower === 'true' ? true : lower === 'false' ? false : 'error';
 }
 
+/** The ISO 8601 regex as it was (its fraction and spaces backtracked): the oracle for parseTime. */
+const OLD_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** parseTime of a non-numeric text as it was, on top of the old regex. */
+function oldIsoSeconds(text: string): number | 'error' {
+  const m = OLD_ISO.exec(text.trim());
+  if (!m) return 'error';
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac, zone] = m;
+  const whole = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +sec);
+  const c = new Date(whole);
+  if (Number.isNaN(whole) || c.getUTCMonth() !== +mo! - 1 || c.getUTCDate() !== +d! || c.getUTCHours() !== +h || c.getUTCMinutes() !== +mi || c.getUTCSeconds() !== +sec) {
+    return 'error';
+  }
+  let seconds = whole / 1000 + (frac ? Number(`0.${frac}`) : 0);
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    seconds -= (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2) || '0') * 60);
+  }
+  return Number.isFinite(seconds) && Math.abs(seconds) < 1e11 ? seconds : 'error';
+}
+
 function valueOrError(read: () => PointValue): PointValue | 'error' {
   try {
     return read();
@@ -33,7 +54,9 @@ function valueOrError(read: () => PointValue): PointValue | 'error' {
 }
 
 let seed = 11;
-const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+/** 0 … n-1 from the high bits of a linear congruential generator (its low bits cycle fast). */
+const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
+const pick = <T>(items: readonly T[]): T => items[rnd(items.length)]!;
 
 const MiB = 1024 * 1024;
 const nines = '9'.repeat(MiB);
@@ -117,6 +140,33 @@ describe('parseValue, parseTime and CsvPointDecoder read the same as before', ()
       if (expected === 'error' && !OLD_NUMERIC.test(t)) continue; // not numeric: the ISO path, pinned in spec/codec
       assert.deepEqual(valueOrError(() => parseTime(s)), expected, JSON.stringify(s));
     }
+  });
+
+  it('parseTime: the same unix seconds, or an error, as the old ISO regex on 100,000 random ISO-like inputs', () => {
+    // Well-formed pieces in order, each present or not, then sometimes one character changed.
+    const iso = (): string =>
+      pick(['2003-04-06', '1970-01-01', '2024-02-29', '2023-02-29', '2003-13-01']) +
+      (rnd(4) ? `${pick(['T', ' ', 't'])}${pick(['00', '23', '24'])}:${pick(['00', '59', '60'])}` +
+          (rnd(3) ? `:${pick(['00', '59', '60'])}${rnd(2) ? `${pick(['.', ','])}${pick(['5', '000250', '9999999999'])}` : ''}` : '')
+        : '') +
+      pick(['', '', ' ', '  ', '\t']) +
+      pick(['', 'Z', 'z', '+02:00', '-05:00', '-0500', '+02', '-2', '+0230', '+02:3']);
+    const alphabet = ['0', '9', ':', '-', '+', '.', ',', ' ', 'T', 'Z', 'x'];
+    let valid = 0;
+    let zoned = 0;
+    for (let i = 0; i < 100_000; i++) {
+      let text = iso();
+      if (rnd(3) === 0) {
+        const at = rnd(text.length + 1);
+        text = text.slice(0, at) + (rnd(2) ? pick(alphabet) : '') + text.slice(at + rnd(2));
+      }
+      if (isNumberText(text.trim())) continue; // the numeric path, checked above
+      const expected = oldIsoSeconds(text);
+      assert.deepEqual(valueOrError(() => parseTime(text)), expected, JSON.stringify(text));
+      if (expected !== 'error') valid++;
+      if (expected !== 'error' && /[+-]\d\d:?\d*$/.test(text.trim())) zoned++;
+    }
+    assert.ok(valid > 10_000 && zoned > 1_000, `the sample reaches valid times, with offsets too (${valid}, ${zoned})`);
   });
 
   it('CsvPointDecoder: the same points, or an error on the same line, on 20,000 random values', () => {

@@ -52,11 +52,16 @@ function plainDecimal(text: string): number {
   return negative ? -x : x;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** UTF-8 length of `text[from, to)` (a surrogate pair counts 4). */
 function utf8Bytes(text: string, from: number, to: number): number {
-  let bytes = to - from;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
+  const part = from === 0 && to === text.length ? text : text.slice(from, to);
+  // CSV is ASCII, one byte a character: found out natively, counted only otherwise.
+  if (!NON_ASCII.test(part)) return part.length;
+  let bytes = part.length;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
     if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
   }
   return bytes;
