@@ -1,0 +1,94 @@
+import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
+import { encodeChunk } from '../../../codec/chunk/encodeChunk.js';
+import { summarizeChunk } from '../../../codec/chunk/summarizeChunk.js';
+import type { ChunkMeta } from './ChunkMeta.js';
+import type { ChunkTable, TimeBounds } from './ChunkTable.js';
+import type { Columns } from './Columns.js';
+import { mergeColumns, type OwnedColumns } from './mergeColumns.js';
+import { DEFAULT_CHUNK_STORE_OPTIONS, type ChunkStoreOptions } from './chunkStoreOptions.js';
+import { sliceColumns } from './sliceColumns.js';
+import type { Step } from './Step.js';
+
+const NONE: Columns = { times: [], values: [] };
+
+/**
+ * Writes runs of points into a series' chunks, inside one transaction of the store: each run
+ * (`add`) is merged with the chunks and head points it meets — its values win at equal times —
+ * and the result is cut into chunks of `chunkPoints`. Only the chunks a run touches are rewritten,
+ * at most `chunksPerStep` at a time, so memory stays bounded whatever the write overlaps. Up to
+ * two chunks' worth of points is carried from run to run, so a sorted upload sent in many runs
+ * still makes full chunks; `finish()` writes what is carried. A short last chunk is filled by the
+ * next write that appends after it.
+ */
+export class ChunkWriter {
+  private carry: OwnedColumns | undefined;
+  private readonly o: Required<ChunkStoreOptions>;
+
+  constructor(
+    private readonly table: ChunkTable,
+    private readonly key: number,
+    options: ChunkStoreOptions = {},
+  ) {
+    this.o = { ...DEFAULT_CHUNK_STORE_OPTIONS, ...options };
+  }
+
+  /** Adds points ascending and unique by time, all after the points of earlier runs. */
+  *add(run: Columns): Step<void> {
+    const { table, key, o } = this;
+    const n = run.times.length;
+    let i = 0;
+    while (i < n) {
+      const lo = this.carry ? this.carry.times[0]! : run.times[i]!;
+      const last = run.times[n - 1]!;
+      const meets = yield* table.chunksMeeting(key, lo, last, o.chunksPerStep);
+      let chunks: ChunkMeta[] = meets;
+      if (meets.length === 0 || meets[0]!.start > lo) {
+        // A short chunk just before: fill it rather than start another short one beside it.
+        const before = yield* table.chunkBefore(key, lo);
+        if (before && before.count < o.chunkPoints) chunks = [before, ...meets];
+      }
+      const capped = meets.length === o.chunksPerStep;
+      const lastEnd = meets[meets.length - 1]?.end ?? last;
+      const hi = capped ? lastEnd : Math.max(last, lastEnd);
+      let j = n;
+      if (capped) for (j = i; j < n && run.times[j]! <= hi; ) j++;
+      const bounds: TimeBounds = { low: Math.min(lo, chunks[0]?.start ?? lo), lowIncluded: true, high: hi, highIncluded: true };
+      let existing: Columns = this.carry ?? NONE;
+      for (const c of chunks) existing = mergeColumns(existing, decodeChunk(yield* table.chunkData(c.ref)));
+      existing = mergeColumns(existing, yield* table.headIn(key, bounds));
+      const merged = mergeColumns(existing, i === 0 && j === n ? run : sliceColumns(run, i, j));
+      if (chunks.length) yield* table.deleteChunks(chunks.map((c) => c.ref));
+      yield* table.deleteHeadIn(key, bounds);
+      this.carry = yield* this.writeFull(merged);
+      i = j;
+    }
+  }
+
+  /** Writes the points still carried. The writer is done after it. */
+  *finish(): Step<void> {
+    const carry = this.carry;
+    this.carry = undefined;
+    if (!carry || carry.times.length === 0) return;
+    const n = carry.times.length;
+    // One chunk up to 1.25 × chunkPoints; above, a full one and the rest (never a sliver).
+    if (n <= this.o.chunkPoints * 1.25) return yield* this.insert(carry);
+    yield* this.insert(sliceColumns(carry, 0, this.o.chunkPoints));
+    yield* this.insert(sliceColumns(carry, this.o.chunkPoints, n));
+  }
+
+  /** Writes full chunks while more than two chunks' worth is left; returns the rest. */
+  private *writeFull(merged: OwnedColumns): Step<OwnedColumns | undefined> {
+    const size = this.o.chunkPoints;
+    const n = merged.times.length;
+    let from = 0;
+    while (n - from > 2 * size) {
+      yield* this.insert(sliceColumns(merged, from, from + size));
+      from += size;
+    }
+    return from === n ? undefined : from === 0 ? merged : sliceColumns(merged, from, n);
+  }
+
+  private *insert(c: OwnedColumns): Step<void> {
+    yield* this.table.insertChunk(this.key, summarizeChunk(c.times, c.values), encodeChunk(c.times, c.values));
+  }
+}

@@ -1,0 +1,22 @@
+/** How the stores cut and keep chunks; absent fields default from {@link DEFAULT_CHUNK_STORE_OPTIONS}. */
+export interface ChunkStoreOptions {
+  /** Points in a full chunk. Writes cut chunks of this size; a shorter last chunk is filled by later appends. Default 4,096. */
+  chunkPoints?: number;
+  /** A write of at most this many points that touches no chunk lands in the uncompressed head. Default 256. */
+  headWritePoints?: number;
+  /** Head points of one series at which the store compacts them into chunks (after the write, not in it). Default 1,024. */
+  compactHeadAt?: number;
+  /** Chunks decoded and merged in one step of a write: bounds a write's memory whatever it overlaps. Default 32. */
+  chunksPerStep?: number;
+  /** How often head points left below `compactHeadAt` are compacted anyway (by age), ms; 0 never. Default 60,000. */
+  compactEveryMs?: number;
+}
+
+/** Defaults of {@link ChunkStoreOptions}. */
+export const DEFAULT_CHUNK_STORE_OPTIONS = {
+  chunkPoints: 4096,
+  headWritePoints: 256,
+  compactHeadAt: 1024,
+  chunksPerStep: 32,
+  compactEveryMs: 60_000,
+} satisfies Required<ChunkStoreOptions>;

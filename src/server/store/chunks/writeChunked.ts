@@ -1,0 +1,27 @@
+import type { ChunkTable } from './ChunkTable.js';
+import { ChunkWriter } from './ChunkWriter.js';
+import type { Columns } from './Columns.js';
+import { DEFAULT_CHUNK_STORE_OPTIONS, type ChunkStoreOptions } from './chunkStoreOptions.js';
+import type { Step } from './Step.js';
+
+/**
+ * Writes points (ascending, unique by time) into a series: a short write that meets no chunk lands
+ * in the uncompressed head (one row a point, cheap to append); anything else is merged into the
+ * chunks it touches. Returns where it went, so the store can count head points and compact later.
+ */
+export function* writeChunked(table: ChunkTable, key: number, points: Columns, options: ChunkStoreOptions = {}): Step<'head' | 'chunks'> {
+  const n = points.times.length;
+  if (n === 0) return 'head';
+  const o = { ...DEFAULT_CHUNK_STORE_OPTIONS, ...options };
+  if (n <= o.headWritePoints) {
+    const meets = yield* table.chunksMeeting(key, points.times[0]!, points.times[n - 1]!, 1);
+    if (meets.length === 0) {
+      yield* table.upsertHead(key, points);
+      return 'head';
+    }
+  }
+  const writer = new ChunkWriter(table, key, o);
+  yield* writer.add(points);
+  yield* writer.finish();
+  return 'chunks';
+}
