@@ -36,7 +36,10 @@ const ignore = (): void => undefined;
  * memory stays bounded by about two pages; points are still emitted strictly in order (page N+1's
  * body is read only after page N's last point). Unsubscribing, or a failure, aborts both requests.
  * A network error, timeout or 408/429/502/503/504 — also of the request ahead — resumes from the
- * last emitted timestamp (`resumeValues`), so nothing is emitted twice or skipped.
+ * last emitted timestamp (`resumeValues`), so nothing is emitted twice or skipped. A bad line, or
+ * one over 64 KiB (`CsvPointDecoder`'s `maxLineBytes`), errors the stream with a `ParseError`
+ * naming it, not retried, as soon as it is seen: a body that never ends its line cannot grow memory
+ * or keep the idle timer alive.
  *
  * @example
  * ```ts
