@@ -54,6 +54,7 @@ describe('chunk codec errors', () => {
     refuses(() => encodeChunk([1, NaN], [1, 2]), /time 1 \(NaN\) is not after/);
     refuses(() => encodeChunk([-Infinity, 1], [1, 2]), /time 0 is -Infinity/);
     refuses(() => encodeChunk([1, Infinity], [1, 2]), /time 1 is Infinity, not a finite number/);
+    refuses(() => encodeChunk([1, '2' as unknown as number], [1, 2]), /time 1 is "2", not a number/);
     refuses(() => encodeChunk([1, 2, 3], [1, NaN, 3]), /value 1 is NaN: expected a finite number, null, true or false/);
     refuses(() => encodeChunk([1, 2], [Infinity, 3]), /value 0 is Infinity/);
     refuses(() => encodeChunk([1, 2], [1, undefined as unknown as PointValue]), /value 1 is undefined/);

@@ -58,13 +58,6 @@ export class ByteReader {
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   }
 
-  float64(what: string): number {
-    this.need(8, what);
-    const x = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return x;
-  }
-
   beginBits(): void {
     this.bitPos = this.pos * 8;
   }

@@ -14,7 +14,6 @@ export class ByteWriter {
   pos = 0;
   private acc = 0;
   private pending = 0;
-  private readonly scratch = new DataView(new ArrayBuffer(8));
 
   constructor(capacity: number) {
     this.bytes = new Uint8Array(Math.max(64, capacity));
@@ -60,13 +59,6 @@ export class ByteWriter {
   /** An integer of magnitude below 2^52, zigzag (0, -1, 1, -2 … → 0, 1, 2, 3 …) then LEB128. */
   svarint(x: number): void {
     this.uvarint(x >= 0 ? x * 2 : -x * 2 - 1);
-  }
-
-  /** The 8 bytes of a double, little-endian. */
-  float64(x: number): void {
-    this.scratch.setFloat64(0, x, true);
-    this.ensure(8);
-    for (let i = 0; i < 8; i++) this.bytes[this.pos++] = this.scratch.getUint8(i);
   }
 
   /** The low `n` bits of `v` (0 ≤ n ≤ 32; `v` must have no higher bit set unless n = 32), MSB first. */

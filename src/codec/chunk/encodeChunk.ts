@@ -7,7 +7,7 @@ import { encodeKinds } from './encodeKinds.js';
 import { encodeNumbers } from './encodeNumbers.js';
 import { encodeTimes } from './encodeTimes.js';
 
-const describe = (v: unknown): string => (typeof v === 'number' ? String(v) : typeof v === 'string' ? JSON.stringify(v) : String(v));
+const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 /**
  * Encodes consecutive points of one series as a chunk: compact bytes that {@link decodeChunk}
@@ -37,7 +37,12 @@ export function encodeChunk(times: ArrayLike<number>, values: ArrayLike<PointVal
   if (values.length !== n) throw new ChunkCodecError(`encodeChunk: ${n} times but ${values.length} values`);
   if (n === 0) throw new ChunkCodecError('encodeChunk: no points (a chunk holds at least one)');
   if (n > maxPoints) throw new ChunkCodecError(`encodeChunk: ${n} points, more than maxPoints (${maxPoints})`);
-  const t = Float64Array.from(times);
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x: unknown = times[i];
+    if (typeof x !== 'number') throw new ChunkCodecError(`encodeChunk: time ${i} is ${describe(x)}, not a number`);
+    t[i] = x;
+  }
   if (!Number.isFinite(t[0]!)) throw new ChunkCodecError(`encodeChunk: time 0 is ${describe(times[0])}, not a finite number`);
   for (let i = 1; i < n; i++) {
     if (!(t[i]! > t[i - 1]!)) {
