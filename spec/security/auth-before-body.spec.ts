@@ -6,12 +6,14 @@
 // sent, never held whole. A multipart body whose OAuth signature covers its text fields (the
 // historical quirk) has those fields read, bounded, and is refused before its csv part.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import OAuth from 'oauth-1.0a';
 import { openSqliteStore } from '../../src/server/store/sqlite/openSqliteStore.js';
 import type { Store } from '../../src/server/store/Store.js';
 import { createSeries, readCsv } from '../helpers/http.js';
@@ -61,11 +63,15 @@ interface Upload {
   chunks: number;
   tail: Buffer;
 }
-function multipart(fields: Record<string, string>, csvBytes: number): Upload {
-  let head = '';
-  for (const [name, value] of Object.entries(fields)) head += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  head += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="csv"; filename="data.csv"\r\nContent-Type: text/csv\r\n\r\n`;
-  return { head: Buffer.from(head), chunks: Math.ceil(csvBytes / CHUNK.length), tail: Buffer.from(`\r\n--${BOUNDARY}--\r\n`) };
+function multipart(fields: Record<string, string>, csvBytes: number, fieldsAfterCsv = false): Upload {
+  let text = '';
+  for (const [name, value] of Object.entries(fields)) text += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const csv = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="csv"; filename="data.csv"\r\nContent-Type: text/csv\r\n\r\n`;
+  return {
+    head: Buffer.from(fieldsAfterCsv ? csv : text + csv),
+    chunks: Math.ceil(csvBytes / CHUNK.length),
+    tail: Buffer.from(`\r\n${fieldsAfterCsv ? text : ''}--${BOUNDARY}--\r\n`),
+  };
 }
 const rawCsv = (csvBytes: number): Upload => ({ head: Buffer.alloc(0), chunks: Math.ceil(csvBytes / CHUNK.length), tail: Buffer.alloc(0) });
 const total = (u: Upload): number => u.head.length + u.chunks * CHUNK.length + u.tail.length;
@@ -165,6 +171,29 @@ describe('uploads without valid credentials', () => {
     const r = await send('POST', '/create/', { ...multipartType, ...oauth }, upload);
     assert.equal(r.status, 401, r.text);
     assert.ok(r.sent < total(upload) / 10, `the client got ${r.sent} of ${total(upload)} bytes out`);
+    assert.deepEqual(rowCounts(), rows);
+    assert.deepEqual(sizes(), before);
+  });
+
+  it('the historical quirk still works: OAuth signed over the text fields sent before the csv part; fields after it do not count', { timeout: 60_000 }, async () => {
+    const consumer = { key: 'auth-body-consumer', secret: 'consumer&secret' };
+    const token = { key: 'auth-body-access', secret: 'token-secret' };
+    await store.createConsumer({ ...consumer, name: 'printer', callback: null });
+    await store.saveOAuthToken({ token: token.key, secret: token.secret, consumerKey: consumer.key, kind: 'access', userId: alice.id, callback: null, verifier: null, expiresAt: null });
+    const oauth = new OAuth({ consumer, signature_method: 'HMAC-SHA1', hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64') });
+    const fields = { title: 'Quirk', caption: 'kW' };
+    const signed = () => ({ authorization: oauth.toHeader(oauth.authorize({ url: `${t.url}/create/`, method: 'POST', data: fields }, token)).Authorization });
+
+    const ok = await send('POST', '/create/', { ...multipartType, ...signed() }, multipart(fields, 1000));
+    assert.equal(ok.status, 303, ok.text);
+    const id = /series\/([^/]+)\//.exec(ok.text)?.[1];
+    assert.equal(await readCsv(t.url, id!, alice.basic), '1300000000,1.5\n');
+
+    const rows = rowCounts();
+    const before = sizes();
+    const late = await send('POST', '/create/', { ...multipartType, ...signed() }, multipart(fields, 100 * MB, true));
+    assert.equal(late.status, 401, late.text);
+    assert.match(late.text, /only the fields sent before the csv part/);
     assert.deepEqual(rowCounts(), rows);
     assert.deepEqual(sizes(), before);
   });

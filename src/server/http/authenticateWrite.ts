@@ -16,7 +16,7 @@ export type WriteCredentials =
   /**
    * A multipart body with OAuth credentials whose signature did not check out without the text
    * fields (the historical client signs them): `verify` checks again with the fields read so far,
-   * before any file part is read, and throws the first failure when there are none.
+   * before any file part is read; a failure says that only fields before the csv part count.
    */
   | { kind: 'deferred'; verify(fields: Record<string, string | string[]>): Promise<Principal> };
 
@@ -42,10 +42,18 @@ export async function authenticateWrite(ctx: ServerContext, request: FastifyRequ
     return {
       kind: 'deferred',
       async verify(fields) {
-        if (Object.keys(fields).length === 0) throw err;
-        const principal = await ctx.authenticate(request, { multipartFields: fields });
-        if (!principal) throw err;
-        return principal;
+        let failure: AuthFailure = err;
+        if (Object.keys(fields).length > 0) {
+          try {
+            const principal = await ctx.authenticate(request, { multipartFields: fields });
+            if (principal) return principal;
+          } catch (again) {
+            if (!(again instanceof AuthFailure)) throw again;
+            failure = again;
+          }
+        }
+        // The fields after a file part are not known when it is opened, so they cannot count.
+        throw new AuthFailure(`${failure.message} (a signature over multipart text fields counts only the fields sent before the csv part)`, { cause: failure });
       },
     };
   }
