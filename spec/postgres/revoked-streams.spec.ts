@@ -85,7 +85,7 @@ describe('PostgreSQL: streams of a revoked token end on every instance', () => {
         await other.close();
       }
       const endedAt = await Promise.all(doomedStreams.map(endOf));
-      ctx.diagnostic(`heartbeat ${HEARTBEAT_MS} ms: ended on A ${(endedAt[0] - revokedAt).toFixed(0)} ms, on B ${(endedAt[1] - revokedAt).toFixed(0)} ms after the revocation began`);
+      ctx.diagnostic(`heartbeat ${HEARTBEAT_MS} ms: ended on A ${(endedAt[0]! - revokedAt).toFixed(0)} ms, on B ${(endedAt[1]! - revokedAt).toFixed(0)} ms after the revocation began`);
       for (const at of endedAt) assert.ok(at - revokedAt < HEARTBEAT_MS, `ended ${(at - revokedAt).toFixed(0)} ms after the revocation`);
       assert.ok(cliStreams.every((s) => !s.done));
       // The operator's way: `timetric token revoke` against the database, timed from its exit.
@@ -93,7 +93,7 @@ describe('PostgreSQL: streams of a revoked token end on every instance', () => {
       assert.equal(run.code, 0, run.stderr);
       const exitedAt = performance.now();
       const cliEndedAt = await Promise.all(cliStreams.map(endOf));
-      ctx.diagnostic(`CLI: ended on A ${(cliEndedAt[0] - exitedAt).toFixed(0)} ms, on B ${(cliEndedAt[1] - exitedAt).toFixed(0)} ms after it exited`);
+      ctx.diagnostic(`CLI: ended on A ${(cliEndedAt[0]! - exitedAt).toFixed(0)} ms, on B ${(cliEndedAt[1]! - exitedAt).toFixed(0)} ms after it exited`);
       for (const at of cliEndedAt) assert.ok(at - exitedAt < HEARTBEAT_MS, `ended ${(at - exitedAt).toFixed(0)} ms after the CLI exited`);
       // A change written on B reaches the kept streams on both instances.
       const again = await fetch(`${B.url}/series/${id}/`, { method: 'POST', headers: { ...FORM, authorization: kept.authorization }, body: 'value=2' });

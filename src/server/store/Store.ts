@@ -56,8 +56,28 @@ export interface PointRange {
 
 /** Points as two columns: `values[i]` is the value at `times[i]`. */
 export interface PointColumns {
-  times: number[];
-  values: PointValue[];
+  times: ArrayLike<number>;
+  values: ArrayLike<PointValue>;
+}
+
+/** How one series is stored (`timetric stats`). */
+export interface SeriesStorage {
+  seriesId: string;
+  points: number;
+  /** Compressed chunks holding its points. */
+  chunks: number;
+  /** Points still in the uncompressed head (not yet compacted into chunks). */
+  headPoints: number;
+  /** Bytes its chunks and head rows take in the database, indexes included (a store's best measure). */
+  bytes: number;
+}
+
+/** How a store holds its points (`timetric stats`). */
+export interface StorageStats {
+  /** One entry a series, or only the series asked for. */
+  series: SeriesStorage[];
+  /** The whole database on disk, bytes (the file for SQLite, the point tables for PostgreSQL). */
+  databaseBytes: number;
 }
 
 /**
@@ -148,6 +168,13 @@ export interface SeriesStore {
    * including changes made by other server instances on the same database. Returns an unsubscribe.
    */
   onChange(listener: (seriesId: string) => void): () => void;
+  /**
+   * Optional: moves the head points of one series (or of all) into compressed chunks now. The
+   * store also does it by itself, by head size and age; points and reads do not change.
+   */
+  compact?(id?: string): Promise<void>;
+  /** Optional: how the points are stored, per series and in total (`timetric stats`). */
+  storageStats?(id?: string): Promise<StorageStats>;
 }
 
 export interface UserRecord {

@@ -14,36 +14,37 @@ export interface TimeBounds {
 
 /**
  * The SQL a store supplies for chunked points; everything else (what to merge, cut, encode) is
- * the shared chunk logic. Every method works on one series, named by its integer `key`.
+ * the shared chunk logic. Every method works on one series, named by its `key` (SQLite: an
+ * integer; PostgreSQL: the int8 key as decimal text, how pg passes it exactly).
  *
  * The invariant the logic keeps: a series' chunks are disjoint (no chunk's `[start, end]` meets
  * another's) and no head point lies inside a chunk's `[start, end]`, so every timestamp is stored
  * once, and a read merges chunks and head by time alone.
  */
-export interface ChunkTable {
+export interface ChunkTable<K = number> {
   /**
    * Chunks whose `[start, end]` meets `[from, to]`, ascending, at most `limit` (the first ones).
    * Chunks are disjoint, so these are the chunks starting in `[from, to]` and at most one chunk
    * starting before `from`.
    */
-  chunksMeeting(key: number, from: number, to: number, limit: number): Step<ChunkMeta[]>;
+  chunksMeeting(key: K, from: number, to: number, limit: number): Step<ChunkMeta[]>;
   /** Like {@link chunksMeeting}, with the bytes. */
-  chunksMeetingWithData(key: number, from: number, to: number, limit: number): Step<ChunkWithData[]>;
+  chunksMeetingWithData(key: K, from: number, to: number, limit: number): Step<ChunkWithData[]>;
   /** The chunk with the greatest start before `time`, if any. */
-  chunkBefore(key: number, time: number): Step<ChunkMeta | undefined>;
+  chunkBefore(key: K, time: number): Step<ChunkMeta | undefined>;
   chunkData(ref: number): Step<Uint8Array>;
-  insertChunk(key: number, summary: ChunkSummary, data: Uint8Array): Step<void>;
+  insertChunk(key: K, summary: ChunkSummary, data: Uint8Array): Step<void>;
   deleteChunks(refs: readonly number[]): Step<void>;
   /** Head points within the bounds, ascending. */
-  headIn(key: number, bounds: TimeBounds): Step<Columns>;
+  headIn(key: K, bounds: TimeBounds): Step<Columns>;
   /** Deletes the head points within the bounds; returns how many. */
-  deleteHeadIn(key: number, bounds: TimeBounds): Step<number>;
+  deleteHeadIn(key: K, bounds: TimeBounds): Step<number>;
   /** Writes points into the head, replacing any at the same time. */
-  upsertHead(key: number, points: Columns): Step<void>;
+  upsertHead(key: K, points: Columns): Step<void>;
   /** The last point of the last chunk, if any (from the chunk's summary, no decoding). */
-  lastChunkPoint(key: number): Step<Point | undefined>;
+  lastChunkPoint(key: K): Step<Point | undefined>;
   /** The head point with the greatest time, if any. */
-  lastHeadPoint(key: number): Step<Point | undefined>;
+  lastHeadPoint(key: K): Step<Point | undefined>;
   /** Removes every chunk and head point of the series. */
-  deleteAll(key: number): Step<void>;
+  deleteAll(key: K): Step<void>;
 }

@@ -20,13 +20,13 @@ const NONE: Columns = { times: [], values: [] };
  * still makes full chunks; `finish()` writes what is carried. A short last chunk is filled by the
  * next write that appends after it.
  */
-export class ChunkWriter {
+export class ChunkWriter<K = number> {
   private carry: OwnedColumns | undefined;
   private readonly o: Required<ChunkStoreOptions>;
 
   constructor(
-    private readonly table: ChunkTable,
-    private readonly key: number,
+    private readonly table: ChunkTable<K>,
+    private readonly key: K,
     options: ChunkStoreOptions = {},
   ) {
     this.o = { ...DEFAULT_CHUNK_STORE_OPTIONS, ...options };

@@ -9,7 +9,7 @@ const ALL = { low: -Infinity, lowIncluded: true, high: Infinity, highIncluded: t
  * Moves a series' head points into chunks (filling its short last chunk first). The points and
  * what reads return do not change; returns how many points moved.
  */
-export function* compactHead(table: ChunkTable, key: number, options: ChunkStoreOptions = {}): Step<number> {
+export function* compactHead<K>(table: ChunkTable<K>, key: K, options: ChunkStoreOptions = {}): Step<number> {
   const head = yield* table.headIn(key, ALL);
   if (head.times.length === 0) return 0;
   const writer = new ChunkWriter(table, key, options);

@@ -8,7 +8,7 @@ import type { Step } from './Step.js';
  * starts), or undefined when the range holds at most `limit` points. Reads at most `limit + 1`
  * points' worth of chunks.
  */
-export function* pageEndChunked(table: ChunkTable, key: number, range: PointRange, limit: number, chunksPerStep: number): Step<number | undefined> {
+export function* pageEndChunked<K>(table: ChunkTable<K>, key: K, range: PointRange, limit: number, chunksPerStep: number): Step<number | undefined> {
   let cursor: ReadCursor = { time: range.start ?? -Infinity, included: true };
   const end = range.end ?? Infinity;
   let seen = 0;

@@ -18,9 +18,9 @@ export interface ReadCursor {
  * `cursor` up to `next` (undefined once nothing lies beyond). Each step is short and self-contained (a store runs it in one read
  * transaction), so a long read holds nothing open between steps and sees each step's snapshot.
  */
-export function* readChunkedStep(
-  table: ChunkTable,
-  key: number,
+export function* readChunkedStep<K>(
+  table: ChunkTable<K>,
+  key: K,
   cursor: ReadCursor,
   end: number,
   chunksPerStep: number,

@@ -9,7 +9,7 @@ import type { Step } from './Step.js';
  * in the uncompressed head (one row a point, cheap to append); anything else is merged into the
  * chunks it touches. Returns where it went, so the store can count head points and compact later.
  */
-export function* writeChunked(table: ChunkTable, key: number, points: Columns, options: ChunkStoreOptions = {}): Step<'head' | 'chunks'> {
+export function* writeChunked<K>(table: ChunkTable<K>, key: K, points: Columns, options: ChunkStoreOptions = {}): Step<'head' | 'chunks'> {
   const n = points.times.length;
   if (n === 0) return 'head';
   const o = { ...DEFAULT_CHUNK_STORE_OPTIONS, ...options };
