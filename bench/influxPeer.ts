@@ -5,7 +5,8 @@
 // measures ingest (first batch sent → last batch acknowledged) and, once the shard is fully
 // compacted (cache snapshotted to TSM, WAL empty, one TSM file per shard), its bytes on disk
 // (`du` of the database's data folder; the WAL lives in its own folder and is empty by then).
-// Usage: `await measureInfluxPeer(sets)` (from bench/storage.ts), or `npx tsx bench/influxPeer.ts`.
+// Usage: `const peer = await startInfluxPeer(); await peer.measure(set, points); await peer.stop()`
+// (bench/storage.ts does), or `npx tsx bench/influxPeer.ts` for its figures alone.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { datasets, type DataSet, type DataSetPoints } from './datasets.js';
 
-/** What {@link measureInfluxPeer} measures. */
+/** How {@link startInfluxPeer}'s peer measures. */
 export interface InfluxPeerOptions {
   /** Ingest runs per data set, each into a fresh database. Default 3. */
   runs?: number;
@@ -42,12 +43,6 @@ export interface InfluxSetFigures {
   compacted: boolean;
   /** Time from the last acknowledged write to the measured compaction, ms. */
   compactionMs: number;
-}
-
-/** The version line of `influxd` and the figures by data-set name. */
-export interface InfluxPeerFigures {
-  version: string;
-  sets: Record<string, InfluxSetFigures>;
 }
 
 const DEFAULT_INFLUX_PEER_OPTIONS = { runs: 3, batchPoints: 10_000, concurrency: 2, compactionTimeoutMs: 60_000 };
@@ -206,22 +201,33 @@ class InfluxProcess {
   }
 }
 
+/** A running `influxd` peer. */
+export interface InfluxPeer {
+  /** `influxd version`. */
+  version: string;
+  /**
+   * Ingests one data set `runs` times, each run into a fresh database (one measurement, one field
+   * `value`: a float, or an integer for integer sets); after run 1 waits for the full compaction
+   * and measures that database's bytes on disk; drops each database after its run, so no snapshot
+   * or compaction overlaps the next one.
+   */
+  measure(set: DataSet, points: DataSetPoints): Promise<InfluxSetFigures>;
+  /** SIGTERM (SIGKILL after 10 s) and removes the temp folder. */
+  stop(): Promise<void>;
+}
+
 /**
- * Starts `influxd`, ingests every data set `runs` times (each run into a fresh database, one
- * measurement, one field `value`: a float, or an integer for integer sets), waits after each run
- * for the full compaction so no background work overlaps the next run, measures the run-1
- * database's bytes on disk, and stops `influxd`.
+ * Starts `influxd` on spare loopback ports with a generated config; resolves once `/ping`
+ * answers. Also killed when this process exits.
  */
-export async function measureInfluxPeer(
-  sets: readonly { set: DataSet; points: DataSetPoints }[],
-  options: InfluxPeerOptions = {},
-): Promise<InfluxPeerFigures> {
+export async function startInfluxPeer(options: InfluxPeerOptions = {}): Promise<InfluxPeer> {
   const o = { ...DEFAULT_INFLUX_PEER_OPTIONS, ...options };
   const version = spawnSync('influxd', ['version'], { encoding: 'utf8' }).stdout.trim();
   const peer = await InfluxProcess.start();
-  const figures: InfluxPeerFigures = { version, sets: {} };
-  try {
-    for (const { set, points } of sets) {
+  return {
+    version,
+    stop: () => peer.stop(),
+    async measure(set, points) {
       const n = points.times.length;
       const bodies: string[] = [];
       for (let from = 0; from < n; from += o.batchPoints) bodies.push(points.lineProtocol('m', from, Math.min(n, from + o.batchPoints)));
@@ -238,25 +244,28 @@ export async function measureInfluxPeer(
         );
         const t1 = performance.now();
         f.ingest.push(n / ((t1 - t0) / 1000));
-        const { data, done } = await peer.compacted(db, o.compactionTimeoutMs);
         if (run === 1) {
+          const { data, done } = await peer.compacted(db, o.compactionTimeoutMs);
           Object.assign(f, { bytes: data.allocated, tsmBytes: data.tsmBytes, shards: data.shards.size, tsmFiles: data.tsm, compacted: done, compactionMs: performance.now() - t1 });
         }
+        await peer.query(`DROP DATABASE ${db}`);
       }
-      figures.sets[set.name] = f;
-    }
-  } finally {
-    await peer.stop();
-  }
-  return figures;
+      return f;
+    },
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const n = Number(process.env.BENCH_POINTS ?? 1_000_000);
-  const figures = await measureInfluxPeer(datasets.map((set) => ({ set, points: set.points(n) })));
-  console.log(figures.version);
-  for (const [name, f] of Object.entries(figures.sets)) {
-    const rates = f.ingest.map((r) => Math.round(r).toLocaleString('en-US')).join(', ');
-    console.log(`${name}: ${(f.bytes / f.points).toFixed(2)} B/point du, TSM ${(f.tsmBytes / f.points).toFixed(2)} (${f.shards} shards, ${f.tsmFiles} TSM, compacted ${f.compacted} after ${Math.round(f.compactionMs)} ms), ingest ${rates} points/s`);
+  const peer = await startInfluxPeer();
+  try {
+    console.log(peer.version);
+    for (const set of datasets) {
+      const f = await peer.measure(set, set.points(n));
+      const rates = f.ingest.map((r) => Math.round(r).toLocaleString('en-US')).join(', ');
+      console.log(`${set.name}: ${(f.bytes / f.points).toFixed(2)} B/point du, TSM ${(f.tsmBytes / f.points).toFixed(2)} (${f.shards} shards, ${f.tsmFiles} TSM, compacted ${f.compacted} after ${Math.round(f.compactionMs)} ms), ingest ${rates} points/s`);
+    }
+  } finally {
+    await peer.stop();
   }
 }

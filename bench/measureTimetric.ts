@@ -19,6 +19,7 @@ export interface BenchSet {
 export type TimetricFigure =
   | 'sqlite.bytes.compacted'
   | 'sqlite.bytes.live'
+  | 'sqlite.bytes.store'
   | 'sqlite.ingest'
   | 'sqlite.read'
   | 'sqlite.values'
@@ -26,15 +27,20 @@ export type TimetricFigure =
   | 'sqlite.appends'
   | 'pg.bytes.compacted'
   | 'pg.bytes.live'
+  | 'pg.bytes.store'
   | 'pg.ingest';
 
 /** Options of {@link measureTimetric}. */
 export interface MeasureTimetricOptions {
   runs: number;
-  /** Points written through `writeTo` per run (data set of `writeToPoints`), on the first set's SQLite server. */
+  /** The data set whose SQLite server also measures `writeTo` and appends, and whose PostgreSQL ingest gets `postgresIngestRuns` runs. */
+  primarySet: string;
+  /** Points written through `writeTo` per run, on the primary set's SQLite server. */
   writeToPoints: DataSetPoints;
-  /** `value=` requests per run, 16 at a time. */
-  appends: number;
+  /** How long each run of `value=` appends (16 at a time) keeps starting requests, ms. */
+  appendsMs: number;
+  /** PostgreSQL ingest runs on the primary data set (the others get one upload each, for their bytes). */
+  postgresIngestRuns: number;
   /** A fresh PostgreSQL database per call (its URL, and how to drop it once its server stopped); absent: no PostgreSQL figures. */
   postgresDatabase?: () => Promise<{ url: string; drop: () => Promise<void> }>;
   /** Progress lines (to stderr). */
@@ -60,6 +66,15 @@ async function newSeries(client: TimetricClient, title: string): Promise<string>
   return (await client.createSeries({ title, caption: 'storage bench' })).id;
 }
 
+/** The store's own bytes a point for one series (`Store.storageStats`), when the store has it. */
+async function storeCount(server: StorageServer, id: string, points: number, record: (bytesAPoint: number) => void): Promise<void> {
+  const { stats } = (await server.control('stats', id)) as { stats: { series: { id: string; points: number; bytes: number }[] } | null };
+  const mine = stats?.series.find((s) => s.id === id);
+  if (!mine) return;
+  if (mine.points !== points) throw new Error(`storageStats counts ${mine.points} points in ${id}, expected ${points}`);
+  record(mine.bytes / points);
+}
+
 /** One raw `text/csv` POST of the whole set into an existing series. */
 async function postCsv(server: StorageServer, id: string, body: Buffer<ArrayBuffer>): Promise<void> {
   const r = await fetch(`${server.url}/series/${id}/`, { method: 'POST', headers: { authorization: server.basic, 'content-type': 'text/csv' }, body });
@@ -81,7 +96,7 @@ async function drainCsv(server: StorageServer, id: string, expect: number): Prom
 async function measureSqlite(root: string, sets: readonly BenchSet[], o: MeasureTimetricOptions, put: (f: TimetricFigure, set: string, x: number) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'timetric-storage-'));
   try {
-    for (const [k, { set, points, csv }] of sets.entries()) {
+    for (const { set, points, csv } of sets) {
       const n = points.times.length;
       const file = join(dir, `${set.name}.db`);
       const server = await startStorageServer(root, file);
@@ -90,12 +105,13 @@ async function measureSqlite(root: string, sets: readonly BenchSet[], o: Measure
         let first = '';
         for (let run = 0; run < o.runs; run++) {
           const id = await newSeries(client, `${set.name} ${run}`);
-          const before = run === 0 ? sqliteBytes(file) : undefined;
+          const before = run === 0 ? await sqliteBytes(file) : undefined;
           put('sqlite.ingest', set.name, await rate(n, () => postCsv(server, id, csv)));
           if (before) {
-            const after = sqliteBytes(file);
+            const after = await sqliteBytes(file, () => server.control('compact', id));
             put('sqlite.bytes.compacted', set.name, (after.compacted - before.compacted) / n);
             put('sqlite.bytes.live', set.name, (after.live - before.live) / n);
+            await storeCount(server, id, n, (x) => put('sqlite.bytes.store', set.name, x));
             first = id;
           }
         }
@@ -108,7 +124,7 @@ async function measureSqlite(root: string, sets: readonly BenchSet[], o: Measure
           }));
         }
         o.progress(`  sqlite ${set.name}: reads done`);
-        if (k === 0) await writesOn(server, set.name, o, put);
+        if (set.name === o.primarySet) await writesOn(server, set.name, o, put);
       } finally {
         await server.stop();
       }
@@ -140,21 +156,25 @@ async function writesOn(server: StorageServer, setName: string, o: MeasureTimetr
   o.progress(`  sqlite: writeTo done`);
   for (let run = 0; run < o.runs; run++) {
     const url = `${server.url}/series/${await newSeries(client, `appends ${run}`)}/`;
-    let next = 0;
-    put('sqlite.appends', '', await rate(o.appends, async () => {
-      await Promise.all(
-        Array.from({ length: APPEND_CONCURRENCY }, async () => {
-          while (next < o.appends) {
-            const r = await fetch(url, {
-              method: 'POST',
-              headers: { authorization: server.basic, 'content-type': 'application/x-www-form-urlencoded' },
-              body: `value=${next++}`,
-            });
-            if (r.status !== 204) throw new Error(`value= append: ${r.status} ${await r.text()}`);
-          }
-        }),
-      );
-    }));
+    // A fixed time window rather than a fixed count: on a loaded machine fsync-bound commits vary
+    // 20×, and the window keeps the bench's length bounded. Requests started inside it all count.
+    let done = 0;
+    const t0 = performance.now();
+    const until = t0 + o.appendsMs;
+    await Promise.all(
+      Array.from({ length: APPEND_CONCURRENCY }, async () => {
+        while (performance.now() < until) {
+          const r = await fetch(url, {
+            method: 'POST',
+            headers: { authorization: server.basic, 'content-type': 'application/x-www-form-urlencoded' },
+            body: `value=${done}`,
+          });
+          if (r.status !== 204) throw new Error(`value= append: ${r.status} ${await r.text()}`);
+          done++;
+        }
+      }),
+    );
+    put('sqlite.appends', '', done / ((performance.now() - t0) / 1000));
   }
   o.progress(`  sqlite: appends done`);
 }
@@ -166,14 +186,18 @@ async function measurePostgres(root: string, sets: readonly BenchSet[], o: Measu
     const server = await startStorageServer(root, url);
     try {
       const client = clientOf(server);
-      for (let run = 0; run < o.runs; run++) {
+      // Every set gets one upload (for its bytes: the VACUUM FULL around it is the costly part);
+      // only the primary set gets postgresIngestRuns uploads, for an ingest median.
+      const runs = set.name === o.primarySet ? o.postgresIngestRuns : 1;
+      for (let run = 0; run < runs; run++) {
         const id = await newSeries(client, `${set.name} ${run}`);
         const before = run === 0 ? await postgresBytes(url) : undefined;
         put('pg.ingest', set.name, await rate(n, () => postCsv(server, id, csv)));
         if (before) {
-          const after = await postgresBytes(url);
+          const after = await postgresBytes(url, () => server.control('compact', id));
           put('pg.bytes.compacted', set.name, (after.compacted - before.compacted) / n);
           put('pg.bytes.live', set.name, (after.live - before.live) / n);
+          await storeCount(server, id, n, (x) => put('pg.bytes.store', set.name, x));
         }
       }
       o.progress(`  postgres ${set.name}: done`);
@@ -187,13 +211,14 @@ async function measurePostgres(root: string, sets: readonly BenchSet[], o: Measu
 /**
  * Measures the store of the source tree at `root` through its own server process, over loopback:
  * SQLite (a fresh file per data set) and, when given a database factory, PostgreSQL (a fresh
- * database per data set). Per set: `runs` raw CSV POSTs of the whole set, each into a new series;
- * the bytes the first one added (difference of two measurements around it); then on the first
- * series `runs` full CSV reads and `values$` reads. On the first set's server: `writeTo` and
- * `value=` appends. Every read checks it got every point.
+ * database per data set). Per set: raw CSV POSTs of the whole set, each into a new series (SQLite
+ * `runs` of them; PostgreSQL `postgresIngestRuns` on the primary set, one on the others); the
+ * bytes the first one added (difference of two measurements around it); on SQLite then `runs` full
+ * CSV reads and `values$` reads of that series, and on the primary set's server `writeTo` and
+ * `value=` appends. Every read checks it got every point. Figures are added to `figures` (so calls
+ * for one set at a time, interleaved with other stores, accumulate).
  */
-export async function measureTimetric(root: string, sets: readonly BenchSet[], o: MeasureTimetricOptions): Promise<TimetricFigures> {
-  const figures: TimetricFigures = new Map();
+export async function measureTimetric(root: string, sets: readonly BenchSet[], o: MeasureTimetricOptions, figures: TimetricFigures = new Map()): Promise<TimetricFigures> {
   const put = (f: TimetricFigure, set: string, x: number): void => {
     const key = `${f}/${set}`;
     figures.set(key, [...(figures.get(key) ?? []), x]);

@@ -3,9 +3,9 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 
 /** Bytes of a SQLite store file as it lives on disk and once compacted. */
 export interface SqliteBytes {
-  /** Main file + WAL after a TRUNCATE checkpoint (the WAL is then empty): what the store occupies. */
+  /** Main file + WAL after a TRUNCATE checkpoint (the WAL is then empty): what the store occupies as it left the data. */
   live: number;
-  /** Size of a `VACUUM INTO` copy: every table and index rebuilt without free pages. */
+  /** After the store's own compaction (when it has one), the size of a `VACUUM INTO` copy: every table and index rebuilt without free pages. */
   compacted: number;
 }
 
@@ -13,10 +13,11 @@ const size = (path: string): number => (existsSync(path) ? statSync(path).size :
 
 /**
  * Measures a SQLite file another process (the server) has open: checkpoints its WAL into the main
- * file through a second connection (retried while a reader holds it), then writes a compacted copy
- * with `VACUUM INTO` beside it and deletes the copy. Neither step changes the data.
+ * file through a second connection (retried while a reader holds it) for the live size; runs
+ * `compact` (the store's own compaction, in the server process); then writes a compacted copy with
+ * `VACUUM INTO` beside the file and deletes the copy. The measuring steps never change the data.
  */
-export function sqliteBytes(file: string): SqliteBytes {
+export async function sqliteBytes(file: string, compact?: () => Promise<unknown>): Promise<SqliteBytes> {
   const db = new Database(file);
   try {
     db.pragma('busy_timeout = 5000');
@@ -26,6 +27,7 @@ export function sqliteBytes(file: string): SqliteBytes {
       if (attempt === 20) throw new Error(`${file}: WAL checkpoint stayed busy`);
     }
     const live = size(file) + size(`${file}-wal`);
+    if (compact) await compact();
     const copy = `${file}.vacuum-${process.pid}`;
     rmSync(copy, { force: true });
     db.prepare('VACUUM INTO ?').run(copy);

@@ -9,6 +9,8 @@ export interface StorageServer {
   /** `Authorization` header value for the server's API token. */
   basic: string;
   pid: number;
+  /** Sends one control line to bench/storageServer.ts and resolves to its answer (one at a time). */
+  control(op: 'compact' | 'stats', id?: string): Promise<Record<string, unknown>>;
   /** SIGTERM, then waits for the process to close its store and exit. */
   stop(): Promise<void>;
 }
@@ -18,20 +20,37 @@ export interface StorageServer {
  * store `db` (SQLite file or PostgreSQL URL). Resolves once it listens; rejects when it exits first.
  */
 export async function startStorageServer(root: string, db: string): Promise<StorageServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/storageServer.ts', root, db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/storageServer.ts', root, db], { stdio: ['pipe', 'pipe', 'inherit'] });
   const kill = (): void => void child.kill('SIGKILL');
   process.once('exit', kill);
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`storage server (${root}, ${db}) exited with ${code} before listening`)));
-    createInterface({ input: child.stdout }).once('line', resolve);
-  });
-  const { url, key, secret } = JSON.parse(line) as { url: string; key: string; secret: string };
+  const lines = createInterface({ input: child.stdout });
+  const nextLine = (what: string): Promise<string> =>
+    new Promise<string>((resolve, reject) => {
+      const exited = (code: number | null): void => reject(new Error(`storage server (${root}, ${db}) exited with ${code} before ${what}`));
+      child.once('exit', exited);
+      lines.once('line', (line) => {
+        child.off('exit', exited);
+        resolve(line);
+      });
+    });
+  const { url, key, secret } = JSON.parse(await nextLine('listening')) as { url: string; key: string; secret: string };
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     url,
     key,
     secret,
     basic: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
     pid: child.pid!,
+    control(op, id) {
+      const answer = queue.then(async () => {
+        child.stdin.write(`${JSON.stringify({ op, id })}\n`);
+        const reply = JSON.parse(await nextLine(`answering ${op}`)) as Record<string, unknown>;
+        if (reply.ok !== true) throw new Error(`storage server ${op}: ${String(reply.error)}`);
+        return reply;
+      });
+      queue = answer.catch(() => undefined);
+      return answer;
+    },
     async stop() {
       process.off('exit', kill);
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -7,12 +7,14 @@
 // counter; (c) irregular timestamps with 1–6 decimals. BENCH_POINTS (default 1,000,000) each.
 // Every server runs in its own process over loopback (bench/storageServer.ts, the defaults of its
 // tree's `openStore`: SQLite in WAL mode with synchronous=FULL; PostgreSQL a throwaway durable
-// cluster). Rates are medians of 3 runs; bytes a point come from the first run of each set:
-//   SQLite: what the series added to the file, measured before and after its upload through a
-//     second connection — "compacted" = size of a `VACUUM INTO` copy (tables and indexes rebuilt),
-//     "live" = main file + WAL after a TRUNCATE checkpoint;
-//   PostgreSQL: what it added to Σ pg_total_relation_size over the public tables (indexes and
-//     TOAST included), "compacted" after VACUUM FULL;
+// cluster). Rates are medians of 3 runs; bytes a point come from the first upload of each set,
+// as what that series added (sizes measured before and after it):
+//   SQLite: "live" = main file + WAL after a TRUNCATE checkpoint, as the store left the upload;
+//     "compacted" = after the store's own `compact(id)` where it has one (chunked stores), the size
+//     of a `VACUUM INTO` copy (every table and index rebuilt);
+//   PostgreSQL: Σ pg_total_relation_size over the public tables (indexes and TOAST included),
+//     "live" as left, "compacted" after the store's `compact(id)` and VACUUM FULL;
+//   both: the store's own count (`storageStats`) where it has one;
 //   InfluxDB: `du` of the database's data folder once fully compacted (WAL in its own folder).
 // "Previous" is built by extracting `src/` of BENCH_PREVIOUS_REF with `git archive` (no checkout);
 // BENCH_PREVIOUS_REF=none leaves the column out. BENCH_NOW_REF=HEAD (or any ref) measures that
@@ -24,15 +26,16 @@ import { availableParallelism, loadavg } from 'node:os';
 import pg from 'pg';
 import { startPostgresCluster } from '../spec/helpers/postgresCluster.js';
 import { datasets } from './datasets.js';
-import { measureInfluxPeer, type InfluxPeerFigures } from './influxPeer.js';
+import { startInfluxPeer, type InfluxPeer, type InfluxSetFigures } from './influxPeer.js';
 import { measureTimetric, type BenchSet, type MeasureTimetricOptions, type TimetricFigure, type TimetricFigures } from './measureTimetric.js';
-import { previousTree } from './previousTree.js';
+import { previousTree, type PreviousTree } from './previousTree.js';
+import { sqliteLimits } from './sqliteLimits.js';
 
 /** The last commit whose stores keep one row per point (SQLite `points`, PostgreSQL `points`). */
 const ROW_FORMAT_COMMIT = '63c5db0886dc330f78b86fff88fe48ed973135b5';
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const WRITE_POINTS = Number(process.env.BENCH_WRITE_POINTS ?? 2 * POINTS);
-const APPENDS = Number(process.env.BENCH_APPENDS ?? 2_000);
+const APPENDS_MS = Number(process.env.BENCH_APPENDS_MS ?? 2_000);
 const RUNS = 3;
 const PREVIOUS_REF = process.env.BENCH_PREVIOUS_REF ?? ROW_FORMAT_COMMIT;
 const NOW_REF = process.env.BENCH_NOW_REF;
@@ -63,8 +66,10 @@ const admin = async (sql: string): Promise<void> => {
 };
 const options: MeasureTimetricOptions = {
   runs: RUNS,
+  primarySet: 'a',
   writeToPoints,
-  appends: APPENDS,
+  appendsMs: APPENDS_MS,
+  postgresIngestRuns: RUNS,
   progress,
   postgresDatabase: async () => {
     const name = `storage_${++dbSeq}`;
@@ -73,46 +78,63 @@ const options: MeasureTimetricOptions = {
   },
 };
 
-let now: TimetricFigures;
+const now: TimetricFigures = new Map();
 let nowNote = 'this working tree';
 let previous: TimetricFigures | undefined;
 let previousLabel = 'previous';
 let previousNote = 'left out (BENCH_PREVIOUS_REF=none)';
-let influx: InfluxPeerFigures;
+const influx: Record<string, InfluxSetFigures> = {};
+let influxVersion = '';
+let limits: ReturnType<typeof sqliteLimits>;
+let nowTree: PreviousTree | undefined;
+let previousTreeOf: PreviousTree | undefined;
+let peer: InfluxPeer | undefined;
+const failed = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 try {
   if (NOW_REF) {
-    const tree = previousTree(NOW_REF);
-    nowNote = `${tree.commit.slice(0, 7)} "${tree.subject.slice(0, 60)}" (BENCH_NOW_REF=${NOW_REF})`;
-    try {
-      progress(`timetric now (${tree.commit.slice(0, 7)})`);
-      now = await measureTimetric(tree.root, sets, options);
-    } finally {
-      tree.remove();
-    }
-  } else {
-    progress('timetric now (this working tree)');
-    now = await measureTimetric(process.cwd(), sets, options);
+    nowTree = previousTree(NOW_REF);
+    nowNote = `${nowTree.commit.slice(0, 7)} "${nowTree.subject.slice(0, 60)}" (BENCH_NOW_REF=${NOW_REF})`;
   }
+  const nowRoot = nowTree?.root ?? process.cwd();
   if (PREVIOUS_REF !== 'none') {
     try {
-      const tree = previousTree(PREVIOUS_REF);
-      previousLabel = `previous ${tree.commit.slice(0, 7)}`;
-      const same = spawnSync('git', ['diff', '--quiet', tree.commit, ...(NOW_REF ? [NOW_REF] : []), '--', 'src/server/store', 'src/codec']).status === 0;
-      previousNote = `${tree.commit.slice(0, 7)} "${tree.subject.slice(0, 60)}"${same ? ' — its store and codec code are the same as now\'s: this column re-measures the same store (differences are noise, or other server code)' : ''}`;
-      try {
-        progress(`timetric previous (${tree.commit.slice(0, 7)})`);
-        previous = await measureTimetric(tree.root, sets, options);
-      } finally {
-        tree.remove();
-      }
+      previousTreeOf = previousTree(PREVIOUS_REF);
+      const commit = previousTreeOf.commit;
+      previous = new Map();
+      previousLabel = `previous ${commit.slice(0, 7)}`;
+      const same = spawnSync('git', ['diff', '--quiet', commit, ...(nowTree ? [nowTree.commit] : []), '--', 'src/server/store', 'src/codec']).status === 0;
+      previousNote = `${commit.slice(0, 7)} "${previousTreeOf.subject.slice(0, 60)}"${same ? " — its store and codec code are the same as now's: this column re-measures the same store (differences are noise, or other server code)" : ''}`;
     } catch (err) {
-      previousNote = `${PREVIOUS_REF} could not be measured: ${err instanceof Error ? err.message : String(err)}`;
-      progress(previousNote);
+      previousNote = `${PREVIOUS_REF} could not be extracted: ${failed(err)}`;
     }
   }
-  progress('InfluxDB 1.6 peer');
-  influx = await measureInfluxPeer(sets, { runs: RUNS });
+  peer = await startInfluxPeer({ runs: RUNS });
+  influxVersion = peer.version;
+  // One data set at a time, each store in turn, so a change of the machine's load mid-run shifts
+  // every column alike rather than one.
+  for (const benchSet of sets) {
+    const name = benchSet.set.name;
+    progress(`(${name}) timetric now`);
+    await measureTimetric(nowRoot, [benchSet], options, now);
+    if (previous && previousTreeOf) {
+      progress(`(${name}) timetric previous`);
+      try {
+        await measureTimetric(previousTreeOf.root, [benchSet], options, previous);
+      } catch (err) {
+        previousNote += `; stopped at data set (${name}), not measurable: ${failed(err)}`;
+        previousTreeOf.remove();
+        previousTreeOf = undefined;
+      }
+    }
+    progress(`(${name}) InfluxDB 1.6`);
+    influx[name] = await peer.measure(benchSet.set, benchSet.points);
+  }
+  progress('SQLite limits (in-process)');
+  limits = sqliteLimits(POINTS, RUNS);
 } finally {
+  await peer?.stop();
+  nowTree?.remove();
+  previousTreeOf?.remove();
   cluster.stop();
 }
 
@@ -134,6 +156,7 @@ const row = (figure: string, f: TimetricFigure, show: (x: number) => string, set
     const a = cell(now, f, set);
     const b = cell(previous, f, set);
     const p = peer?.(set);
+    if (a === undefined && b === undefined && !p) continue; // a figure neither store has (e.g. storageStats of the row format)
     const label = set ? `(${set}) ${datasets.find((d) => d.name === set)!.description}` : '—';
     rows.push(`| ${figure} | ${label} | ${a === undefined ? '—' : show(a)} | ${b === undefined ? '—' : show(b)} | ${p ? show(p.value) : '—'} | ${ratio(a, p?.value)} | ${ratio(a, b)} |`);
     if ((now.get(`${f}/${set}`)?.length ?? 0) > 1) {
@@ -143,11 +166,11 @@ const row = (figure: string, f: TimetricFigure, show: (x: number) => string, set
 };
 const names = datasets.map((d) => d.name);
 const influxBytes = (set: string) => {
-  const f = influx.sets[set];
+  const f = influx[set];
   return f && { value: f.bytes / f.points, runs: [] };
 };
 const influxIngest = (set: string) => {
-  const f = influx.sets[set];
+  const f = influx[set];
   return f && { value: median(f.ingest), runs: f.ingest };
 };
 for (const { set, points, csv } of sets) {
@@ -155,24 +178,30 @@ for (const { set, points, csv } of sets) {
 }
 row('bytes a point, SQLite, compacted (VACUUM INTO)', 'sqlite.bytes.compacted', bytes, names, influxBytes);
 row('bytes a point, SQLite, live file + WAL after checkpoint', 'sqlite.bytes.live', bytes, names);
+row("bytes a point, SQLite, the store's own count (storageStats)", 'sqlite.bytes.store', bytes, names);
 row(`ingest, raw text/csv POST of ${int(POINTS)} points, SQLite`, 'sqlite.ingest', rateOf('points/s'), names, influxIngest);
 row('full CSV read, GET /csv/, client drains bytes', 'sqlite.read', rateOf('points/s'), names);
 row('values$, default pageSize', 'sqlite.values', rateOf('points/s'), names);
 row(`writeTo acknowledged, ${int(WRITE_POINTS)} points`, 'sqlite.writeTo', rateOf('points/s'), ['a']);
-row('value= appends, 16 concurrent', 'sqlite.appends', rateOf('req/s'), ['']);
+row(`value= appends, 16 concurrent, ${int(APPENDS_MS)} ms a run`, 'sqlite.appends', rateOf('req/s'), ['']);
 row('bytes a point, PostgreSQL, compacted (VACUUM FULL)', 'pg.bytes.compacted', bytes, names, influxBytes);
 row('bytes a point, PostgreSQL, live', 'pg.bytes.live', bytes, names);
-row(`ingest into an existing series, raw CSV POST, PostgreSQL`, 'pg.ingest', rateOf('points/s'), names, influxIngest);
+row("bytes a point, PostgreSQL, the store's own count (storageStats)", 'pg.bytes.store', bytes, names);
+row('ingest into an existing series, raw CSV POST, PostgreSQL', 'pg.ingest', rateOf('points/s'), ['a'], influxIngest);
+for (const set of names.slice(1)) {
+  details.push(`PostgreSQL ingest ${set} (the upload measured for its bytes, 1 run): now ${runsOf(now.get(`pg.ingest/${set}`), rateOf('points/s'))}; previous ${runsOf(previous?.get(`pg.ingest/${set}`), rateOf('points/s'))}`);
+}
 
 console.log(`\nstorage benchmark — ${int(POINTS)} points a data set, medians of ${RUNS} runs, ${availableParallelism()} cores, load average ${loadAtStart} at start, ${load()} at end, ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
 console.log(`now: ${nowNote}\nprevious: ${previousNote}`);
-console.log(`InfluxDB: ${influx.version}; ratios are timetric now ÷ the other column (bytes: lower is better; rates: higher is better)\n`);
+console.log(`SQLite itself here, same run (in-process, no HTTP): ${int(limits.insertRowsPerSecond)} rows/s inserted in one transaction, ${int(limits.commitsPerSecond)} single-row commits/s with synchronous=FULL`);
+console.log(`InfluxDB: ${influxVersion}; ratios are timetric now ÷ the other column (bytes: lower is better; rates: higher is better)\n`);
 console.log(`| figure | data set | timetric now | ${previousLabel} | InfluxDB 1.6 | now ÷ InfluxDB | now ÷ previous |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const line of rows) console.log(line);
 console.log('\nruns:');
 for (const line of details) console.log(`  ${line}`);
 console.log('InfluxDB data folders when measured (run 1 of each set):');
-for (const [name, f] of Object.entries(influx.sets)) {
+for (const [name, f] of Object.entries(influx)) {
   console.log(`  (${name}) du ${int(f.bytes)} B = ${bytes(f.bytes / f.points)}/point, TSM files alone ${bytes(f.tsmBytes / f.points)}/point; ${f.shards} shard(s), ${f.tsmFiles} TSM file(s), ${f.compacted ? 'fully compacted' : 'NOT fully compacted (upper bound)'} ${(f.compactionMs / 1000).toFixed(1)} s after the last write`);
 }

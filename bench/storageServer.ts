@@ -3,8 +3,13 @@
 // DB names (a SQLite file path or a PostgreSQL URL: `openStore` of that tree, its defaults). Makes
 // one user with one API token, listens on a port of 127.0.0.1, and prints one JSON line
 // {url, key, secret}. SIGTERM closes the server and the store, then exits.
+// Control lines on stdin, one JSON answer line each on stdout, for stores that have them (the
+// optional `Store.compact` / `Store.storageStats`; an older store answers null):
+//   {"op":"compact","id":ID} → {"ok":true,"compacted":true|false}
+//   {"op":"stats","id":ID}   → {"ok":true,"stats":StorageStats|null}
 // Usage: tsx bench/storageServer.ts ROOT DB
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
 type OpenStore = typeof import('../src/server/store/openStore.js');
@@ -39,3 +44,21 @@ process.once('SIGTERM', () => {
     .then(() => process.exit(0));
 });
 console.log(JSON.stringify({ url, key, secret }));
+
+// Read structurally: the Store type of an older tree may lack these optional methods.
+const optional = store as { compact?: (id?: string) => Promise<void>; storageStats?: (id?: string) => Promise<unknown> };
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const answer = async (): Promise<unknown> => {
+    const { op, id } = JSON.parse(line) as { op: string; id?: string };
+    if (op === 'compact') {
+      if (optional.compact) await optional.compact(id);
+      return { ok: true, compacted: Boolean(optional.compact) };
+    }
+    if (op === 'stats') return { ok: true, stats: optional.storageStats ? await optional.storageStats(id) : null };
+    throw new Error(`unknown op ${op}`);
+  };
+  answer().then(
+    (a) => console.log(JSON.stringify(a)),
+    (err: unknown) => console.log(JSON.stringify({ ok: false, error: err instanceof Error ? err.message : String(err) })),
+  );
+});
