@@ -25,6 +25,14 @@ export async function readMultipart(
   const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   let hadCsv = false;
   let fieldBytes = 0;
+  try {
+    await walk();
+  } catch (err) {
+    throw malformed(err);
+  }
+  return { fields, hadCsv };
+
+  async function walk(): Promise<void> {
   for await (const part of limitBodyIdle(request.parts(), limits.bodyIdleTimeoutMs)) {
     if (part.type === 'field') {
       if (part.valueTruncated || part.fieldnameTruncated) throw new HttpProblem(413, `form field ${part.fieldname} is over the size limit`);
@@ -32,7 +40,8 @@ export async function readMultipart(
       fieldBytes += Buffer.byteLength(part.fieldname) + Buffer.byteLength(value);
       if (fieldBytes > limits.maxFieldsBytes) throw new HttpProblem(413, `the text fields of this form are over the limit of ${limits.maxFieldsBytes} bytes together`);
       const prior = fields[part.fieldname];
-      fields[part.fieldname] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
+      if (Array.isArray(prior)) prior.push(value);
+      else fields[part.fieldname] = prior === undefined ? value : [prior, value];
     } else if (part.fieldname === 'csv' && !hadCsv) {
       hadCsv = true;
       await onCsv(limitBodyIdle(part.file, limits.bodyIdleTimeoutMs), fields);
@@ -42,5 +51,15 @@ export async function readMultipart(
       throw new HttpProblem(400, `unexpected file part ${JSON.stringify(part.fieldname)}: send the CSV as the part named "csv"`);
     }
   }
-  return { fields, hadCsv };
+  }
+}
+
+/** The multipart parser's own errors (a body that breaks the format) are the client's: 400, not 500. */
+const MALFORMED = /^(Unexpected end of multipart data|Malformed part header|Part terminated early|Multipart: Boundary not found)/;
+
+function malformed(err: unknown): unknown {
+  if (err instanceof Error && !(err instanceof HttpProblem) && MALFORMED.test(err.message)) {
+    return new HttpProblem(400, `malformed multipart body (${err.message}); nothing was applied`);
+  }
+  return err;
 }
