@@ -20,6 +20,14 @@ export interface ClientOptions {
   scheduler?: SchedulerLike;
   /** Settings of every series' shared `latest$` (`mode`, `intervalMs`, …; see `Series.watch`). Default: `mode 'auto'`, polling every 5 s when it polls. */
   latest?: WatchOptions;
+  /**
+   * How much of an unfinished Server-Sent Event a push connection (`latest$`, `watch`, `live`)
+   * holds while it waits for the rest, in characters: a line not yet ended plus the data lines of
+   * an event not yet complete. A stream that goes over it (a `data:` line that never ends) errors
+   * at once with `ParseError`, in `'auto'` mode too, instead of growing memory without bound.
+   * Our server's events are about 50 characters. Default 65,536.
+   */
+  maxPushEventChars?: number;
 }
 
 /** Defaults of {@link ClientOptions}. `fetch` is filled in by the client (the global `fetch`, else cross-fetch). */
@@ -28,4 +36,5 @@ export const DEFAULT_CLIENT_OPTIONS = {
   userAgent: 'timetric-js',
   timeoutMs: 30_000,
   scheduler: asyncScheduler as SchedulerLike,
+  maxPushEventChars: 65_536,
 };

@@ -72,6 +72,8 @@ export class TimetricClient {
   /** The pause shared by every writer and poller of this client: a 429/503 holds them all until the server's time has passed. */
   readonly pauseGate = new PauseGate();
   readonly timeoutMs: number;
+  /** How much of an unfinished Server-Sent Event a push connection holds, characters (the `maxPushEventChars` option). */
+  readonly maxPushEventChars: number;
   /** The settings of every series' `latest$` (the `latest` option). */
   readonly latestOptions: WatchOptions;
   private readonly fetchImpl: FetchLike;
@@ -99,6 +101,10 @@ export class TimetricClient {
     this.baseUrl = o.baseUrl.replace(/\/+$/, '');
     this.scheduler = o.scheduler;
     this.timeoutMs = o.timeoutMs;
+    if (!Number.isSafeInteger(o.maxPushEventChars) || o.maxPushEventChars < 1) {
+      throw new ConfigurationError(`maxPushEventChars must be a positive whole number of characters, got ${String(o.maxPushEventChars)}`, 'maxPushEventChars');
+    }
+    this.maxPushEventChars = o.maxPushEventChars;
     this.userAgent = o.userAgent;
     this.signal = options.signal;
     this.latestOptions = { ...options.latest };

@@ -26,7 +26,9 @@ function pointOf(message: EventSourceMessage): Point | null {
  * completes when the server ends the stream. Errors with {@link PushUnavailableError} when the
  * answer is not an event stream, {@link NotFoundError} when the series is deleted, and
  * {@link TimeoutError} when nothing (not even a heartbeat comment) arrives for `idleMs`: a
- * connection that went quiet without closing. Unsubscribing closes the connection.
+ * connection that went quiet without closing, and {@link ParseError} as soon as an event or a line
+ * outgrows the client's `maxPushEventChars` (not retryable, so `liveLatest` ends the stream rather
+ * than reconnect into it). Unsubscribing closes the connection.
  *
  * @param path - The series path, e.g. `/series/ID/`.
  */
@@ -48,7 +50,18 @@ export function latestEvents(client: TimetricClient, path: string, idleMs: numbe
         controller.abort();
         throw new PushUnavailableError(shown, type);
       }
+      let lastText = '';
       const parser = createParser({
+        // Without a cap the parser buffers a line that never ends for ever (3.1 GB in 28 s).
+        maxBufferSize: client.maxPushEventChars,
+        onError: (err) => {
+          // Unknown fields and bad retry values are ignored, as EventSource does.
+          if (err.type !== 'max-buffer-size-exceeded') return;
+          throw new ParseError(
+            `GET ${shown} sent an event or line longer than ${client.maxPushEventChars.toLocaleString('en')} characters (maxPushEventChars) without finishing it: not read further; raise maxPushEventChars if the server's events really are that large`,
+            { text: lastText },
+          );
+        },
         onEvent: (message) => {
           if (message.event === 'deleted') {
             throw new NotFoundError({ method: 'GET', url: shown, status: 404, body: 'the series was deleted' });
@@ -61,6 +74,7 @@ export function latestEvents(client: TimetricClient, path: string, idleMs: numbe
         r,
         (text) => {
           watchdog?.touch();
+          lastText = text;
           parser.feed(text);
         },
         controller.signal,
