@@ -6,7 +6,8 @@
 // compacted (cache snapshotted to TSM, WAL empty, one TSM file per shard), its bytes on disk
 // (`du` of the database's data folder; the WAL lives in its own folder and is empty by then).
 // Usage: `const peer = await startInfluxPeer(); await peer.measure(set, points); await peer.stop()`
-// (bench/storage.ts does), or `npx tsx bench/influxPeer.ts` for its figures alone.
+// (bench/storage.ts takes `ingestRun`s in turn with its own), or `npx tsx bench/influxPeer.ts` for
+// its figures alone.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,7 +18,7 @@ import { datasets, type DataSet, type DataSetPoints } from './datasets.js';
 
 /** How {@link startInfluxPeer}'s peer measures. */
 export interface InfluxPeerOptions {
-  /** Ingest runs per data set, each into a fresh database. Default 3. */
+  /** Ingest runs per data set in `measure`, each into a fresh database. Default 3. */
   runs?: number;
   /** Points per `/write` request (InfluxData recommends 5,000–10,000). Default 10,000. */
   batchPoints?: number;
@@ -31,7 +32,7 @@ export interface InfluxPeerOptions {
 export interface InfluxSetFigures {
   /** Acknowledged points/s, one entry per run. */
   ingest: number[];
-  /** Allocated bytes (`du`) of the run-1 database's data folder once compacted: TSM files (each with its block index), `fields.idx`, the series file. The WAL has its own folder (empty by then) and is not counted. */
+  /** Allocated bytes (`du`) of the first run's database data folder once compacted: TSM files (each with its block index), `fields.idx`, the series file. The WAL has its own folder (empty by then) and is not counted. */
   bytes: number;
   /** The TSM files alone, apparent bytes. */
   tsmBytes: number;
@@ -206,11 +207,15 @@ export interface InfluxPeer {
   /** `influxd version`. */
   version: string;
   /**
-   * Ingests one data set `runs` times, each run into a fresh database (one measurement, one field
-   * `value`: a float, or an integer for integer sets); after run 1 waits for the full compaction
-   * and measures that database's bytes on disk; drops each database after its run, so no snapshot
-   * or compaction overlaps the next one.
+   * One ingest run of a data set into a fresh database (one measurement, one field `value`: a
+   * float, or an integer for integer sets). After run 0 it waits for the full compaction and
+   * measures that database's bytes on disk. The database is dropped after its run, so no snapshot
+   * or compaction overlaps what comes next.
    */
+  ingestRun(set: DataSet, points: DataSetPoints, run: number): Promise<void>;
+  /** What the runs of a data set measured so far. */
+  figures(set: DataSet): InfluxSetFigures | undefined;
+  /** `runs` ingest runs of a data set (see {@link ingestRun}); resolves to its figures. */
   measure(set: DataSet, points: DataSetPoints): Promise<InfluxSetFigures>;
   /** SIGTERM (SIGKILL after 10 s) and removes the temp folder. */
   stop(): Promise<void>;
@@ -224,35 +229,50 @@ export async function startInfluxPeer(options: InfluxPeerOptions = {}): Promise<
   const o = { ...DEFAULT_INFLUX_PEER_OPTIONS, ...options };
   const version = spawnSync('influxd', ['version'], { encoding: 'utf8' }).stdout.trim();
   const peer = await InfluxProcess.start();
-  return {
+  const figures = new Map<string, InfluxSetFigures>();
+  // The line-protocol bodies of the last set asked for (one set's worth in memory).
+  let bodiesOf: { points: DataSetPoints; bodies: string[] } | undefined;
+  const bodies = (points: DataSetPoints): string[] => {
+    if (bodiesOf?.points !== points) {
+      const n = points.times.length;
+      const list: string[] = [];
+      for (let from = 0; from < n; from += o.batchPoints) list.push(points.lineProtocol('m', from, Math.min(n, from + o.batchPoints)));
+      bodiesOf = { points, bodies: list };
+    }
+    return bodiesOf.bodies;
+  };
+  const api: InfluxPeer = {
     version,
     stop: () => peer.stop(),
-    async measure(set, points) {
+    figures: (set) => figures.get(set.name),
+    async ingestRun(set, points, run) {
       const n = points.times.length;
-      const bodies: string[] = [];
-      for (let from = 0; from < n; from += o.batchPoints) bodies.push(points.lineProtocol('m', from, Math.min(n, from + o.batchPoints)));
-      const f: InfluxSetFigures = { ingest: [], bytes: 0, tsmBytes: 0, points: n, shards: 0, tsmFiles: 0, compacted: false, compactionMs: 0 };
-      for (let run = 1; run <= o.runs; run++) {
-        const db = `bench_${set.name}_${run}`;
-        await peer.query(`CREATE DATABASE ${db}`);
-        let next = 0;
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: o.concurrency }, async () => {
-            while (next < bodies.length) await peer.write(db, set.precision, bodies[next++]!);
-          }),
-        );
-        const t1 = performance.now();
-        f.ingest.push(n / ((t1 - t0) / 1000));
-        if (run === 1) {
-          const { data, done } = await peer.compacted(db, o.compactionTimeoutMs);
-          Object.assign(f, { bytes: data.allocated, tsmBytes: data.tsmBytes, shards: data.shards.size, tsmFiles: data.tsm, compacted: done, compactionMs: performance.now() - t1 });
-        }
-        await peer.query(`DROP DATABASE ${db}`);
+      const f = figures.get(set.name) ?? { ingest: [], bytes: 0, tsmBytes: 0, points: n, shards: 0, tsmFiles: 0, compacted: false, compactionMs: 0 };
+      figures.set(set.name, f);
+      const list = bodies(points);
+      const db = `bench_${set.name}_${run}`;
+      await peer.query(`CREATE DATABASE ${db}`);
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: o.concurrency }, async () => {
+          while (next < list.length) await peer.write(db, set.precision, list[next++]!);
+        }),
+      );
+      const t1 = performance.now();
+      f.ingest.push(n / ((t1 - t0) / 1000));
+      if (run === 0) {
+        const { data, done } = await peer.compacted(db, o.compactionTimeoutMs);
+        Object.assign(f, { bytes: data.allocated, tsmBytes: data.tsmBytes, shards: data.shards.size, tsmFiles: data.tsm, compacted: done, compactionMs: performance.now() - t1 });
       }
-      return f;
+      await peer.query(`DROP DATABASE ${db}`);
+    },
+    async measure(set, points) {
+      for (let run = 0; run < o.runs; run++) await api.ingestRun(set, points, run);
+      return figures.get(set.name)!;
     },
   };
+  return api;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -30,6 +30,20 @@ export type TimetricFigure =
   | 'pg.bytes.store'
   | 'pg.ingest';
 
+/** Recorded runs: `figures.get(`${figure}/${set}`)` is one number a run (points/s, req/s or bytes a point). */
+export type TimetricFigures = Map<string, number[]>;
+
+/** One source tree whose store is measured, and what was measured of it. */
+export interface StoreVariant {
+  /** For progress lines. */
+  name: string;
+  /** Folder holding the tree's `src/` (bench/storageServer.ts serves it). */
+  root: string;
+  figures: TimetricFigures;
+  /** Set when a step failed; the variant is left out from then on, the others go on. */
+  error?: string;
+}
+
 /** Options of {@link measureTimetric}. */
 export interface MeasureTimetricOptions {
   runs: number;
@@ -43,24 +57,68 @@ export interface MeasureTimetricOptions {
   postgresIngestRuns: number;
   /** A fresh PostgreSQL database per call (its URL, and how to drop it once its server stopped); absent: no PostgreSQL figures. */
   postgresDatabase?: () => Promise<{ url: string; drop: () => Promise<void> }>;
+  /** A peer's ingest run of the same set (InfluxDB), taken in turn with the SQLite ones. */
+  peerIngestRun?: (run: number) => Promise<void>;
   /** Progress lines (to stderr). */
   progress: (line: string) => void;
 }
 
-/** Recorded runs: `figures.get(`${figure}/${set}`)` is one number a run (points/s, req/s or bytes a point). */
-export type TimetricFigures = Map<string, number[]>;
-
 const APPEND_CONCURRENCY = 16;
 
-function clientOf(server: StorageServer): TimetricClient {
-  return new TimetricClient({ authtype: 'apitoken', apitoken_key: server.key, apitoken_secret: server.secret }, { baseUrl: server.url });
+/** A variant with its server for the data set being measured. */
+interface Running {
+  variant: StoreVariant;
+  server: StorageServer;
+  client: TimetricClient;
+  put: (f: TimetricFigure, set: string, x: number) => void;
+  /** The series of the first upload: the one read back. */
+  first: string;
 }
+
+const failed = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const rate = async (points: number, f: () => Promise<void>): Promise<number> => {
   const t0 = performance.now();
   await f();
   return points / ((performance.now() - t0) / 1000);
 };
+
+/**
+ * Runs one step for every variant still standing, in turn: forward on even runs, backward on odd
+ * ones, so neither goes first every time. A failing variant is marked and dropped; the rest go on.
+ */
+async function inTurn(running: Running[], run: number, o: MeasureTimetricOptions, step: (r: Running) => Promise<void>): Promise<void> {
+  const order = run % 2 === 0 ? [...running] : [...running].reverse();
+  for (const r of order) {
+    if (r.variant.error !== undefined) continue;
+    try {
+      await step(r);
+    } catch (err) {
+      r.variant.error = failed(err);
+      o.progress(`  ${r.variant.name} failed: ${r.variant.error}`);
+    }
+  }
+}
+
+async function startAll(variants: readonly StoreVariant[], db: (i: number) => Promise<string>, o: MeasureTimetricOptions): Promise<Running[]> {
+  const running: Running[] = [];
+  for (const [i, variant] of variants.entries()) {
+    if (variant.error !== undefined) continue;
+    try {
+      const server = await startStorageServer(variant.root, await db(i));
+      const client = new TimetricClient({ authtype: 'apitoken', apitoken_key: server.key, apitoken_secret: server.secret }, { baseUrl: server.url });
+      const put = (f: TimetricFigure, set: string, x: number): void => {
+        const key = `${f}/${set}`;
+        variant.figures.set(key, [...(variant.figures.get(key) ?? []), x]);
+      };
+      running.push({ variant, server, client, put, first: '' });
+    } catch (err) {
+      variant.error = failed(err);
+      o.progress(`  ${variant.name} failed: ${variant.error}`);
+    }
+  }
+  return running;
+}
 
 async function newSeries(client: TimetricClient, title: string): Promise<string> {
   return (await client.createSeries({ title, caption: 'storage bench' })).id;
@@ -93,137 +151,143 @@ async function drainCsv(server: StorageServer, id: string, expect: number): Prom
   if (lines !== expect) throw new Error(`CSV GET returned ${lines} points, expected ${expect}`);
 }
 
-async function measureSqlite(root: string, sets: readonly BenchSet[], o: MeasureTimetricOptions, put: (f: TimetricFigure, set: string, x: number) => void): Promise<void> {
+async function measureSqlite(variants: readonly StoreVariant[], { set, points, csv }: BenchSet, o: MeasureTimetricOptions): Promise<void> {
+  const n = points.times.length;
   const dir = mkdtempSync(join(tmpdir(), 'timetric-storage-'));
+  const file = (i: number): string => join(dir, `${i}-${set.name}.db`);
+  const running = await startAll(variants, (i) => Promise.resolve(file(i)), o);
   try {
-    for (const { set, points, csv } of sets) {
-      const n = points.times.length;
-      const file = join(dir, `${set.name}.db`);
-      const server = await startStorageServer(root, file);
-      try {
-        const client = clientOf(server);
-        let first = '';
-        for (let run = 0; run < o.runs; run++) {
-          const id = await newSeries(client, `${set.name} ${run}`);
-          const before = run === 0 ? await sqliteBytes(file) : undefined;
-          put('sqlite.ingest', set.name, await rate(n, () => postCsv(server, id, csv)));
-          if (before) {
-            const after = await sqliteBytes(file, () => server.control('compact', id));
-            put('sqlite.bytes.compacted', set.name, (after.compacted - before.compacted) / n);
-            put('sqlite.bytes.live', set.name, (after.live - before.live) / n);
-            await storeCount(server, id, n, (x) => put('sqlite.bytes.store', set.name, x));
-            first = id;
-          }
+    for (let run = 0; run < o.runs; run++) {
+      await inTurn(running, run, o, async (r) => {
+        const id = await newSeries(r.client, `${set.name} ${run}`);
+        const i = variants.indexOf(r.variant);
+        const before = run === 0 ? await sqliteBytes(file(i)) : undefined;
+        r.put('sqlite.ingest', set.name, await rate(n, () => postCsv(r.server, id, csv)));
+        if (before) {
+          const after = await sqliteBytes(file(i), () => r.server.control('compact', id));
+          r.put('sqlite.bytes.compacted', set.name, (after.compacted - before.compacted) / n);
+          r.put('sqlite.bytes.live', set.name, (after.live - before.live) / n);
+          await storeCount(r.server, id, n, (x) => r.put('sqlite.bytes.store', set.name, x));
+          r.first = id;
         }
-        o.progress(`  sqlite ${set.name}: ingest and bytes done`);
-        for (let run = 0; run < o.runs; run++) {
-          put('sqlite.read', set.name, await rate(n, () => drainCsv(server, first, n)));
-          put('sqlite.values', set.name, await rate(n, async () => {
-            const got = await lastValueFrom(client.series(first).values().pipe(count()));
-            if (got !== n) throw new Error(`values$ emitted ${got} points, expected ${n}`);
-          }));
-        }
-        o.progress(`  sqlite ${set.name}: reads done`);
-        if (set.name === o.primarySet) await writesOn(server, set.name, o, put);
-      } finally {
-        await server.stop();
-      }
+      });
+      if (o.peerIngestRun) await o.peerIngestRun(run);
     }
+    o.progress(`  (${set.name}) SQLite ingest and bytes done`);
+    for (let run = 0; run < o.runs; run++) {
+      await inTurn(running, run, o, async (r) => {
+        r.put('sqlite.read', set.name, await rate(n, () => drainCsv(r.server, r.first, n)));
+        r.put('sqlite.values', set.name, await rate(n, async () => {
+          const got = await lastValueFrom(r.client.series(r.first).values().pipe(count()));
+          if (got !== n) throw new Error(`values$ emitted ${got} points, expected ${n}`);
+        }));
+      });
+    }
+    o.progress(`  (${set.name}) SQLite reads done`);
+    if (set.name === o.primarySet) await writes(running, set, o);
   } finally {
+    await Promise.all(running.map((r) => r.server.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** writeTo (2 M points) and 16 concurrent `value=` appends, each run into a fresh series. */
-async function writesOn(server: StorageServer, setName: string, o: MeasureTimetricOptions, put: (f: TimetricFigure, set: string, x: number) => void): Promise<void> {
-  const client = clientOf(server);
+/** writeTo and 16 concurrent `value=` appends, each run into a fresh series. */
+async function writes(running: Running[], set: DataSet, o: MeasureTimetricOptions): Promise<void> {
   const { times, values } = o.writeToPoints;
   const n = times.length;
   for (let run = 0; run < o.runs; run++) {
-    const target = client.series(await newSeries(client, `writeTo ${run}`));
-    // The batch sizes of bench/streams.ts, so the figure compares with the README's.
-    put('sqlite.writeTo', setName, await rate(n, async () => {
-      const acked = await lastValueFrom(
-        range(0, n).pipe(
-          map((i) => [times[i]!, values[i]!] as const),
-          writeTo(target, { maxBatchPoints: 50_000, maxBatchBytes: 4_000_000, maxBufferPoints: n }),
-          reduce((sum, r) => sum + r.points, 0),
-        ),
-      );
-      if (acked !== n) throw new Error(`writeTo acknowledged ${acked} of ${n} points`);
-    }));
+    await inTurn(running, run, o, async (r) => {
+      const target = r.client.series(await newSeries(r.client, `writeTo ${run}`));
+      // The batch sizes of bench/streams.ts, so the figure compares with the README's.
+      r.put('sqlite.writeTo', set.name, await rate(n, async () => {
+        const acked = await lastValueFrom(
+          range(0, n).pipe(
+            map((i) => [times[i]!, values[i]!] as const),
+            writeTo(target, { maxBatchPoints: 50_000, maxBatchBytes: 4_000_000, maxBufferPoints: n }),
+            reduce((sum, receipt) => sum + receipt.points, 0),
+          ),
+        );
+        if (acked !== n) throw new Error(`writeTo acknowledged ${acked} of ${n} points`);
+      }));
+    });
   }
-  o.progress(`  sqlite: writeTo done`);
+  o.progress('  SQLite writeTo done');
   for (let run = 0; run < o.runs; run++) {
-    const url = `${server.url}/series/${await newSeries(client, `appends ${run}`)}/`;
-    // A fixed time window rather than a fixed count: on a loaded machine fsync-bound commits vary
-    // 20×, and the window keeps the bench's length bounded. Requests started inside it all count.
-    let done = 0;
-    const t0 = performance.now();
-    const until = t0 + o.appendsMs;
-    await Promise.all(
-      Array.from({ length: APPEND_CONCURRENCY }, async () => {
-        while (performance.now() < until) {
-          const r = await fetch(url, {
-            method: 'POST',
-            headers: { authorization: server.basic, 'content-type': 'application/x-www-form-urlencoded' },
-            body: `value=${done}`,
-          });
-          if (r.status !== 204) throw new Error(`value= append: ${r.status} ${await r.text()}`);
-          done++;
-        }
-      }),
-    );
-    put('sqlite.appends', '', done / ((performance.now() - t0) / 1000));
+    await inTurn(running, run, o, async (r) => {
+      const url = `${r.server.url}/series/${await newSeries(r.client, `appends ${run}`)}/`;
+      // A fixed time window rather than a fixed count: fsync-bound commits vary 20× on this shared
+      // machine, and the window keeps the bench's length bounded. Requests started in it all count.
+      let done = 0;
+      const t0 = performance.now();
+      const until = t0 + o.appendsMs;
+      await Promise.all(
+        Array.from({ length: APPEND_CONCURRENCY }, async () => {
+          while (performance.now() < until) {
+            const res = await fetch(url, {
+              method: 'POST',
+              headers: { authorization: r.server.basic, 'content-type': 'application/x-www-form-urlencoded' },
+              body: `value=${done}`,
+            });
+            if (res.status !== 204) throw new Error(`value= append: ${res.status} ${await res.text()}`);
+            done++;
+          }
+        }),
+      );
+      r.put('sqlite.appends', '', done / ((performance.now() - t0) / 1000));
+    });
   }
-  o.progress(`  sqlite: appends done`);
+  o.progress('  SQLite appends done');
 }
 
-async function measurePostgres(root: string, sets: readonly BenchSet[], o: MeasureTimetricOptions, database: NonNullable<MeasureTimetricOptions['postgresDatabase']>, put: (f: TimetricFigure, set: string, x: number) => void): Promise<void> {
-  for (const { set, points, csv } of sets) {
-    const n = points.times.length;
-    const { url, drop } = await database();
-    const server = await startStorageServer(root, url);
-    try {
-      const client = clientOf(server);
-      // Every set gets one upload (for its bytes: the VACUUM FULL around it is the costly part);
-      // only the primary set gets postgresIngestRuns uploads, for an ingest median.
-      const runs = set.name === o.primarySet ? o.postgresIngestRuns : 1;
-      for (let run = 0; run < runs; run++) {
-        const id = await newSeries(client, `${set.name} ${run}`);
+async function measurePostgres(variants: readonly StoreVariant[], { set, points, csv }: BenchSet, o: MeasureTimetricOptions, database: NonNullable<MeasureTimetricOptions['postgresDatabase']>): Promise<void> {
+  const n = points.times.length;
+  const databases = new Map<number, { url: string; drop: () => Promise<void> }>();
+  const running = await startAll(
+    variants,
+    async (i) => {
+      const d = await database();
+      databases.set(i, d);
+      return d.url;
+    },
+    o,
+  );
+  try {
+    // Every set gets one upload (for its bytes: the VACUUM FULL around it is the costly part);
+    // only the primary set gets postgresIngestRuns uploads, for an ingest median.
+    const runs = set.name === o.primarySet ? o.postgresIngestRuns : 1;
+    for (let run = 0; run < runs; run++) {
+      await inTurn(running, run, o, async (r) => {
+        const url = databases.get(variants.indexOf(r.variant))!.url;
+        const id = await newSeries(r.client, `${set.name} ${run}`);
         const before = run === 0 ? await postgresBytes(url) : undefined;
-        put('pg.ingest', set.name, await rate(n, () => postCsv(server, id, csv)));
+        r.put('pg.ingest', set.name, await rate(n, () => postCsv(r.server, id, csv)));
         if (before) {
-          const after = await postgresBytes(url, () => server.control('compact', id));
-          put('pg.bytes.compacted', set.name, (after.compacted - before.compacted) / n);
-          put('pg.bytes.live', set.name, (after.live - before.live) / n);
-          await storeCount(server, id, n, (x) => put('pg.bytes.store', set.name, x));
+          const after = await postgresBytes(url, () => r.server.control('compact', id));
+          r.put('pg.bytes.compacted', set.name, (after.compacted - before.compacted) / n);
+          r.put('pg.bytes.live', set.name, (after.live - before.live) / n);
+          await storeCount(r.server, id, n, (x) => r.put('pg.bytes.store', set.name, x));
         }
-      }
-      o.progress(`  postgres ${set.name}: done`);
-    } finally {
-      await server.stop();
-      await drop();
+      });
     }
+    o.progress(`  (${set.name}) PostgreSQL done`);
+  } finally {
+    await Promise.all(running.map((r) => r.server.stop()));
+    for (const d of databases.values()) await d.drop();
   }
 }
 
 /**
- * Measures the store of the source tree at `root` through its own server process, over loopback:
- * SQLite (a fresh file per data set) and, when given a database factory, PostgreSQL (a fresh
- * database per data set). Per set: raw CSV POSTs of the whole set, each into a new series (SQLite
- * `runs` of them; PostgreSQL `postgresIngestRuns` on the primary set, one on the others); the
- * bytes the first one added (difference of two measurements around it); on SQLite then `runs` full
- * CSV reads and `values$` reads of that series, and on the primary set's server `writeTo` and
- * `value=` appends. Every read checks it got every point. Figures are added to `figures` (so calls
- * for one set at a time, interleaved with other stores, accumulate).
+ * Measures the stores of several source trees on one data set, each through its own server
+ * process over loopback, taking every run of every figure in turn across the trees (so a change
+ * of the machine's load shifts them alike): SQLite (a fresh file per tree) and, given a database
+ * factory, PostgreSQL (a fresh database per tree). Raw CSV POSTs of the whole set, each into a new
+ * series (SQLite `runs` of them, alternating with `peerIngestRun`; PostgreSQL `postgresIngestRuns`
+ * on the primary set, one on the others); the bytes the first upload added (sizes before and
+ * after it); on SQLite then `runs` full CSV reads and `values$` reads of that series, and on the
+ * primary set `writeTo` and `value=` appends. Every read checks it got every point. Figures are
+ * added to each variant's `figures`.
  */
-export async function measureTimetric(root: string, sets: readonly BenchSet[], o: MeasureTimetricOptions, figures: TimetricFigures = new Map()): Promise<TimetricFigures> {
-  const put = (f: TimetricFigure, set: string, x: number): void => {
-    const key = `${f}/${set}`;
-    figures.set(key, [...(figures.get(key) ?? []), x]);
-  };
-  await measureSqlite(root, sets, o, put);
-  if (o.postgresDatabase) await measurePostgres(root, sets, o, o.postgresDatabase, put);
-  return figures;
+export async function measureTimetric(variants: readonly StoreVariant[], benchSet: BenchSet, o: MeasureTimetricOptions): Promise<void> {
+  await measureSqlite(variants, benchSet, o);
+  if (o.postgresDatabase) await measurePostgres(variants, benchSet, o, o.postgresDatabase);
 }

@@ -27,7 +27,7 @@ import pg from 'pg';
 import { startPostgresCluster } from '../spec/helpers/postgresCluster.js';
 import { datasets } from './datasets.js';
 import { startInfluxPeer, type InfluxPeer, type InfluxSetFigures } from './influxPeer.js';
-import { measureTimetric, type BenchSet, type MeasureTimetricOptions, type TimetricFigure, type TimetricFigures } from './measureTimetric.js';
+import { measureTimetric, type BenchSet, type MeasureTimetricOptions, type StoreVariant, type TimetricFigure, type TimetricFigures } from './measureTimetric.js';
 import { previousTree, type PreviousTree } from './previousTree.js';
 import { sqliteLimits } from './sqliteLimits.js';
 
@@ -78,65 +78,56 @@ const options: MeasureTimetricOptions = {
   },
 };
 
-const now: TimetricFigures = new Map();
+const nowVariant: StoreVariant = { name: 'now', root: process.cwd(), figures: new Map() };
 let nowNote = 'this working tree';
-let previous: TimetricFigures | undefined;
+let previousVariant: StoreVariant | undefined;
 let previousLabel = 'previous';
 let previousNote = 'left out (BENCH_PREVIOUS_REF=none)';
 const influx: Record<string, InfluxSetFigures> = {};
 let influxVersion = '';
 let limits: ReturnType<typeof sqliteLimits>;
-let nowTree: PreviousTree | undefined;
-let previousTreeOf: PreviousTree | undefined;
+const trees: PreviousTree[] = [];
 let peer: InfluxPeer | undefined;
-const failed = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 try {
   if (NOW_REF) {
-    nowTree = previousTree(NOW_REF);
-    nowNote = `${nowTree.commit.slice(0, 7)} "${nowTree.subject.slice(0, 60)}" (BENCH_NOW_REF=${NOW_REF})`;
+    const tree = previousTree(NOW_REF);
+    trees.push(tree);
+    nowVariant.root = tree.root;
+    nowNote = `${tree.commit.slice(0, 7)} "${tree.subject.slice(0, 60)}" (BENCH_NOW_REF=${NOW_REF})`;
   }
-  const nowRoot = nowTree?.root ?? process.cwd();
   if (PREVIOUS_REF !== 'none') {
     try {
-      previousTreeOf = previousTree(PREVIOUS_REF);
-      const commit = previousTreeOf.commit;
-      previous = new Map();
-      previousLabel = `previous ${commit.slice(0, 7)}`;
-      const same = spawnSync('git', ['diff', '--quiet', commit, ...(nowTree ? [nowTree.commit] : []), '--', 'src/server/store', 'src/codec']).status === 0;
-      previousNote = `${commit.slice(0, 7)} "${previousTreeOf.subject.slice(0, 60)}"${same ? " — its store and codec code are the same as now's: this column re-measures the same store (differences are noise, or other server code)" : ''}`;
+      const tree = previousTree(PREVIOUS_REF);
+      trees.push(tree);
+      previousVariant = { name: `previous ${tree.commit.slice(0, 7)}`, root: tree.root, figures: new Map() };
+      previousLabel = previousVariant.name;
+      const same = spawnSync('git', ['diff', '--quiet', tree.commit, ...(NOW_REF ? [trees[0]!.commit] : []), '--', 'src/server/store', 'src/codec']).status === 0;
+      previousNote = `${tree.commit.slice(0, 7)} "${tree.subject.slice(0, 60)}"${same ? " — its store and codec code are the same as now's: this column re-measures the same store (differences are noise, or other server code)" : ''}`;
     } catch (err) {
-      previousNote = `${PREVIOUS_REF} could not be extracted: ${failed(err)}`;
+      previousNote = `${PREVIOUS_REF} could not be extracted: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
-  peer = await startInfluxPeer({ runs: RUNS });
-  influxVersion = peer.version;
-  // One data set at a time, each store in turn, so a change of the machine's load mid-run shifts
-  // every column alike rather than one.
+  const variants = previousVariant ? [nowVariant, previousVariant] : [nowVariant];
+  const influxPeer = (peer = await startInfluxPeer({ runs: RUNS }));
+  influxVersion = influxPeer.version;
+  // One data set at a time; within it every run of every figure is taken in turn across the
+  // stores (InfluxDB's ingest runs too), so a change of the machine's load shifts them alike.
   for (const benchSet of sets) {
-    const name = benchSet.set.name;
-    progress(`(${name}) timetric now`);
-    await measureTimetric(nowRoot, [benchSet], options, now);
-    if (previous && previousTreeOf) {
-      progress(`(${name}) timetric previous`);
-      try {
-        await measureTimetric(previousTreeOf.root, [benchSet], options, previous);
-      } catch (err) {
-        previousNote += `; stopped at data set (${name}), not measurable: ${failed(err)}`;
-        previousTreeOf.remove();
-        previousTreeOf = undefined;
-      }
-    }
-    progress(`(${name}) InfluxDB 1.6`);
-    influx[name] = await peer.measure(benchSet.set, benchSet.points);
+    progress(`(${benchSet.set.name}) ${benchSet.set.description}`);
+    await measureTimetric(variants, benchSet, { ...options, peerIngestRun: (run) => influxPeer.ingestRun(benchSet.set, benchSet.points, run) });
+    influx[benchSet.set.name] = influxPeer.figures(benchSet.set)!;
   }
   progress('SQLite limits (in-process)');
   limits = sqliteLimits(POINTS, RUNS);
 } finally {
   await peer?.stop();
-  nowTree?.remove();
-  previousTreeOf?.remove();
+  for (const tree of trees) tree.remove();
   cluster.stop();
 }
+const now = nowVariant.figures;
+const previous = previousVariant?.figures;
+if (nowVariant.error) throw new Error(`timetric now could not be measured: ${nowVariant.error}`);
+if (previousVariant?.error) previousNote += `; stopped part-way, not measurable: ${previousVariant.error}`;
 
 // --- the table ---
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
