@@ -98,7 +98,7 @@ describe('OAuth header over the wire', () => {
   });
   after(() => srv?.close());
 
-  it('a legitimate read stays fast (< 100 ms) while 8 adversarial OAuth headers are in flight', async (t) => {
+  it('a legitimate read stays fast (< 200 ms; 1.2 s before the fix) while 8 adversarial OAuth headers are in flight', async (t) => {
     const hostile = 'OAuth a=' + ' '.repeat(16_000) + 'x"';
     const legit = async (): Promise<number> => {
       const t0 = performance.now();
@@ -124,6 +124,6 @@ describe('OAuth header over the wire', () => {
     await underAttack();
     for (let i = 0; i < 3; i++) best = Math.min(best, await underAttack());
     t.diagnostic(`under attack ${best.toFixed(1)} ms, alone ${alone.toFixed(1)} ms`);
-    assert.ok(best < 100, `legitimate read took ${best.toFixed(1)} ms under attack (best of 3), ${alone.toFixed(1)} ms alone`);
+    assert.ok(best < 200, `legitimate read took ${best.toFixed(1)} ms under attack (best of 3), ${alone.toFixed(1)} ms alone`);
   });
 });
