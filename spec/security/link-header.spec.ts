@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { lastValueFrom, toArray } from 'rxjs';
 import { nextPageUrl } from '../../src/client/nextPageUrl.js';
 import { parseNextLink } from '../../src/client/parseNextLink.js';
 import { TimetricClient } from '../../src/client/TimetricClient.js';
