@@ -6,9 +6,12 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { authMigrations } from '../../src/server/store/sqlite/authMigrations.js';
 import { migrateSqlite } from '../../src/server/store/sqlite/migrateSqlite.js';
+import type { ChunkStoreOptions } from '../../src/server/store/chunks/chunkStoreOptions.js';
 import { openSqliteStore } from '../../src/server/store/sqlite/openSqliteStore.js';
 import { seriesMigrations } from '../../src/server/store/sqlite/seriesMigrations.js';
 import { describeStoreConformance } from './storeConformance.js';
+import { checkSqliteInvariant } from './sqliteInvariant.js';
+import { runStoreModel } from './storeModel.js';
 
 describeStoreConformance('sqlite', async () => {
   const store = await openSqliteStore(':memory:');
@@ -55,4 +58,26 @@ describe('SQLite store: schema', () => {
     check.close();
     assert.deepEqual(columns, ['id', 'owner_id', 'public', 'created_at', 'version']);
   });
+});
+
+describe('SQLite store: the model', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'timetric-sqlite-model-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const seed of [1, 2, 3, 4]) {
+    it(`gives the model's answers after every one of 2,000 random operations, chunk invariant checked on the tables (seed ${seed})`, async () => {
+      const file = join(dir, `model-${seed}.db`);
+      let check: Database.Database | undefined;
+      // memoryLimit 50: staged writes of more than 50 points spill to the temporary table.
+      const open = async (chunks: ChunkStoreOptions) => {
+        const store = await openSqliteStore(file, { chunks, memoryLimit: 50, batchPoints: 40, synchronous: 'NORMAL' });
+        check = new Database(file, { readonly: true });
+        return store;
+      };
+      try {
+        await runStoreModel(open, seed, 2_000, { afterStep: (_store, id) => checkSqliteInvariant(check!, id) });
+      } finally {
+        check?.close();
+      }
+    });
+  }
 });

@@ -21,6 +21,8 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
     increment: (id, t, d) => series.increment(id, t, d),
     openWriter: (id, mode, create) => series.openWriter(id, mode, create),
     onChange: (listener) => series.onChange(listener),
+    ...(series.compact && { compact: (id) => series.compact!(id) }),
+    ...(series.storageStats && { storageStats: (id) => series.storageStats!(id) }),
     createUser: (n, h) => auth.createUser(n, h),
     getUserByName: (n) => auth.getUserByName(n),
     getUserById: (id) => auth.getUserById(id),

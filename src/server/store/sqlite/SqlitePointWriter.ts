@@ -1,41 +1,41 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Point } from '../../../codec/Point.js';
+import type { Columns } from '../chunks/Columns.js';
 import type { NewSeries, PointWriter, WriteMode } from '../Store.js';
-import { StoreConflictError } from '../StoreConflictError.js';
 import { PointBuffer } from './PointBuffer.js';
-import { toSqliteValue } from './sqliteValue.js';
+import { StagedPoints } from './StagedPoints.js';
 
-/** Rows per staging transaction when a write spills (~50 ms each here). */
-const SPILL_CHUNK = 50_000;
-
-/** What a writer needs from its store; statements are prepared once per database. */
+/** What a writer needs from its store. */
 export interface SqliteWriterContext {
   db: Database;
-  /** Points kept in memory before they spill to the staging table. */
+  /** Points kept in memory before they spill to a temporary table. */
   memoryLimit: number;
-  upsert: Statement<[string, number, unknown]>;
-  stage: Statement<[number, number, number, unknown]>;
-  commitStaged: Statement<[string, number]>;
-  clearStaged: Statement<[number]>;
-  deleteAll: Statement<[string]>;
-  bump: Statement<[string], { version: number }>;
-  insertSeries: (series: NewSeries) => void;
-  seriesExists: (id: string) => boolean;
-  changed: (id: string) => void;
-  nextWriterId: () => number;
+  /** Points a spill or a commit moves at a time. */
+  batchPoints: number;
+  /**
+   * Applies sorted unique runs to the series in ONE transaction (creating the series first when
+   * `create` is given, emptying it first for `replace`), bumps the version, tells listeners; returns
+   * the new version. Throws StoreConflictError when the series is gone (or taken, for `create`).
+   */
+  apply(id: string, mode: WriteMode, create: NewSeries | undefined, runs: Iterable<Columns>): number;
+  nextWriterId(): number;
 }
 
 /**
- * A staged write. Points collect in memory up to `memoryLimit`, then spill to the `staging` table
- * in short transactions; `commit()` applies staging + memory to `points` in ONE transaction, in
- * arrival order (the last point for a timestamp wins). better-sqlite3 is synchronous, so no
- * transaction is ever open across an `await`: other requests cannot interleave inside it.
+ * A staged write. Points collect in memory up to `memoryLimit`, then spill to a TEMP table of the
+ * store's connection ({@link StagedPoints}) in short transactions; `commit()` hands staging or
+ * memory to the store as sorted runs — the last point for a timestamp winning — which it applies
+ * as ONE transaction. better-sqlite3 is synchronous, so no transaction is ever open across an
+ * `await`: other requests cannot interleave inside it. A crash applies nothing (the temporary
+ * table dies with the connection), and no other process can see or delete what is staged.
  */
 export class SqlitePointWriter implements PointWriter {
   private buffer = new PointBuffer();
-  private spilled = 0;
-  private writerId: number | undefined;
+  private staged: StagedPoints | undefined;
+  private count = 0;
+  /** No more stage() (committed, committing or aborted). */
   private done = false;
+  private aborted = false;
   /** The spill in progress, if any: a commit() that did not wait for stage() waits for it. */
   private spilling: Promise<void> | undefined;
 
@@ -48,7 +48,13 @@ export class SqlitePointWriter implements PointWriter {
 
   async stage(points: readonly Point[]): Promise<void> {
     if (this.done) throw new Error('stage() after commit() or abort()');
+    for (let i = 0; i < points.length; i++) {
+      const t = points[i]![0];
+      // Checked here: sorting and chunk encoding need real times, and the error names the point.
+      if (!Number.isFinite(t)) throw new Error(`point ${this.count + i + 1} of the write: its time ${String(t)} is not a finite number`);
+    }
     for (const [t, v] of points) this.buffer.push(t, v);
+    this.count += points.length;
     if (this.buffer.length >= this.ctx.memoryLimit) {
       this.spilling = this.spill();
       try {
@@ -60,59 +66,42 @@ export class SqlitePointWriter implements PointWriter {
   }
 
   /**
-   * Moves the buffered points to the staging table in short transactions of {@link SPILL_CHUNK}
-   * rows, yielding to the event loop between them so other requests are not held up for seconds.
-   * Each transaction is synchronous (better-sqlite3): none stays open across the `await`.
+   * Moves the buffered points to the temporary table in short transactions of `batchPoints`,
+   * yielding to the event loop between them so other requests are not held up for seconds.
    */
   private async spill(): Promise<void> {
-    const id = (this.writerId ??= this.ctx.nextWriterId());
-    const { stage, db } = this.ctx;
+    const staged = (this.staged ??= new StagedPoints(this.ctx.db, this.ctx.nextWriterId()));
     const buffer = this.buffer;
     this.buffer = new PointBuffer();
-    const chunk = db.transaction((from: number, to: number) => {
-      let seq = this.spilled;
-      buffer.forEachIn(from, to, (t, v) => stage.run(id, seq++, t, toSqliteValue(v)));
-      this.spilled = seq;
-    });
-    for (let from = 0; from < buffer.length; from += SPILL_CHUNK) {
-      if (this.done) return; // aborted meanwhile: discard() already cleared what was staged
-      chunk(from, Math.min(buffer.length, from + SPILL_CHUNK));
+    for (let from = 0; from < buffer.length; from += this.ctx.batchPoints) {
+      if (this.aborted) return; // discard() already dropped what was staged
+      staged.add(buffer, from, Math.min(buffer.length, from + this.ctx.batchPoints));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     buffer.clear();
   }
 
-  commit(): Promise<{ points: number; version: number }> {
-    if (this.done) return Promise.reject(new Error('commit() after commit() or abort()'));
-    if (this.spilling) return this.spilling.then(() => this.commit());
+  async commit(): Promise<{ points: number; version: number }> {
+    if (this.done) throw new Error('commit() after commit() or abort()');
+    if (this.spilling) await this.spilling.catch(() => undefined);
+    if (this.done) throw new Error('commit() after commit() or abort()');
     this.done = true;
-    const { db, upsert, commitStaged, clearStaged, deleteAll, bump } = this.ctx;
-    const count = this.spilled + this.buffer.length;
     try {
-      const version = db.transaction(() => {
-        if (this.create) this.ctx.insertSeries(this.create);
-        else if (!this.ctx.seriesExists(this.id)) throw new StoreConflictError(`series ${this.id} no longer exists`);
-        if (this.mode === 'replace') deleteAll.run(this.id);
-        if (this.writerId !== undefined) {
-          commitStaged.run(this.id, this.writerId);
-          clearStaged.run(this.writerId);
-        }
-        this.buffer.forEach((t, v) => upsert.run(this.id, t, toSqliteValue(v)));
-        return bump.get(this.id)!.version;
-      }).immediate();
-      this.ctx.changed(this.id);
-      return Promise.resolve({ points: count, version });
-    } catch (err) {
-      this.discard();
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      // What is still in memory joins the staged points first (short transactions, as a spill).
+      if (this.staged && this.buffer.length > 0) await this.spill();
+      if (this.aborted) throw new Error('the write was aborted while it committed');
+      const runs = this.staged ? this.staged.sortedRuns(this.ctx.batchPoints) : this.buffer.sortedRuns(this.ctx.batchPoints);
+      const version = this.ctx.apply(this.id, this.mode, this.create, runs);
+      return { points: this.count, version };
     } finally {
-      this.buffer.clear();
+      this.discard();
     }
   }
 
   abort(): Promise<void> {
-    if (!this.done) {
+    if (!this.aborted) {
       this.done = true;
+      this.aborted = true;
       this.discard();
     }
     return Promise.resolve();
@@ -120,6 +109,7 @@ export class SqlitePointWriter implements PointWriter {
 
   private discard(): void {
     this.buffer.clear();
-    if (this.writerId !== undefined) this.ctx.clearStaged.run(this.writerId);
+    this.staged?.drop();
+    this.staged = undefined;
   }
 }

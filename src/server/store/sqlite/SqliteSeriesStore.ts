@@ -1,5 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Point, PointValue } from '../../../codec/Point.js';
+import type { Columns } from '../chunks/Columns.js';
+import { compactHead } from '../chunks/compactHead.js';
+import { DEFAULT_CHUNK_STORE_OPTIONS, type ChunkStoreOptions } from '../chunks/chunkStoreOptions.js';
+import { latestChunked } from '../chunks/latestChunked.js';
+import { pageEndChunked } from '../chunks/pageEndChunked.js';
+import { readChunkedStep, type ReadCursor } from '../chunks/readChunkedStep.js';
+import { runStepSync } from '../chunks/runStepSync.js';
 import { searchInBatches } from '../searchInBatches.js';
 import type {
   LatestWithVersion,
@@ -12,11 +19,17 @@ import type {
   SeriesRecord,
   SeriesStore,
   SeriesSummary,
+  StorageStats,
   WriteMode,
 } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
+import { ColumnQueue } from './ColumnQueue.js';
+import { HeadCompactor } from './HeadCompactor.js';
+import { SqliteChunkTable } from './SqliteChunkTable.js';
 import { SqlitePointWriter, type SqliteWriterContext } from './SqlitePointWriter.js';
-import { fromSqliteValue, toSqliteValue, type SqliteValue } from './sqliteValue.js';
+import { DEFAULT_SQLITE_STORE_OPTIONS, type SqliteStoreOptions } from './sqliteStoreOptions.js';
+import { sqliteStorageStats } from './sqliteStorageStats.js';
+import { writeSortedRuns } from './writeSortedRuns.js';
 
 interface HeadRow {
   id: string;
@@ -55,82 +68,82 @@ function toSummary(row: SummaryRow): SeriesSummary {
 
 const SUMMARY_COLUMNS = 's.id, s.owner_id, s.public, s.version, s.created_at, m.title, m.caption, m.description, m.tags';
 
-/** Options of {@link SqliteSeriesStore}. */
-export interface SqliteSeriesStoreOptions {
-  /** Points a staged write keeps in memory before spilling to the staging table (default 2,000,000 ≈ 34 MB). */
-  memoryLimit?: number;
-}
-
-/** The series half of the SQLite store. One better-sqlite3 connection; see openSqliteStore. */
+/**
+ * The series half of the SQLite store. One better-sqlite3 connection; see openSqliteStore. Points
+ * live in compressed chunks and an uncompressed head (series-003), written and read by the shared
+ * chunk logic (src/server/store/chunks) over {@link SqliteChunkTable}: each write is one
+ * synchronous transaction, each read step one read transaction. Heads are compacted by a
+ * {@link HeadCompactor}, outside requests, without bumping versions or telling listeners.
+ */
 export class SqliteSeriesStore implements SeriesStore {
   private readonly listeners = new Set<(id: string) => void>();
   private readonly ctx: SqliteWriterContext;
+  private readonly table: SqliteChunkTable;
+  private readonly chunkOptions: Required<ChunkStoreOptions>;
+  private readonly compactor: HeadCompactor;
   private writerSeq = 0;
   private readonly q: {
     insertSeries: Statement<unknown[]>;
     insertMeta: Statement<unknown[]>;
+    insertKey: Statement<[string]>;
     getSeries: Statement<[string], SeriesRow>;
     getHead: Statement<[string], HeadRow>;
     version: Statement<[string], number>;
+    key: Statement<[string], number>;
     deleteSeries: Statement<[string]>;
     deleteMeta: Statement<[string]>;
-    deletePoints: Statement<[string]>;
-    latest: Statement<[string], [number, SqliteValue]>;
+    deleteKey: Statement<[string]>;
     bump: Statement<[string], { version: number }>;
-    upsert: Statement<[string, number, unknown]>;
+    countHead: Statement<[number], number>;
+    keysWithHead: Statement<[], number>;
   };
 
   constructor(
     private readonly db: Database,
-    options: SqliteSeriesStoreOptions = {},
+    options: SqliteStoreOptions = {},
   ) {
-    const upsert = db.prepare<[string, number, unknown]>(
-      'INSERT INTO points (series_id, ts, v) VALUES (?, ?, ?) ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v',
-    );
-    const bump = db.prepare<[string], { version: number }>(
-      'UPDATE series SET version = version + 1 WHERE id = ? RETURNING version',
-    );
+    const o = { ...DEFAULT_SQLITE_STORE_OPTIONS, ...options };
+    this.chunkOptions = { ...DEFAULT_CHUNK_STORE_OPTIONS, ...o.chunks };
+    this.table = new SqliteChunkTable(db);
     this.q = {
       insertSeries: db.prepare('INSERT INTO series (id, owner_id, public, created_at, version) VALUES (?, ?, ?, ?, 0)'),
       insertMeta: db.prepare('INSERT INTO series_meta (series_id, title, caption, description, tags, extra) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertKey: db.prepare('INSERT INTO series_keys (series_id) VALUES (?)'),
       getSeries: db.prepare(`SELECT ${SUMMARY_COLUMNS}, m.extra FROM series s JOIN series_meta m ON m.series_id = s.id WHERE s.id = ?`),
       getHead: db.prepare('SELECT id, owner_id, public, version FROM series WHERE id = ?'),
       version: db.prepare<[string], number>('SELECT version FROM series WHERE id = ?').pluck(),
+      key: db.prepare<[string], number>('SELECT key FROM series_keys WHERE series_id = ?').pluck(),
       deleteSeries: db.prepare('DELETE FROM series WHERE id = ?'),
       deleteMeta: db.prepare('DELETE FROM series_meta WHERE series_id = ?'),
-      deletePoints: db.prepare('DELETE FROM points WHERE series_id = ?'),
-      latest: db.prepare<[string], [number, SqliteValue]>(
-        'SELECT ts, v FROM points WHERE series_id = ? ORDER BY ts DESC LIMIT 1',
-      ).raw(),
-      bump,
-      upsert,
+      deleteKey: db.prepare('DELETE FROM series_keys WHERE series_id = ?'),
+      bump: db.prepare<[string], { version: number }>('UPDATE series SET version = version + 1 WHERE id = ? RETURNING version'),
+      countHead: db.prepare<[number], number>('SELECT count(*) FROM head WHERE series_key = ?').pluck(),
+      keysWithHead: db.prepare<[], number>('SELECT DISTINCT series_key FROM head').pluck(),
     };
-    // A crashed process leaves staged rows of writes that never committed; they can never commit now.
-    db.exec('DELETE FROM staging');
+    this.compactor = new HeadCompactor(
+      {
+        compact: (key) => this.compactKey(key),
+        countHead: (key) => this.q.countHead.get(key) ?? 0,
+        keysWithHead: () => this.q.keysWithHead.all(),
+      },
+      this.chunkOptions.compactHeadAt,
+      this.chunkOptions.compactEveryMs,
+    );
     this.ctx = {
       db,
-      memoryLimit: options.memoryLimit ?? 2_000_000,
-      upsert,
-      bump,
-      stage: db.prepare('INSERT INTO staging (writer_id, seq, ts, v) VALUES (?, ?, ?, ?)'),
-      commitStaged: db.prepare(
-        `INSERT INTO points (series_id, ts, v) SELECT ?, ts, v FROM staging WHERE writer_id = ? ORDER BY seq
-         ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v`,
-      ),
-      clearStaged: db.prepare('DELETE FROM staging WHERE writer_id = ?'),
-      deleteAll: this.q.deletePoints,
-      insertSeries: (s) => this.insert(s),
-      seriesExists: (id) => this.q.version.get(id) !== undefined,
-      changed: (id) => this.emit(id),
+      memoryLimit: o.memoryLimit,
+      batchPoints: o.batchPoints,
+      apply: (id, mode, create, runs) => this.apply(id, mode, create, runs),
       nextWriterId: () => ++this.writerSeq,
     };
   }
 
-  /** Inserts both rows of a series; callers run it inside a transaction. */
+  /** Inserts the rows of a series (its key too); callers run it inside a transaction. */
   private insert(s: NewSeries): number {
     const now = Date.now() / 1000;
     this.q.insertSeries.run(s.id, s.ownerId, s.public ? 1 : 0, now);
     this.q.insertMeta.run(s.id, s.title, s.caption, s.description, JSON.stringify(s.tags), JSON.stringify(s.extra));
+    this.q.insertKey.run(s.id);
     return now;
   }
 
@@ -168,8 +181,8 @@ export class SqliteSeriesStore implements SeriesStore {
     const read = (this.versionedLatest ??= this.db.transaction((seriesId: string): LatestWithVersion | undefined => {
       const version = this.q.version.get(seriesId);
       if (version === undefined) return undefined;
-      const row = this.q.latest.get(seriesId);
-      return { version, latest: row && ([row[0], fromSqliteValue(row[1])] as const) };
+      const key = this.q.key.get(seriesId);
+      return { version, latest: key === undefined ? undefined : runStepSync(latestChunked(this.table, key)) };
     }));
     return Promise.resolve(read(id));
   }
@@ -178,7 +191,12 @@ export class SqliteSeriesStore implements SeriesStore {
 
   deleteSeries(id: string): Promise<boolean> {
     const deleted = this.db.transaction(() => {
-      this.q.deletePoints.run(id);
+      const key = this.q.key.get(id);
+      if (key !== undefined) {
+        runStepSync(this.table.deleteAll(key));
+        this.compactor.emptied(key);
+      }
+      this.q.deleteKey.run(id);
       this.q.deleteMeta.run(id);
       return this.q.deleteSeries.run(id).changes > 0;
     })();
@@ -209,66 +227,51 @@ export class SqliteSeriesStore implements SeriesStore {
   }
 
   /**
-   * The chunks of {@link readPoints} as columns. Each chunk is one short read transaction of two
-   * single-column queries (`pluck`: no array per row, about twice as fast as rows of two); no
-   * statement or transaction stays open across the consumer's awaits.
+   * The chunks of {@link readPoints} as columns, decoded chunks handed on as they are (typed
+   * arrays). Each step of the shared read (a few chunks and the head points among them) is one
+   * short read transaction, with a turn of the event loop between steps; nothing stays open
+   * across the consumer's awaits, and each step sees one snapshot.
    */
   async *readPointColumns(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<PointColumns> {
-    const q = (this.columnReads ??= this.prepareColumnReads());
     let remaining = range.limit ?? Number.POSITIVE_INFINITY;
-    let from = range.start ?? Number.NEGATIVE_INFINITY;
-    let first = true;
     const end = range.end ?? Number.POSITIVE_INFINITY;
-    while (remaining > 0) {
-      const n = Math.min(chunkSize, remaining);
-      const { times, values: stored } = q.chunk(first, id, from, end, n);
-      if (times.length === 0) return;
-      // Numbers and null are already values; 't'/'f' become booleans in place.
-      const values = stored as PointValue[];
-      for (let i = 0; i < stored.length; i++) {
-        const v = stored[i]!;
-        if (typeof v !== 'number' && v !== null) values[i] = fromSqliteValue(v);
-      }
-      remaining -= times.length;
-      from = times[times.length - 1]!;
-      first = false;
-      yield { times, values };
-      if (times.length < n) return;
-      // Let other requests run between chunks of a long read.
-      await new Promise((resolve) => setImmediate(resolve));
+    let cursor: ReadCursor | undefined = { time: range.start ?? Number.NEGATIVE_INFINITY, included: true };
+    const queue = new ColumnQueue();
+    const step = (this.readStep ??= this.db.transaction((seriesId: string, at: ReadCursor, until: number, chunks: number) => {
+      const key = this.q.key.get(seriesId);
+      return key === undefined ? undefined : runStepSync(readChunkedStep(this.table, key, at, until, chunks));
+    }));
+    while (cursor && remaining > 0) {
+      // Enough chunks for the next piece (not 32 when a page wants 10 points): each step stays short.
+      const want = Math.min(remaining, chunkSize);
+      const chunks = Math.max(1, Math.min(this.chunkOptions.chunksPerStep, Math.ceil(want / this.chunkOptions.chunkPoints) + 1));
+      const got: { columns: Columns; next: ReadCursor | undefined } | undefined = step(id, cursor, end, chunks);
+      if (!got) break;
+      cursor = got.next;
+      const n = Math.min(got.columns.times.length, remaining);
+      queue.push(got.columns, n);
+      remaining -= n;
+      while (queue.length >= chunkSize) yield queue.take(chunkSize);
+      // Let other requests run between steps of a long read.
+      if (cursor && remaining > 0) await new Promise((resolve) => setImmediate(resolve));
     }
+    if (queue.length > 0) yield queue.take(queue.length);
   }
+
+  private readStep: ((id: string, at: ReadCursor, until: number, chunks: number) => { columns: Columns; next: ReadCursor | undefined } | undefined) | undefined;
 
   pageEnd(id: string, range: PointRange, limit: number): Promise<number | undefined> {
-    const q = (this.columnReads ??= this.prepareColumnReads());
-    return Promise.resolve(q.timeAt.get(id, range.start ?? Number.NEGATIVE_INFINITY, range.end ?? Number.POSITIVE_INFINITY, limit));
-  }
-
-  private columnReads: ReturnType<SqliteSeriesStore['prepareColumnReads']> | undefined;
-
-  private prepareColumnReads() {
-    type Args = [string, number, number, number];
-    const where = (op: string): string => `WHERE series_id = ? AND ts ${op} ? AND ts < ? ORDER BY ts LIMIT ?`;
-    const times = (op: string) => this.db.prepare<Args, number>(`SELECT ts FROM points ${where(op)}`).pluck();
-    const values = (op: string) => this.db.prepare<Args, SqliteValue>(`SELECT v FROM points ${where(op)}`).pluck();
-    const fromStart = { times: times('>='), values: values('>=') };
-    const after = { times: times('>'), values: values('>') };
-    return {
-      // Both columns in one read transaction: the same snapshot, so the same rows in the same order.
-      chunk: this.db.transaction((first: boolean, id: string, from: number, end: number, n: number): { times: number[]; values: SqliteValue[] } => {
-        const s = first ? fromStart : after;
-        return { times: s.times.all(id, from, end, n), values: s.values.all(id, from, end, n) };
-      }),
-      // An index walk, no row leaves SQLite but the one asked for.
-      timeAt: this.db
-        .prepare<[string, number, number, number], number>('SELECT ts FROM points WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT 1 OFFSET ?')
-        .pluck(),
-    };
+    return Promise.resolve(
+      this.db.transaction(() => {
+        const key = this.q.key.get(id);
+        return key === undefined ? undefined : runStepSync(pageEndChunked(this.table, key, range, limit, this.chunkOptions.chunksPerStep));
+      })(),
+    );
   }
 
   latest(id: string): Promise<Point | undefined> {
-    const row = this.q.latest.get(id);
-    return Promise.resolve(row && ([row[0], fromSqliteValue(row[1])] as const));
+    const key = this.q.key.get(id);
+    return Promise.resolve(key === undefined ? undefined : this.db.transaction(() => runStepSync(latestChunked(this.table, key)))());
   }
 
   /**
@@ -277,19 +280,19 @@ export class SqliteSeriesStore implements SeriesStore {
    */
   private writeOne(
     id: string,
-    time: number,
     value: (latest: PointValue | undefined) => PointValue,
-    at: (latestTime: number | undefined) => number = () => time,
+    at: (latestTime: number | undefined) => number,
+    needsLatest: boolean,
   ): Promise<{ point: Point; version: number }> {
     try {
       const result = this.db.transaction(() => {
-        const row = this.q.latest.get(id);
-        const v = value(row && fromSqliteValue(row[1]));
-        const t = at(row?.[0]);
-        this.q.upsert.run(id, t, toSqliteValue(v));
-        const bumped = this.q.bump.get(id);
-        if (!bumped) throw new StoreConflictError(`series ${id} does not exist`);
-        return { point: [t, v] as const, version: bumped.version };
+        const key = this.q.key.get(id);
+        if (key === undefined) throw new StoreConflictError(`series ${id} does not exist`);
+        const latest = needsLatest ? runStepSync(latestChunked(this.table, key)) : undefined;
+        const v = value(latest?.[1]);
+        const t = at(latest?.[0]);
+        this.compactor.wroteHead(key, writeSortedRuns(this.table, key, [{ times: [t], values: [v] }], this.chunkOptions));
+        return { point: [t, v] as const, version: this.q.bump.get(id)!.version };
       }).immediate();
       this.emit(id);
       return Promise.resolve(result);
@@ -300,24 +303,43 @@ export class SqliteSeriesStore implements SeriesStore {
   }
 
   appendValue(id: string, time: number, value: PointValue): Promise<{ point: Point; version: number }> {
-    return this.writeOne(id, time, () => value);
+    return this.writeOne(id, () => value, () => time, false);
   }
 
   increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }> {
     return this.writeOne(
       id,
-      time,
       (latest) => {
         if (latest === undefined) return delta;
         if (typeof latest !== 'number') {
           throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(latest)}, not a number`);
         }
-        return latest + delta;
+        const sum = latest + delta;
+        if (!Number.isFinite(sum)) throw new StoreConflictError(`cannot increment: ${latest} + ${delta} is not a finite number`);
+        return sum;
       },
       // Stamped before the latest point (a point written in the future): land on it, or the
       // increment would hide behind it and the next one would build on a value without it.
       (latestTime) => (latestTime !== undefined && latestTime > time ? latestTime : time),
+      true,
     );
+  }
+
+  /** A staged write's commit: one immediate transaction (see {@link SqliteWriterContext.apply}). */
+  private apply(id: string, mode: WriteMode, create: NewSeries | undefined, runs: Iterable<Columns>): number {
+    const version = this.db.transaction(() => {
+      if (create) this.insert(create);
+      const key = this.q.key.get(id);
+      if (key === undefined) throw new StoreConflictError(`series ${id} no longer exists`);
+      if (mode === 'replace') {
+        runStepSync(this.table.deleteAll(key));
+        this.compactor.emptied(key);
+      }
+      this.compactor.wroteHead(key, writeSortedRuns(this.table, key, runs, this.chunkOptions));
+      return this.q.bump.get(id)!.version;
+    }).immediate();
+    this.emit(id);
+    return version;
   }
 
   openWriter(id: string, mode: WriteMode, create?: NewSeries): Promise<PointWriter> {
@@ -327,5 +349,29 @@ export class SqliteSeriesStore implements SeriesStore {
   onChange(listener: (seriesId: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Compacts one series' head in one immediate transaction: no version bump, no listener call. */
+  private compactKey(key: number): void {
+    this.db.transaction(() => runStepSync(compactHead(this.table, key, this.chunkOptions))).immediate();
+  }
+
+  async compact(id?: string): Promise<void> {
+    const keys = id === undefined ? this.q.keysWithHead.all() : [this.q.key.get(id)].filter((k) => k !== undefined);
+    for (let i = 0; i < keys.length; i++) {
+      // One series per turn of the event loop, as the compactor does.
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      this.compactKey(keys[i]!);
+      this.compactor.emptied(keys[i]!);
+    }
+  }
+
+  storageStats(id?: string): Promise<StorageStats> {
+    return Promise.resolve(sqliteStorageStats(this.db, id));
+  }
+
+  /** Stops the compactor (the connection is closed by the caller). */
+  close(): void {
+    this.compactor.close();
   }
 }

@@ -1,8 +1,9 @@
 import type { Migration } from './Migration.js';
 
 /**
- * Series and points. `series_id` leads every data table's key. Values are stored untyped: a REAL
- * for numbers, NULL for null, the text 't' / 'f' for true / false (SQLite has no boolean).
+ * Series and points. Values are stored untyped: a REAL for numbers, NULL for null, the text
+ * 't' / 'f' for true / false (SQLite has no boolean); untyped columns keep -0 (a REAL column
+ * would store it as 0).
  *
  * `series` holds what every request reads or changes (owner, visibility, version) and
  * `series_meta` the metadata text: SQLite rewrites a whole row on UPDATE, so with the metadata in
@@ -60,6 +61,44 @@ export const seriesMigrations: Migration[] = [
       ALTER TABLE series DROP COLUMN tags;
       ALTER TABLE series DROP COLUMN extra;
       CREATE INDEX series_created ON series(created_at, id);
+    `,
+  },
+  {
+    // Storage #17: points in compressed chunks (src/codec/chunk) and an uncompressed head, keyed
+    // by an integer per series (the 22-character id stays the public one). The rows of `points`
+    // are moved into chunks after this step, in batches (migratePointRows), and the table is
+    // dropped once empty. Staged uploads live in a TEMP table of their connection now, so
+    // `staging` goes: a second process opening the file can no longer touch them.
+    name: 'series-003',
+    sql: `
+      CREATE TABLE series_keys (
+        key INTEGER PRIMARY KEY,
+        series_id TEXT NOT NULL UNIQUE
+      );
+      INSERT INTO series_keys (series_id) SELECT id FROM series ORDER BY created_at, id;
+      CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        series_key INTEGER NOT NULL,
+        start_ts REAL NOT NULL,
+        end_ts REAL NOT NULL,
+        count INTEGER NOT NULL,
+        min,
+        max,
+        sum,
+        first_ts REAL NOT NULL,
+        first_v,
+        last_ts REAL NOT NULL,
+        last_v,
+        data BLOB NOT NULL
+      );
+      CREATE INDEX chunks_start ON chunks (series_key, start_ts);
+      CREATE TABLE head (
+        series_key INTEGER NOT NULL,
+        ts REAL NOT NULL,
+        v,
+        PRIMARY KEY (series_key, ts)
+      ) WITHOUT ROWID;
+      DROP TABLE staging;
     `,
   },
 ];
