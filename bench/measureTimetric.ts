@@ -126,8 +126,8 @@ async function newSeries(client: TimetricClient, title: string): Promise<string>
 
 /** The store's own bytes a point for one series (`Store.storageStats`), when the store has it. */
 async function storeCount(server: StorageServer, id: string, points: number, record: (bytesAPoint: number) => void): Promise<void> {
-  const { stats } = (await server.control('stats', id)) as { stats: { series: { id: string; points: number; bytes: number }[] } | null };
-  const mine = stats?.series.find((s) => s.id === id);
+  const { stats } = (await server.control('stats', id)) as { stats: { series: { seriesId: string; points: number; bytes: number }[] } | null };
+  const mine = stats?.series.find((s) => s.seriesId === id);
   if (!mine) return;
   if (mine.points !== points) throw new Error(`storageStats counts ${mine.points} points in ${id}, expected ${points}`);
   record(mine.bytes / points);

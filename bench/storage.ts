@@ -20,7 +20,8 @@
 // BENCH_PREVIOUS_REF=none leaves the column out. BENCH_NOW_REF=HEAD (or any ref) measures that
 // commit as "now" instead of the working tree (for a tree others are editing). The client
 // (writeTo, values$) is always this working tree's.
-// Usage: npx tsx bench/storage.ts   (progress on stderr, the table on stdout; ~4–5 minutes)
+// Usage: npx tsx bench/storage.ts   (progress on stderr, the table on stdout; 1 M points: ~3.5 min
+// at load 3, ~6 min at load 4–7 on the shared 2-core machine)
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import pg from 'pg';
@@ -190,9 +191,14 @@ console.log(`InfluxDB: ${influxVersion}; ratios are timetric now ÷ the other co
 console.log(`| figure | data set | timetric now | ${previousLabel} | InfluxDB 1.6 | now ÷ InfluxDB | now ÷ previous |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const line of rows) console.log(line);
+console.log(
+  '\nbytes a point = what the first upload of a set added. SQLite, through a second connection: live = main file + WAL after wal_checkpoint(TRUNCATE); ' +
+    "compacted = after the store's compact(id) where it has one, the size of a VACUUM INTO copy. PostgreSQL: Σ pg_total_relation_size over the public tables " +
+    "(indexes, TOAST), compacted after compact(id) and VACUUM FULL. InfluxDB: du of the database's data folder after full compaction, WAL (own folder, empty) excluded.",
+);
 console.log('\nruns:');
 for (const line of details) console.log(`  ${line}`);
-console.log('InfluxDB data folders when measured (run 1 of each set):');
+console.log('InfluxDB data folders when measured (first run of each set):');
 for (const [name, f] of Object.entries(influx)) {
   console.log(`  (${name}) du ${int(f.bytes)} B = ${bytes(f.bytes / f.points)}/point, TSM files alone ${bytes(f.tsmBytes / f.points)}/point; ${f.shards} shard(s), ${f.tsmFiles} TSM file(s), ${f.compacted ? 'fully compacted' : 'NOT fully compacted (upper bound)'} ${(f.compactionMs / 1000).toFixed(1)} s after the last write`);
 }
