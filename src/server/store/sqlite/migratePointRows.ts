@@ -21,7 +21,8 @@ export interface PointRowsMigration {
  * batch ONE transaction that writes the batch's chunks and deletes its rows: memory stays bounded
  * by a batch, and a crash between batches leaves each point either in a chunk or still a row, never
  * both, so the next open goes on where it stopped (its first batch fills the short last chunk the
- * crash left). `points` is dropped once empty. Rows of series that no longer exist are deleted.
+ * crash left). `points` is dropped once empty and the file vacuumed (best effort). Rows of series
+ * that no longer exist are deleted.
  *
  * @param onProgress - Called after each batch with the points moved so far and the rows left.
  */
@@ -70,5 +71,12 @@ export function migratePointRows(
   });
   while (step.immediate()) onProgress?.(moved, left);
   db.exec('DROP TABLE points');
+  // The rows' pages are free now (47 bytes a point): give them back to the file system. Best
+  // effort: another connection reading the file makes VACUUM fail, and later writes reuse them.
+  try {
+    db.exec('VACUUM');
+  } catch {
+    // SQLITE_BUSY and the like: the free pages stay in the file, to be reused.
+  }
   return { moved, migrated: true };
 }
