@@ -48,6 +48,7 @@ describe('the /tags/ path', () => {
       const r = await get(path);
       assert.equal(r.status, 400, `${path}: ${r.status} ${r.text}`);
       assert.match(r.text, /(not a valid url component|malformed percent-encoding)/, path);
+      assert.match(r.type, /^text\/plain/, `${path}: answered in the API's text form`);
     }
   });
 

@@ -67,6 +67,10 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   const app = Fastify({
     logger: o.logger ?? false,
     routerOptions: { maxParamLength: 500 },
+    // Fastify's own refusals (a path with a broken %-escape, …) in the API's text/plain form.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply).code(error.statusCode ?? 400).type('text/plain; charset=utf-8').send(`${error.message}\n`);
+    },
     // Slash-less writes are accepted as they are (the GETs are redirected, see the 404 handler).
     rewriteUrl: (req) => {
       const url = req.url ?? '/';

@@ -34,6 +34,8 @@ export async function readMultipart(
 
   async function walk(): Promise<void> {
   for await (const part of limitBodyIdle(request.parts(), limits.bodyIdleTimeoutMs)) {
+    // A part whose Content-Disposition has no readable name (the parser gives undefined).
+    if (typeof part.fieldname !== 'string') throw new HttpProblem(400, 'multipart part without a name: each part needs Content-Disposition: form-data; name="…"');
     if (part.type === 'field') {
       if (part.valueTruncated || part.fieldnameTruncated) throw new HttpProblem(413, `form field ${part.fieldname} is over the size limit`);
       const value = String(part.value);
