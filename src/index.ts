@@ -48,5 +48,6 @@ export { PauseGate } from './streams/PauseGate.js';
 export { liveLatest, type LiveMode, type LiveOptions, type LiveSources, type LiveTransport, type LiveUpdate } from './streams/liveLatest.js';
 export { isPushUnavailable, PUSH_UNAVAILABLE_STATUSES } from './streams/isPushUnavailable.js';
 export { PushUnavailableError } from './errors/PushUnavailableError.js';
+export { CrossOriginLinkError } from './errors/CrossOriginLinkError.js';
 export { latestPoint } from './client/latestPoint.js';
 export { idleWatchdog, type IdleWatchdog } from './client/idleWatchdog.js';

@@ -115,4 +115,21 @@ describe('a CSV upload without newlines', () => {
     assert.equal(r.status, 204, await r.text());
     assert.equal(await readCsv(t.url, id, eve.basic), '1,5\n2,2\n');
   });
+
+  it('the cap is the server option maxCsvLineBytes', async () => {
+    const small = await startServer({ maxCsvLineBytes: 100 });
+    try {
+      const who = await small.user('line-cap');
+      const id = await createSeries(small.url, who.basic);
+      const fits = `1,${'0'.repeat(97)}7`; // 100 bytes
+      const post = (body: string) => fetch(`${small.url}/series/${id}/`, { method: 'POST', headers: { ...CSV, authorization: who.basic }, body });
+      assert.equal((await post(`${fits}\n`)).status, 204);
+      const r = await post(`2,2\n${fits}0\n`);
+      assert.equal(r.status, 400);
+      assert.match(await r.text(), /^CSV line 2: longer than 100 bytes/);
+      assert.equal(await readCsv(small.url, id, who.basic), '1,7\n');
+    } finally {
+      await small.close();
+    }
+  });
 });

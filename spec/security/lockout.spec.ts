@@ -107,4 +107,27 @@ describe('sign-in lockout under concurrent guesses', () => {
     for (let i = 0; i < 9; i++) assert.equal((await signIn(second.hidden, 'cy', `again ${i}`)).status, 401);
     assert.equal((await signIn(second.hidden, 'cy', cy.password)).status, 200);
   });
+
+  it('the limit is the server options maxSignInFailures and signInLockoutSeconds', async () => {
+    const strict = await startServer({ maxSignInFailures: 3, signInLockoutSeconds: 60 });
+    try {
+      await strict.store.createConsumer({ key: 'ck', secret: 'cs', name: 'Printer', callback: null });
+      const dee = await strict.user('dee');
+      const token = 'strict-request-token';
+      await strict.store.saveOAuthToken({ token, secret: 'rs', consumerKey: 'ck', kind: 'request', userId: null, callback: null, verifier: null, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+      const page = await (await fetch(`${strict.url}/oauth/authorize/?oauth_token=${token}`)).text();
+      const hidden = Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await fetch(`${strict.url}/oauth/authorize/`, { method: 'POST', headers: FORM, body: new URLSearchParams({ ...hidden, user: 'dee', password: `guess ${i}`, authorize: '1' }), redirect: 'manual' });
+        await r.text();
+        statuses.push(r.status);
+        if (r.status === 429) assert.ok(Number(r.headers.get('retry-after')) <= 60);
+      }
+      assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+      void dee;
+    } finally {
+      await strict.close();
+    }
+  });
 });

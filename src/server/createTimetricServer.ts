@@ -173,7 +173,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   registerValueRoutes(app, ctx, streams);
   registerWriteRoutes(app, ctx, gate);
   registerSearchRoutes(app, ctx);
-  registerOAuthRoutes(app, { store, clock: o.clock, publicUrl: o.publicUrl });
+  registerOAuthRoutes(app, { store, clock: o.clock, publicUrl: o.publicUrl, maxSignInFailures: o.maxSignInFailures, signInLockoutSeconds: o.signInLockoutSeconds });
 
   let url: string | undefined;
   let closing: Promise<void> | undefined;

@@ -36,7 +36,7 @@ export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext, ga
         const { fields } = await readMultipart(request, limits, async (file, fieldsSoFar) => {
           await gate.writer(request, reply, fieldsSoFar);
           writer = await ctx.store.openWriter(id, 'merge', create);
-          await ingestCsv(file, writer, ctx.options.maxCsvBytes);
+          await ingestCsv(file, writer, ctx.options);
         });
         const who = await gate.writer(request, reply, fields);
         Object.assign(create, seriesMetadata(id, who, paramsOf(fields, query), ctx.options));
@@ -54,7 +54,7 @@ export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext, ga
       } else {
         const writer = await ctx.store.openWriter(id, 'merge', meta);
         try {
-          await ingestCsv(limitBodyIdle(request.body as AsyncIterable<Buffer>, idleMs), writer, ctx.options.maxCsvBytes);
+          await ingestCsv(limitBodyIdle(request.body as AsyncIterable<Buffer>, idleMs), writer, ctx.options);
         } catch (err) {
           await writer.abort();
           throw err;

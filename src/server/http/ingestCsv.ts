@@ -5,14 +5,19 @@ import { HttpProblem } from './HttpProblem.js';
 
 /**
  * Streams a CSV body into a staged write: decodes as bytes arrive (papaparse via CsvPointDecoder),
- * stages each chunk's points, counts bytes against `maxBytes`. Does not commit; on any failure
+ * stages each chunk's points, counts bytes against `maxCsvBytes`. Does not commit; on any failure
  * (bad line → 400 naming it, too large → 413, body cut off → the stream's error) it throws and the
- * caller aborts the writer, so nothing is applied. A line over the decoder's `maxLineBytes` (64 KiB)
+ * caller aborts the writer, so nothing is applied. A line over `maxCsvLineBytes` (64 KiB by default)
  * is a bad line as soon as that many bytes of it have arrived, so a body without newlines costs
  * 64 KiB of memory and a linear read, not the whole body.
  */
-export async function ingestCsv(body: AsyncIterable<Buffer | string>, writer: PointWriter, maxBytes: number): Promise<number> {
-  const decoder = new CsvPointDecoder();
+export async function ingestCsv(
+  body: AsyncIterable<Buffer | string>,
+  writer: PointWriter,
+  limits: { maxCsvBytes: number; maxCsvLineBytes: number },
+): Promise<number> {
+  const maxBytes = limits.maxCsvBytes;
+  const decoder = new CsvPointDecoder({ maxLineBytes: limits.maxCsvLineBytes });
   const text = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
   let points = 0;

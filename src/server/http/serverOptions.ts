@@ -14,6 +14,12 @@ export interface TimetricServerOptions {
   maxCsvBytes?: number;
   /** Largest urlencoded body, multipart text field, or all text fields of one multipart body together, bytes; larger → 413. Default 1 MB. */
   maxFormBytes?: number;
+  /** Longest line of a CSV upload, UTF-8 bytes without its newline; longer → 400 naming the line, as soon as that many bytes of it have arrived, nothing applied. Default 65,536 (64 KiB). */
+  maxCsvLineBytes?: number;
+  /** Authorize-page sign-ins checked for one user name without the right password before that name is refused (`429` + `Retry-After`) for `signInLockoutSeconds`; counted as they arrive, concurrent ones included. Default 10. */
+  maxSignInFailures?: number;
+  /** How long a locked-out user name is refused, seconds, from its first failed attempt. Default 900. */
+  signInLockoutSeconds?: number;
   /** Largest request line + headers, bytes; larger → 414 (request line) or 431. Default 16 KiB. */
   maxHeaderBytes?: number;
   /**
@@ -90,6 +96,9 @@ export const DEFAULT_SERVER_OPTIONS = {
   clock: (): number => Date.now() / 1000,
   maxCsvBytes: 2 * 1024 ** 3,
   maxFormBytes: 1_000_000,
+  maxCsvLineBytes: 65_536,
+  maxSignInFailures: 10,
+  signInLockoutSeconds: 900,
   maxHeaderBytes: 16 * 1024,
   maxConcurrentWrites: 64,
   overloadRetryAfterSeconds: 1,

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PointValue } from '../../codec/Point.js';
 import { parseValue } from '../../codec/parseValue.js';
+import { quoteExcerpt } from '../../codec/quoteExcerpt.js';
 import { ParseError } from '../../errors/ParseError.js';
 import type { PointWriter, WriteMode } from '../store/Store.js';
 import { HttpProblem } from './HttpProblem.js';
@@ -14,14 +16,18 @@ import { seriesFor } from './seriesAccess.js';
 
 type IdParams = { Params: { id: string } };
 
-function number(name: string, text: string): number {
-  let v;
+/** A form field's value, or a 400 naming the field. */
+function fieldValue(name: string, text: string): PointValue {
   try {
-    v = parseValue(text);
+    return parseValue(text);
   } catch (err) {
     throw new HttpProblem(400, `invalid ${name}: ${(err as ParseError).message}`);
   }
-  if (typeof v !== 'number') throw new HttpProblem(400, `invalid ${name} ${JSON.stringify(text)}: expected a number`);
+}
+
+function number(name: string, text: string): number {
+  const v = fieldValue(name, text);
+  if (typeof v !== 'number') throw new HttpProblem(400, `invalid ${name} ${quoteExcerpt(text)}: expected a number`);
   return v;
 }
 
@@ -32,13 +38,7 @@ async function applyFields(ctx: ServerContext, id: string, params: Params): Prom
   if (value !== undefined && increment !== undefined) throw new HttpProblem(400, 'send value= or increment=, not both');
   const now = ctx.options.clock();
   if (value !== undefined) {
-    let v;
-    try {
-      v = parseValue(value);
-    } catch (err) {
-      throw new HttpProblem(400, `invalid value: ${(err as ParseError).message}`);
-    }
-    await ctx.store.appendValue(id, now, v);
+    await ctx.store.appendValue(id, now, fieldValue('value', value));
   } else if (increment !== undefined) {
     await ctx.store.increment(id, now, number('increment', increment));
   } else {
@@ -83,7 +83,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext, ga
         const { fields, hadCsv } = await readMultipart(request, limits, async (file, fieldsSoFar) => {
           await writerFor(fieldsSoFar);
           writer = await ctx.store.openWriter(id, mode);
-          await ingestCsv(file, writer, ctx.options.maxCsvBytes);
+          await ingestCsv(file, writer, ctx.options);
         });
         await writerFor(fields);
         if (hadCsv) await writer!.commit();
@@ -102,7 +102,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext, ga
     } else {
       const writer = await ctx.store.openWriter(id, mode);
       const body = limitBodyIdle(request.body as AsyncIterable<Buffer>, idleMs);
-      await staged(writer, async () => void (await ingestCsv(body, writer, ctx.options.maxCsvBytes)));
+      await staged(writer, async () => void (await ingestCsv(body, writer, ctx.options)));
     }
     return reply.code(204).send();
   };
