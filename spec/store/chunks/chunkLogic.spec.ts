@@ -130,4 +130,26 @@ describe('shared chunk logic', () => {
     assert.equal(kept.length, table.rows.length - 1 - (table.rows.length - before.size), 'one chunk replaced');
     assert.ok(kept.length >= 9);
   });
+
+  it('compacts a head point left in a gap far back without rewriting the chunks after it', () => {
+    const table = new MemoryChunkTable();
+    const o = { chunkPoints: 100, headWritePoints: 8 };
+    const w = new ChunkWriter(table, 1, o);
+    const times = Array.from({ length: 10_000 }, (_, i) => i);
+    runStepSync(w.add({ times, values: times }));
+    runStepSync(w.finish());
+    const before = new Set(table.rows.map((r) => r.ref));
+    // A late point between the first two chunks and appends after the last one, all in the head.
+    for (const [t, v] of [[99.5, -1], [10_000, 1], [10_001, 2], [299.5, -2]] as const) runStepSync(writeChunked(table, 1, { times: [t], values: [v] }, o));
+    assert.equal(table.head.get(1)?.size, 4);
+    assert.equal(runStepSync(compactHead(table, 1, o)), 4);
+    table.checkInvariant(1);
+    assert.equal(table.head.get(1)?.size ?? 0, 0);
+    // None of the 100 full chunks was rewritten (as one run from 99.5 to 10,001 it rewrote 98 of them):
+    // the late points and the appends made chunks of their own.
+    assert.equal([...before].filter((ref) => !table.rows.some((r) => r.ref === ref)).length, 0);
+    assert.deepEqual(readAll(table, 1, 99, 101), [[99, 99], [99.5, -1], [100, 100]]);
+    assert.deepEqual(readAll(table, 1, 299, 301), [[299, 299], [299.5, -2], [300, 300]]);
+    assert.equal(readAll(table, 1, -Infinity, Infinity).length, 10_004);
+  });
 });
