@@ -18,7 +18,7 @@ export function makeRowDatabase(file: string, series: number, perSeries: number)
   migrateSqlite(db, [seriesMigrations[0]!, seriesMigrations[1]!, ...authMigrations]);
   const ids: string[] = [];
   for (let s = 0; s < series; s++) {
-    const id = `rows${s}`.padEnd(22, '0');
+    const id = `rows${String(s).padStart(3, '0')}`.padEnd(22, 'x');
     ids.push(id);
     db.prepare('INSERT INTO series (id, owner_id, public, created_at, version) VALUES (?, 1, 0, ?, ?)').run(id, s, 7 + s);
     db.prepare("INSERT INTO series_meta (series_id, title, caption) VALUES (?, 'rows', '')").run(id);
