@@ -1,6 +1,7 @@
 import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
 import type { ChunkTable } from './ChunkTable.js';
 import type { Columns } from './Columns.js';
+import { concatColumns } from './concatColumns.js';
 import { firstIndexAfter } from './firstIndexAfter.js';
 import { mergeColumns } from './mergeColumns.js';
 import { sliceColumns } from './sliceColumns.js';
@@ -31,15 +32,15 @@ export function* readChunkedStep<K>(
   const capped = chunks.length === chunksPerStep;
   const high = capped ? chunks[chunks.length - 1]!.end : end;
   const head = yield* table.headIn(key, { low: cursor.time, lowIncluded: cursor.included, high, highIncluded: capped });
-  let columns: Columns = { times: [], values: [] };
+  const parts: Columns[] = [];
   for (const chunk of chunks) {
     const decoded = decodeChunk(chunk.data);
     const from = chunk.start < cursor.time || (!cursor.included && chunk.start === cursor.time) ? firstIndexAfter(decoded.times, cursor.time, cursor.included) : 0;
     const to = chunk.end >= end ? firstIndexAfter(decoded.times, end, true) : decoded.times.length;
-    const part = from === 0 && to === decoded.times.length ? decoded : sliceColumns(decoded, from, to);
-    // Chunks are disjoint and ascending: appending is merging.
-    columns = columns.times.length === 0 ? part : mergeColumns(columns, part);
+    parts.push(from === 0 && to === decoded.times.length ? decoded : sliceColumns(decoded, from, to));
   }
+  // Chunks are disjoint and ascending: appending them is merging them (one copy, not one a chunk).
+  let columns = concatColumns(parts);
   if (head.times.length) columns = columns.times.length === 0 ? head : mergeColumns(columns, head);
   return { columns, next: capped && high < end ? { time: high, included: false } : undefined };
 }
