@@ -19,6 +19,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'consumer list', summary: 'list OAuth consumers (never secrets)', load: async () => (await import('./consumerListCommand.js')).consumerListCommand },
   { name: 'oauth list', summary: 'list OAuth access tokens users granted (never secrets)', load: async () => (await import('./oauthListCommand.js')).oauthListCommand },
   { name: 'oauth revoke', summary: 'revoke one OAuth access token', load: async () => (await import('./oauthRevokeCommand.js')).oauthRevokeCommand },
+  { name: 'stats', summary: 'show how points are stored (points, chunks, head, bytes a point)', load: async () => (await import('./statsCommand.js')).statsCommand },
   { name: 'create', summary: 'create a series and print its id', load: async () => (await import('./createCommand.js')).createCommand },
   { name: 'push', summary: 'stream CSV points from a file or stdin into a series', load: async () => (await import('./pushCommand.js')).pushCommand },
   { name: 'cat', summary: 'print the points of a series (CSV or JSON)', load: async () => (await import('./catCommand.js')).catCommand },

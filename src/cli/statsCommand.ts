@@ -1,0 +1,54 @@
+import type { CliIo, Command } from './Command.js';
+import { CommandFailure } from './CommandFailure.js';
+import { formatTable } from './formatTable.js';
+import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
+import { withStore } from './withStore.js';
+
+/** Bytes a point, two decimals; null for no points. */
+const perPoint = (bytes: number, points: number): number | null => (points > 0 ? Math.round((bytes / points) * 100) / 100 : null);
+
+/** `timetric stats [--series ID] [--json]`: how the points are stored, per series and in total. */
+export const statsCommand: Command = {
+  name: 'stats',
+  summary: 'show how points are stored: points, chunks, head, bytes a point',
+  help: `Usage: timetric stats [--series ID] [--json] [--db FILE|URL]
+
+Shows how the store holds its points, per series (oldest first) and in total: points, compressed
+chunks, points still in the uncompressed head (compacted into chunks by size and age), bytes on
+disk (point tables and their indexes; on SQLite each series' share of their pages, measured with
+dbstat) and bytes a point; then the size of the whole database (SQLite: the file and its WAL).
+Opening a database of the previous format moves its points into chunks first.
+
+Options:
+  --series ID       only this series
+  --json            print {series: [{seriesId, points, chunks, headPoints, bytes, bytesPerPoint}],
+                    total: {series, points, chunks, headPoints, bytes, bytesPerPoint}, databaseBytes}
+                    (bytesPerPoint null without points)
+  --db FILE|URL     SQLite file or postgres:// URL (default: $TIMETRIC_DB or ./timetric.db)
+  -h, --help        show this help`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values } = parseCommandArgs(args, { ...DB_OPTION, series: { type: 'string' }, json: { type: 'boolean' } });
+    if (values.help) return (io.out(`${this.help}\n`), 0);
+    return withStore(resolveDb(values.db, io.env), async (store) => {
+      if (!store.storageStats) throw new CommandFailure('this store cannot report how it stores points (it has no storageStats)');
+      if (values.series !== undefined && !(await store.getSeriesHead(values.series))) throw new CommandFailure(`no series ${values.series}`);
+      const stats = await store.storageStats(values.series);
+      const series = stats.series.map((s) => ({ ...s, bytesPerPoint: perPoint(s.bytes, s.points) }));
+      const sum = (f: (s: (typeof series)[number]) => number): number => series.reduce((a, s) => a + f(s), 0);
+      const total = { series: series.length, points: sum((s) => s.points), chunks: sum((s) => s.chunks), headPoints: sum((s) => s.headPoints), bytes: sum((s) => s.bytes) };
+      const totals = { ...total, bytesPerPoint: perPoint(total.bytes, total.points) };
+      if (values.json) {
+        io.out(`${JSON.stringify({ series, total: totals, databaseBytes: stats.databaseBytes })}\n`);
+        return 0;
+      }
+      const n = (x: number): string => x.toLocaleString('en-US');
+      const b = (x: number | null): string => (x === null ? '-' : x.toFixed(2));
+      const row = (name: string, s: Omit<(typeof series)[number], 'seriesId'>): string[] => [name, n(s.points), n(s.chunks), n(s.headPoints), n(s.bytes), b(s.bytesPerPoint)];
+      const table = [['SERIES', 'POINTS', 'CHUNKS', 'HEAD', 'BYTES', 'B/POINT'], ...series.map((s) => row(s.seriesId, s))];
+      if (values.series === undefined) table.push(row(`total (${n(total.series)} series)`, totals));
+      io.out(formatTable(table));
+      io.out(`database: ${n(stats.databaseBytes)} bytes${values.series === undefined && total.points > 0 ? ` (${b(perPoint(stats.databaseBytes, total.points))} B/point)` : ''}\n`);
+      return 0;
+    });
+  },
+};
