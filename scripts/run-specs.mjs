@@ -2,9 +2,10 @@
 // Runs every spec/**/*.spec.ts with node:test. On Node 20 a glob or a folder finds no .spec.ts and
 // passes with zero tests, so the list is built here, and an empty list is a failure.
 // Usage: node scripts/run-specs.mjs [substring …]   (only files whose path contains a substring)
-// A run without filters then runs spec/server once more with TIMETRIC_TEST_STORE=postgres.
+// A run without filters then runs spec/server (and the security specs that start our server) once
+// more with TIMETRIC_TEST_STORE=postgres.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
 function walk(dir) {
@@ -41,7 +42,13 @@ if (filters.length === 0 && !process.env.TIMETRIC_TEST_STORE) {
   const hasPostgres =
     existsSync('/usr/lib/postgresql') &&
     readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb')));
-  const serverSpecs = files.filter((f) => f.startsWith(join('spec', 'server') + sep));
+  // The server specs, and the security specs that start our server (their bounds must hold on
+  // either store).
+  const serverSpecs = files.filter(
+    (f) =>
+      f.startsWith(join('spec', 'server') + sep) ||
+      (f.startsWith(join('spec', 'security') + sep) && readFileSync(f, 'utf8').includes('startServer(')),
+  );
   if (!hasPostgres) {
     if (process.env.CI === 'true') {
       console.error('run-specs: CI=true but PostgreSQL is not installed (apt-get install -y postgresql)');
