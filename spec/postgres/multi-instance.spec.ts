@@ -12,6 +12,7 @@ import { hashPassword } from '../../src/server/auth/passwords.js';
 import { hashSecret, mintKey, mintSecret } from '../../src/server/auth/secrets.js';
 import { createTimetricServer, type TimetricServer } from '../../src/server/createTimetricServer.js';
 import { openPostgresStore } from '../../src/server/store/postgres/openPostgresStore.js';
+import { pgMigrations } from '../../src/server/store/postgres/pgMigrations.js';
 import type { Store } from '../../src/server/store/Store.js';
 import { createPostgresTestDatabase } from '../helpers/createPostgresTestStore.js';
 
@@ -100,7 +101,7 @@ describe('three instances on one database', () => {
       const r = await c.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
       assert.deepEqual(
         r.rows.map((x) => x.name),
-        ['pg-001', 'pg-002'],
+        pgMigrations.map((m) => m.name),
       );
     } finally {
       await c.end();

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { ApiTokenRecord, AuthStore, ConsumerRecord, OAuthTokenRecord, UserRecord } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
 import { apiToken, consumer, oauthToken, user, type ApiTokenRow, type ConsumerRow, type OAuthTokenRow, type UserRow } from '../authRows.js';
+import { holdsNul } from './holdsNul.js';
 
 const now = (): number => Date.now() / 1000;
 
@@ -47,6 +48,7 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async getUserByName(name: string): Promise<UserRecord | undefined> {
+    if (holdsNul(name)) return undefined;
     const res = await this.pool.query<UserRow>({
       name: 'tt_user_by_name',
       text: `SELECT ${USER_COLUMNS} FROM users WHERE name = $1`,
@@ -73,6 +75,7 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async getApiToken(key: string): Promise<ApiTokenRecord | undefined> {
+    if (holdsNul(key)) return undefined;
     const res = await this.pool.query<ApiTokenRow>({
       name: 'tt_api_token',
       text: `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE key = $1`,
@@ -109,6 +112,7 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async getConsumer(key: string): Promise<ConsumerRecord | undefined> {
+    if (holdsNul(key)) return undefined;
     const res = await this.pool.query<ConsumerRow>({
       name: 'tt_consumer',
       text: `SELECT ${CONSUMER_COLUMNS} FROM consumers WHERE key = $1`,
@@ -132,6 +136,7 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async getOAuthToken(token: string): Promise<OAuthTokenRecord | undefined> {
+    if (holdsNul(token)) return undefined;
     const res = await this.pool.query<OAuthTokenRow>({
       name: 'tt_oauth_token',
       text: 'SELECT * FROM oauth_tokens WHERE token = $1',

@@ -1,46 +1,60 @@
 import { once } from 'node:events';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { from as copyFromFn } from 'pg-copy-streams';
-import type { Point } from '../../../codec/Point.js';
+import type { Point, PointValue } from '../../../codec/Point.js';
+import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
+import { encodeChunk } from '../../../codec/chunk/encodeChunk.js';
+import { summarizeChunk } from '../../../codec/chunk/summarizeChunk.js';
+import { ChunkWriter } from '../chunks/ChunkWriter.js';
+import type { Columns } from '../chunks/Columns.js';
+import { mergeColumns } from '../chunks/mergeColumns.js';
+import { runStepAsync } from '../chunks/runStepAsync.js';
+import { writeChunked } from '../chunks/writeChunked.js';
 import type { NewSeries, PointWriter, WriteMode } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
-import { CHANGE_CHANNEL, type PgChangeChannel } from './PgChangeChannel.js';
-import { BUMP_VERSION, insertSeries } from './PostgresSeriesStore.js';
-import { copyNumber } from './pgValue.js';
+import { bumpVersion } from './bumpVersion.js';
+import { checkPoint } from './checkPoint.js';
+import { insertSeries } from './insertSeries.js';
+import { noteHeadPoints } from './noteHeadPoints.js';
+import { CHANGE_CHANNEL } from './PgChangeChannel.js';
+import type { PgWriteContext } from './PgWriteContext.js';
+import { PostgresChunkTable } from './PostgresChunkTable.js';
+import { copyNumber, fromPgValue, pgNumber, toPgValue } from './pgValue.js';
 import { seriesKey } from './seriesKey.js';
+import { sortUniquePoints } from './sortUniquePoints.js';
 
 type CopyStream = ReturnType<typeof copyFromFn>;
 
-/** Where the running COPY goes: straight into `points`, or into the staging table. */
-type Phase = 'direct' | 'staging';
+const CHUNK_COLUMNS = 'series_key, start_ts, end_ts, count, min, max, sum, first_ts, first_v, first_b, last_ts, last_v, last_b, data';
 
-/** PostgreSQL's float8 takes NaN and ±Infinity; a point may not have them. */
-export function checkPoint(t: number, value: Point[1]): void {
-  if (!Number.isFinite(t)) throw new RangeError(`a point's time must be a finite number, not ${String(t)}`);
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new RangeError(`a point's value must be a finite number, true, false or null, not ${String(value)}`);
-  }
-}
+/** Staged chunks decoded per query when a staged run must be merged with stored points. */
+const STAGED_CHUNKS_PER_PAGE = 8;
 
-function copyLine(prefix: string, t: number, value: Point[1]): string {
+function copyLine(seq: number, t: number, value: Point[1]): string {
   const v = typeof value === 'number' ? copyNumber(value) : '\\N';
   const b = value === true ? 't' : value === false ? 'f' : '\\N';
-  return `${prefix}\t${copyNumber(t)}\t${v}\t${b}\n`;
+  return `${seq}\t${copyNumber(t)}\t${v}\t${b}\n`;
 }
 
 /**
- * A staged write on a dedicated pooled connection, inside one transaction from the first
- * `stage()` to `commit()`; points stream to the server through `COPY … FROM STDIN` as they
- * arrive, with back-pressure, so memory stays bounded and nothing is visible before COMMIT.
+ * A staged write: nothing is visible before `commit()`, which applies everything in one
+ * transaction on one pooled connection (a crash or `abort()` before its COMMIT applies nothing).
+ * Memory stays bounded (about three chunks of points) however much is staged:
  *
- * - Into a temporary staging table (dropped at commit) in general. `commit()` then takes the
- *   series' row lock (the version bump), `DELETE`s for `replace`, and applies the staging table
- *   with one `INSERT … SELECT` — `ON CONFLICT DO UPDATE` only when stored points lie within the
- *   staged time span, `DISTINCT ON` only when timestamps did not arrive strictly ascending (the
- *   last staged point for a timestamp wins).
- * - Straight into `points` while a `create` write's timestamps keep ascending: the series does not
- *   exist yet, so its key has no points and nobody else can write them. The first out-of-order
- *   point ends that COPY and the rest goes through staging as above.
+ * - While times arrive ascending they are cut into chunks as they come (a sorted bulk upload is
+ *   encoded straight into chunks): each full chunk goes, encoded with its summary, into a temporary
+ *   table of the transaction; two chunks' worth stays in memory, so the last chunk is never a sliver.
+ * - The first time that is not after the one before ends that run. It and everything after it is
+ *   kept in memory up to `chunkPoints` points, then streamed with `COPY … FROM STDIN` (with
+ *   back-pressure) into a temporary staging table, `seq` recording the arrival order.
+ *
+ * `commit()` takes the series' row lock first (the version bump; `/create/` inserts the series
+ * first), empties the series for `replace`, then writes the ascending run — the staged chunks with
+ * one `INSERT … SELECT` when no stored point lies within its span, else decoded and merged by the
+ * shared {@link ChunkWriter} into the chunks it touches — and then the later points, sorted with
+ * the last arrival winning at equal times (read back in runs of `stagedRunPoints` from a cursor over
+ * `DISTINCT ON (ts) … ORDER BY ts, seq DESC`) and merged the same way, their values winning. A short
+ * write meeting no chunk lands in the head instead ({@link writeChunked}).
  *
  * `abort()` cancels a running COPY (CopyFail) and rolls back. The connection goes back to the pool
  * on every path (destroyed when it is unusable).
@@ -49,30 +63,38 @@ export class PostgresPointWriter implements PointWriter {
   private client: PoolClient | undefined;
   private copy: CopyStream | undefined;
   private copyError: Error | undefined;
-  private phase: Phase = 'staging';
   private readonly key: string;
+  private readonly chunkPoints: number;
   /** Points staged in all (the count `commit()` reports). */
   private count = 0;
-  /** Points sent to the staging table (their `seq` is their arrival order). */
-  private staged = 0;
-  /** Every staging timestamp greater than the one before: no duplicates, no sort needed. */
-  private ascending = true;
+  /** The ascending run's points not yet in a staged chunk: at most two chunks' worth. */
+  private readonly runTimes: Float64Array;
+  private readonly runValues: PointValue[];
+  private runLength = 0;
   private lastTs = Number.NEGATIVE_INFINITY;
-  private minTs = Number.POSITIVE_INFINITY;
-  private maxTs = Number.NEGATIVE_INFINITY;
+  /** Chunks of the ascending run in the temporary `timetric_chunk_staging`. */
+  private stagedChunks = 0;
+  private firstStagedTs = 0;
+  /** False from the first time that is not after the one before: the rest are "late" points. */
+  private ascending = true;
+  /** Late points in memory, in arrival order, until there are more than `chunkPoints`. */
+  private late: Point[] = [];
+  /** Late points sent to the staging table (their `seq` is their arrival order). */
+  private lateStaged = 0;
   private done = false;
   /** Serialises stage/commit/abort: each waits for the previous call to settle. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly pool: Pool,
-    private readonly changes: PgChangeChannel,
-    private readonly copyFrom: typeof copyFromFn,
+    private readonly ctx: PgWriteContext,
     private readonly id: string,
     private readonly mode: WriteMode,
     private readonly create: NewSeries | undefined,
   ) {
     this.key = seriesKey(id);
+    this.chunkPoints = ctx.chunks.chunkPoints;
+    this.runTimes = new Float64Array(2 * this.chunkPoints);
+    this.runValues = new Array<PointValue>(2 * this.chunkPoints);
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -83,36 +105,111 @@ export class PostgresPointWriter implements PointWriter {
 
   private async begin(): Promise<PoolClient> {
     if (this.client) return this.client;
-    const client = await this.pool.connect();
+    const client = await this.ctx.pool.connect();
     this.client = client;
     await client.query('BEGIN');
-    // A taken id goes through staging, so that commit() fails with a clear StoreConflictError
-    // rather than a duplicate-key error from the COPY.
-    const direct =
-      this.create !== undefined && (await client.query('SELECT 1 FROM series WHERE id = $1', [this.id])).rowCount === 0;
-    if (direct) this.startCopy(client, 'direct');
-    else await this.startStaging(client);
     return client;
   }
 
-  private startCopy(client: PoolClient, phase: Phase): void {
-    const copy = client.query(
-      this.copyFrom(
-        phase === 'direct' ? 'COPY points (series_id, ts, v, b) FROM STDIN' : 'COPY timetric_staging (seq, ts, v, b) FROM STDIN',
-      ),
-    );
+  /** Stages points; a failure (a non-finite time or value, a broken connection) aborts the write. */
+  stage(points: readonly Point[]): Promise<void> {
+    if (this.done) return Promise.reject(new Error('stage() after commit() or abort()'));
+    if (points.length === 0) return Promise.resolve();
+    return this.enqueue(async () => {
+      if (this.done) throw new Error('stage() after commit() or abort()');
+      try {
+        await this.stageNow(points);
+      } catch (err) {
+        this.done = true;
+        await this.rollback();
+        throw err;
+      }
+    });
+  }
+
+  private async stageNow(points: readonly Point[]): Promise<void> {
+    for (const [t, value] of points) checkPoint(t, value);
+    const n = points.length;
+    let i = 0;
+    if (this.ascending) {
+      const full = this.runTimes.length;
+      for (; i < n; i++) {
+        const [t, value] = points[i]!;
+        if (t <= this.lastTs) {
+          this.ascending = false;
+          break;
+        }
+        this.lastTs = t;
+        this.runTimes[this.runLength] = t;
+        this.runValues[this.runLength++] = value;
+        if (this.runLength === full) await this.stageChunk();
+      }
+    }
+    this.count += n;
+    if (i === n) return;
+    if (this.lateStaged === 0) {
+      for (; i < n; i++) this.late.push(points[i]!);
+      if (this.late.length <= this.chunkPoints) return;
+      await this.startLateStaging();
+      await this.copyLate(this.late);
+      this.late = [];
+    } else {
+      await this.copyLate(i === 0 ? points : points.slice(i));
+    }
+  }
+
+  /** Encodes the run's first `chunkPoints` points into a staged chunk; keeps the rest. */
+  private async stageChunk(): Promise<void> {
+    const client = await this.begin();
+    if (this.stagedChunks === 0) {
+      // Indexes included: the primary key pages the staged chunks in time order at commit.
+      await client.query('CREATE TEMP TABLE timetric_chunk_staging (LIKE chunks INCLUDING STORAGE INCLUDING INDEXES) ON COMMIT DROP');
+      this.firstStagedTs = this.runTimes[0]!;
+    }
+    const size = this.chunkPoints;
+    const times = this.runTimes.subarray(0, size);
+    const values = this.runValues.slice(0, size);
+    const s = summarizeChunk(times, values);
+    const data = encodeChunk(times, values);
+    const [firstV, firstB] = toPgValue(s.first[1]);
+    const [lastV, lastB] = toPgValue(s.last[1]);
+    // Not a named statement: the temporary table is a new one in every transaction.
+    await client.query(`INSERT INTO timetric_chunk_staging (${CHUNK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, [
+      this.key,
+      pgNumber(s.start),
+      pgNumber(s.end),
+      s.count,
+      pgNumber(s.min),
+      pgNumber(s.max),
+      pgNumber(s.sum),
+      pgNumber(s.first[0]),
+      pgNumber(firstV),
+      firstB,
+      pgNumber(s.last[0]),
+      pgNumber(lastV),
+      lastB,
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    ]);
+    this.stagedChunks++;
+    this.runTimes.copyWithin(0, size, this.runLength);
+    for (let k = size; k < this.runLength; k++) this.runValues[k - size] = this.runValues[k]!;
+    this.runLength -= size;
+  }
+
+  private async startLateStaging(): Promise<void> {
+    const client = await this.begin();
+    await client.query('CREATE TEMP TABLE timetric_staging (seq bigint NOT NULL, ts float8 NOT NULL, v float8, b boolean) ON COMMIT DROP');
+    const copy = client.query(this.ctx.copyFrom('COPY timetric_staging (seq, ts, v, b) FROM STDIN'));
     copy.on('error', (err: Error) => {
       this.copyError ??= err;
     });
     this.copy = copy;
-    this.phase = phase;
   }
 
-  private async startStaging(client: PoolClient): Promise<void> {
-    await client.query(
-      'CREATE TEMP TABLE timetric_staging (seq bigint NOT NULL, ts float8 NOT NULL, v float8, b boolean) ON COMMIT DROP',
-    );
-    this.startCopy(client, 'staging');
+  private async copyLate(points: readonly Point[]): Promise<void> {
+    let text = '';
+    for (const [t, value] of points) text += copyLine(this.lateStaged++, t, value);
+    await this.write(text);
   }
 
   /** Ends the running COPY and waits until the server has taken all of it. */
@@ -143,109 +240,117 @@ export class PostgresPointWriter implements PointWriter {
     });
   }
 
-  /** Stages points; a failure (a non-finite time or value, a broken connection) aborts the write. */
-  stage(points: readonly Point[]): Promise<void> {
-    if (this.done) return Promise.reject(new Error('stage() after commit() or abort()'));
-    if (points.length === 0) return Promise.resolve();
-    return this.enqueue(async () => {
-      if (this.done) throw new Error('stage() after commit() or abort()');
-      try {
-        await this.stageNow(points);
-      } catch (err) {
-        this.done = true;
-        await this.rollback();
-        throw err;
-      }
-    });
-  }
-
-  private async stageNow(points: readonly Point[]): Promise<void> {
-    for (const [t, value] of points) checkPoint(t, value);
-    const client = await this.begin();
-    if (this.copyError) throw this.copyError;
-    let text = '';
-    let i = 0;
-    if (this.phase === 'direct') {
-      for (; i < points.length; i++) {
-        const [t, value] = points[i]!;
-        if (t <= this.lastTs) break;
-        this.lastTs = t;
-        text += copyLine(this.key, t, value);
-      }
-      this.count += i;
-      if (i === points.length) return this.write(text);
-      // Out of order: what came so far is in `points` (unique, ascending); the rest may
-      // repeat a timestamp, so it goes through staging and is merged at commit.
-      await this.write(text);
-      await this.endCopy();
-      await this.startStaging(client);
-      text = '';
-    }
-    for (; i < points.length; i++) {
-      const [t, value] = points[i]!;
-      if (t <= this.lastTs) this.ascending = false;
-      this.lastTs = t;
-      if (t < this.minTs) this.minTs = t;
-      if (t > this.maxTs) this.maxTs = t;
-      text += copyLine(String(this.staged++), t, value);
-      this.count++;
-    }
-    await this.write(text);
-  }
-
   commit(): Promise<{ points: number; version: number }> {
     if (this.done) return Promise.reject(new Error('commit() after commit() or abort()'));
     this.done = true;
     return this.enqueue(async () => {
       try {
         const client = await this.begin();
-        const directRows = this.phase === 'direct' || this.staged < this.count;
         await this.endCopy();
         if (this.create) await insertSeries(client, this.create);
-        const bumped = await client.query<{ version: string }>(BUMP_VERSION, [this.id]);
-        const version = bumped.rows[0]?.version;
+        const version = await bumpVersion(client, this.id);
         if (version === undefined) throw new StoreConflictError(`series ${this.id} no longer exists`);
-        if (this.mode === 'replace' && !this.create) {
-          await client.query('DELETE FROM points WHERE series_id = $1', [this.key]);
-        }
-        if (this.staged > 0) await this.applyStaging(client, directRows);
-        await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(this.id)]);
+        const table = new PostgresChunkTable(client, this.key);
+        const empty = this.create !== undefined || this.mode === 'replace';
+        if (this.mode === 'replace' && !this.create) await runStepAsync(table.deleteAll(this.key));
+        const inHead = await this.apply(client, table, empty);
+        const headPoints = inHead > 0 ? await noteHeadPoints(client, this.id, inHead) : 0;
+        await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.ctx.changes.payloadFor(this.id)]);
         await client.query('COMMIT');
         this.release(false);
-        this.changes.emitLocal(this.id);
-        return { points: this.count, version: Number(version) };
+        this.ctx.changes.emitLocal(this.id);
+        if (inHead > 0) this.ctx.headWritten(this.id, headPoints);
+        return { points: this.count, version };
       } catch (err) {
         await this.rollback();
-        if ((err as { code?: string }).code === '23505' && this.create) {
-          throw new StoreConflictError(`series ${this.id} already exists`, { cause: err });
-        }
         throw err;
       }
     });
   }
 
-  private async applyStaging(client: PoolClient, directRows: boolean): Promise<void> {
-    // The series' row lock (taken by the bump) keeps every other writer of this series out until
-    // COMMIT, so when no stored point lies within the staged time span nothing can conflict and a
-    // plain INSERT (about twice as fast as ON CONFLICT) is safe.
-    const mayConflict = directRows || (this.create === undefined && this.mode === 'merge');
+  /** Writes everything staged into the series (locked); returns how many points went into the head. */
+  private async apply(client: PoolClient, table: PostgresChunkTable, empty: boolean): Promise<number> {
+    const o = this.ctx.chunks;
+    let inHead = 0;
+    const write = async (run: Columns): Promise<void> => {
+      if ((await runStepAsync(writeChunked(table, this.key, run, o))) === 'head') inHead += run.times.length;
+    };
+    let run: Columns = { times: this.runTimes.subarray(0, this.runLength), values: this.runValues.slice(0, this.runLength) };
+    if (this.stagedChunks > 0) {
+      await this.applyStagedChunks(client, table, run, empty);
+    } else {
+      // A short write: everything is in memory, so it is one run (and may land in the head).
+      if (this.lateStaged === 0 && this.late.length > 0) {
+        run = mergeColumns(run, sortUniquePoints(this.late));
+        this.late = [];
+      }
+      if (run.times.length > 0) await write(run);
+    }
+    if (this.late.length > 0) await write(sortUniquePoints(this.late));
+    if (this.lateStaged > 0) await this.applyLateStaging(client, table);
+    return inHead;
+  }
+
+  /** The ascending run: staged chunks, then `rest` (one to two chunks' worth, still in memory). */
+  private async applyStagedChunks(client: PoolClient, table: PostgresChunkTable, rest: Columns, empty: boolean): Promise<void> {
+    const o = this.ctx.chunks;
+    const from = this.firstStagedTs;
+    const to = this.lastTs;
     const overlaps =
-      mayConflict &&
-      (
-        await client.query('SELECT 1 FROM points WHERE series_id = $1 AND ts >= $2 AND ts <= $3 LIMIT 1', [
-          this.key,
-          this.minTs,
-          this.maxTs,
-        ])
-      ).rowCount !== 0;
-    if (!this.ascending) await client.query("SET LOCAL work_mem = '64MB'");
-    const source = this.ascending
-      ? 'SELECT ts, v, b FROM timetric_staging'
-      : 'SELECT DISTINCT ON (ts) ts, v, b FROM timetric_staging ORDER BY ts, seq DESC';
-    const conflict = overlaps ? ' ON CONFLICT (series_id, ts) DO UPDATE SET v = excluded.v, b = excluded.b' : '';
-    await client.query(`INSERT INTO points (series_id, ts, v, b) SELECT $1::bigint, ts, v, b FROM (${source}) x${conflict}`, [
-      this.key,
-    ]);
+      !empty &&
+      ((await runStepAsync(table.chunksMeeting(this.key, from, to, 1))).length > 0 ||
+        ((await client.query({
+          name: 'tt_head_any',
+          text: 'SELECT 1 FROM head WHERE series_key = $1 AND ts >= $2 AND ts <= $3 LIMIT 1',
+          values: [this.key, pgNumber(from), pgNumber(to)],
+        })).rowCount ?? 0) > 0);
+    const writer = new ChunkWriter(table, this.key, o);
+    if (!overlaps) {
+      // Nothing stored within the run's span: its chunks go in as they are, server-side.
+      await client.query(`INSERT INTO chunks (${CHUNK_COLUMNS}) SELECT ${CHUNK_COLUMNS} FROM timetric_chunk_staging`);
+    } else {
+      let after = Number.NEGATIVE_INFINITY;
+      for (;;) {
+        const page = await client.query<[number, Buffer]>({
+          text: 'SELECT start_ts, data FROM timetric_chunk_staging WHERE start_ts > $1 ORDER BY start_ts LIMIT $2',
+          values: [pgNumber(after), STAGED_CHUNKS_PER_PAGE],
+          rowMode: 'array',
+        });
+        for (const [start, data] of page.rows) {
+          await runStepAsync(writer.add(decodeChunk(data)));
+          after = start;
+        }
+        if (page.rows.length < STAGED_CHUNKS_PER_PAGE) break;
+      }
+    }
+    await runStepAsync(writer.add(rest));
+    await runStepAsync(writer.finish());
+  }
+
+  /** The late points from the staging table, sorted, last arrival winning, in runs of `stagedRunPoints`. */
+  private async applyLateStaging(client: PoolClient, table: PostgresChunkTable): Promise<void> {
+    await client.query("SET LOCAL work_mem = '64MB'");
+    await client.query('DECLARE timetric_late NO SCROLL CURSOR FOR SELECT DISTINCT ON (ts) ts, v, b FROM timetric_staging ORDER BY ts, seq DESC');
+    const writer = new ChunkWriter(table, this.key, this.ctx.chunks);
+    for (;;) {
+      const page = await client.query<[number, number | null, boolean | null]>({
+        text: `FETCH ${this.ctx.stagedRunPoints} FROM timetric_late`,
+        rowMode: 'array',
+      });
+      const rows = page.rows;
+      if (rows.length === 0) break;
+      const times = new Float64Array(rows.length);
+      const values = new Array<PointValue>(rows.length);
+      for (let k = 0; k < rows.length; k++) {
+        const row = rows[k]!;
+        times[k] = row[0];
+        values[k] = fromPgValue(row[1], row[2]);
+      }
+      await runStepAsync(writer.add({ times, values }));
+      if (rows.length < this.ctx.stagedRunPoints) break;
+    }
+    await client.query('CLOSE timetric_late');
+    await runStepAsync(writer.finish());
   }
 
   abort(): Promise<void> {
@@ -256,6 +361,7 @@ export class PostgresPointWriter implements PointWriter {
 
   /** Cancels a running COPY, rolls back and releases; never throws. */
   private async rollback(): Promise<void> {
+    this.late = [];
     const client = this.client;
     if (!client) return;
     let broken = false;

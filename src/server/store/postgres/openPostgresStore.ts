@@ -1,15 +1,18 @@
 import type { Store } from '../Store.js';
 import { composeStore } from '../composeStore.js';
+import { migratePoints } from './migratePoints.js';
 import { migratePostgres } from './migratePostgres.js';
 import { loadPgDriver } from './pgDriver.js';
 import { PgChangeChannel } from './PgChangeChannel.js';
 import { pgMigrations } from './pgMigrations.js';
+import type { PostgresStoreOptions } from './postgresStoreOptions.js';
 import { PostgresAuthStore } from './PostgresAuthStore.js';
 import { PostgresSeriesStore } from './PostgresSeriesStore.js';
+import { resolvePostgresStoreOptions } from './resolvePostgresStoreOptions.js';
 
 /**
  * Session settings of the store's pooled connections. Every point query reads one series in time
- * order through the `(series_id, ts)` primary key. Without fresh statistics (right after a big
+ * order through the `(series_key, start_ts)` / `(series_key, ts)` primary keys. Without fresh statistics (right after a big
  * upload, before autovacuum's ANALYZE, or for a series too small to be among the most common
  * values) the planner guesses a few rows and prefers a bitmap scan of ALL the series' points
  * followed by a sort: a 10,000-point page or a `latest()` then costs as much as the whole series
@@ -18,19 +21,7 @@ import { PostgresSeriesStore } from './PostgresSeriesStore.js';
  */
 const PLANNER_OPTIONS = '-c enable_bitmapscan=off';
 
-/** Options of {@link openPostgresStore}. */
-export interface PostgresStoreOptions {
-  /**
-   * Most pooled connections this instance opens (default 20). A staged write (an upload) holds
-   * one for its whole duration, plus one dedicated connection for LISTEN.
-   */
-  poolSize?: number;
-  /** Apply pending migrations when opening (default true). */
-  migrate?: boolean;
-}
-
-/** Defaults of {@link PostgresStoreOptions}. */
-export const DEFAULT_POSTGRES_STORE_OPTIONS = { poolSize: 20, migrate: true } as const;
+export { DEFAULT_POSTGRES_STORE_OPTIONS, type PostgresStoreOptions } from './postgresStoreOptions.js';
 
 /**
  * Opens the PostgreSQL store: a connection pool, the schema brought up to date (under an advisory
@@ -45,30 +36,35 @@ export const DEFAULT_POSTGRES_STORE_OPTIONS = { poolSize: 20, migrate: true } as
  * const server = createTimetricServer({ store });
  * ```
  * @param connectionString - A libpq-style URL, `postgres://user:password@host:port/database`.
- * @param options - Pool size and whether to migrate.
+ * @param options - Pool size, whether to migrate, chunk and batch sizes.
  * @returns The opened store; `close()` ends its connections.
  */
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<Store> {
-  const opts = { ...DEFAULT_POSTGRES_STORE_OPTIONS, ...options };
+  const opts = resolvePostgresStoreOptions(options);
   const driver = await loadPgDriver();
   const pool = new driver.Pool({ connectionString, max: opts.poolSize, options: PLANNER_OPTIONS });
   // An idle pooled connection that dies (server restart) is dropped by the pool; without a
   // listener its 'error' would crash the process.
   pool.on('error', () => undefined);
   const changes = new PgChangeChannel({ connectionString }, driver.Client);
+  const migrate = async (): Promise<void> => {
+    await migratePostgres(pool, pgMigrations);
+    await migratePoints(pool, driver.copyTo, { batchPoints: opts.migrateBatchPoints, chunks: opts.chunks });
+  };
   try {
-    if (opts.migrate) await migratePostgres(pool, pgMigrations);
+    if (opts.migrate) await migrate();
     await changes.start();
   } catch (err) {
     await changes.close();
     await pool.end();
     throw err;
   }
-  const series = new PostgresSeriesStore(pool, changes, driver);
+  const series = new PostgresSeriesStore(pool, changes, driver, { chunks: opts.chunks, stagedRunPoints: opts.stagedRunPoints });
   const auth = new PostgresAuthStore(pool);
   let closing: Promise<void> | undefined;
   return composeStore(series, auth, {
-    migrate: async () => void (await migratePostgres(pool, pgMigrations)),
-    close: () => (closing ??= Promise.all([changes.close(), pool.end()]).then(() => undefined)),
+    migrate,
+    // Background compaction first: it may still be using the pool.
+    close: () => (closing ??= Promise.all([changes.close(), series.close().then(() => pool.end())]).then(() => undefined)),
   });
 }

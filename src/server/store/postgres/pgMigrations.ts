@@ -8,16 +8,17 @@ export interface PgMigration {
 /**
  * The PostgreSQL schema.
  *
- * `points.series_id` is a 64-bit key derived from the public series id (see {@link seriesKey}),
- * not the 22-character text: a narrow integer key makes bulk inserts ~40 % faster, and being a
- * pure function of the id it needs no lookup, so every statement on points names its series
- * with a constant. `series.key` is UNIQUE, so two ids whose keys collide (odds ~n²/2⁶⁵) can
- * never share points: the second `createSeries` fails instead.
+ * Points are keyed by a 64-bit key derived from the public series id (see {@link seriesKey}), not
+ * the 22-character text: a narrow integer key is smaller and faster, and being a pure function of
+ * the id it needs no lookup, so every statement on points names its series with a constant.
+ * `series.key` is UNIQUE, so two ids whose keys collide (odds ~n²/2⁶⁵) can never share points: the
+ * second `createSeries` fails instead.
  *
- * Every data table keeps `series_id` first in its primary key and no foreign key points at or
- * from `points`, so with Citus `points` is distributed by `series_id`
- * (`create_distributed_table('points', 'series_id')`) and `series` and the auth tables become
- * reference tables, without changing a statement.
+ * Since pg-003 a series' points live in `chunks` (runs of consecutive points encoded by the chunk
+ * codec, one row each, its summary in columns; primary key `(series_key, start_ts)`) and `head`
+ * (recent small appends, one row a point, compacted into chunks by size and age). Both keep the
+ * series key first in their primary key and no foreign key points at or from them, so with Citus
+ * they can be distributed by `series_key` and `series` and the auth tables become reference tables.
  *
  * Values: `v` holds a number, `b` a boolean; both NULL is the value null. float8 round-trips every
  * JavaScript number exactly (PostgreSQL ≥ 12 prints the shortest exact form).
@@ -99,6 +100,75 @@ export const pgMigrations: PgMigration[] = [
         PRIMARY KEY (consumer_key, token, nonce)
       );
       CREATE INDEX nonces_ts ON nonces (ts);
+    `,
+  },
+  {
+    // Chunked points (issue #17). The rows of \`points\` move into chunks after this step, in
+    // batches (see migratePoints), and \`points\` is dropped once empty.
+    name: 'pg-003',
+    sql: `
+      CREATE TABLE chunks (
+        series_key bigint NOT NULL,
+        start_ts float8 NOT NULL,
+        end_ts float8 NOT NULL,
+        count integer NOT NULL,
+        min float8,
+        max float8,
+        sum float8,
+        first_ts float8 NOT NULL,
+        first_v float8,
+        first_b boolean,
+        last_ts float8 NOT NULL,
+        last_v float8,
+        last_b boolean,
+        data bytea NOT NULL,
+        PRIMARY KEY (series_key, start_ts),
+        CHECK (end_ts >= start_ts AND count > 0)
+      );
+      -- The bytes are compressed already: out of line, without pglz trying again.
+      ALTER TABLE chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+      CREATE TABLE head (
+        series_key bigint NOT NULL,
+        ts float8 NOT NULL,
+        v float8,
+        b boolean,
+        PRIMARY KEY (series_key, ts),
+        CHECK (v IS NULL OR b IS NULL)
+      );
+      -- Head points written since the last compaction (an upper bound: replaced points count
+      -- again), and when the first of them was (epoch seconds, the database's clock).
+      ALTER TABLE series ADD COLUMN head_points integer NOT NULL DEFAULT 0, ADD COLUMN head_since float8;
+      CREATE INDEX series_head_since ON series (head_since) WHERE head_since IS NOT NULL;
+      -- One point into the head in one round trip, under the series' row lock. Each statement of
+      -- a VOLATILE function takes a fresh snapshot, so the chunk check after the lock sees what
+      -- the previous holder (a compaction, a write) committed. No row: no such series; a row of
+      -- NULLs: the time lies inside a chunk, nothing was written (the caller rewrites the chunk).
+      CREATE FUNCTION timetric_append(p_id text, p_key bigint, p_ts float8, p_v float8, p_b boolean, p_payload text)
+        RETURNS TABLE (o_version bigint, o_head integer) LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        chunk_end float8;
+      BEGIN
+        PERFORM 1 FROM series WHERE id = p_id FOR NO KEY UPDATE;
+        IF NOT FOUND THEN
+          RETURN;
+        END IF;
+        SELECT c.end_ts INTO chunk_end FROM chunks c
+          WHERE c.series_key = p_key AND c.start_ts <= p_ts ORDER BY c.start_ts DESC LIMIT 1;
+        IF chunk_end >= p_ts THEN
+          o_version := NULL;
+          o_head := NULL;
+          RETURN NEXT;
+          RETURN;
+        END IF;
+        INSERT INTO head (series_key, ts, v, b) VALUES (p_key, p_ts, p_v, p_b)
+          ON CONFLICT (series_key, ts) DO UPDATE SET v = excluded.v, b = excluded.b;
+        UPDATE series s SET version = s.version + 1, head_points = s.head_points + 1,
+            head_since = coalesce(s.head_since, extract(epoch from clock_timestamp()))
+          WHERE s.id = p_id RETURNING s.version, s.head_points INTO o_version, o_head;
+        PERFORM pg_notify('timetric_changes', p_payload);
+        RETURN NEXT;
+      END
+      $fn$;
     `,
   },
 ];

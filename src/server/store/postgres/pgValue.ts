@@ -20,3 +20,22 @@ export function copyNumber(n: number | null): string {
 export function pgNumber(n: number | null): number | string | null {
   return n !== null && Object.is(n, -0) ? '-0' : n;
 }
+
+/**
+ * Columns as three PostgreSQL array literals (`float8[]`, `float8[]`, `boolean[]`) for an
+ * `unnest($1::float8[], $2::float8[], $3::boolean[])`: pg's own array serialisation writes -0 as
+ * "0", so the literals are built here (every number in its exact shortest form).
+ */
+export function pgPointArrays(times: ArrayLike<number>, values: ArrayLike<PointValue>): [ts: string, v: string, b: string] {
+  const n = times.length;
+  const ts = new Array<string>(n);
+  const vs = new Array<string>(n);
+  const bs = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    ts[i] = copyNumber(times[i]!);
+    vs[i] = typeof value === 'number' ? copyNumber(value) : 'NULL';
+    bs[i] = value === true ? 't' : value === false ? 'f' : 'NULL';
+  }
+  return [`{${ts.join(',')}}`, `{${vs.join(',')}}`, `{${bs.join(',')}}`];
+}

@@ -1,0 +1,119 @@
+import type { Pool } from 'pg';
+import type { ChunkStoreOptions } from '../chunks/chunkStoreOptions.js';
+import { compactSeries } from './compactSeries.js';
+
+/** Series listed per sweep query. */
+const SWEEP_BATCH = 1_000;
+
+/**
+ * Compacts series' heads in the background, one series at a time, each in its own short
+ * transaction started from `setImmediate` (never inside the request that filled the head), so no
+ * request waits behind more than one series' compaction (a few ms: the head and the short last
+ * chunk decoded, merged and encoded).
+ *
+ * - By size: a write that leaves a series with `compactHeadAt` or more head points calls
+ *   {@link request}.
+ * - By age: every `compactEveryMs` (an unref'd timer, cleared by {@link close}) it queues every
+ *   series whose first head write since its last compaction is older than that (`series.head_since`,
+ *   by the database's clock, so every instance agrees; a partial index keeps the query small).
+ *
+ * A failed compaction changes nothing (its transaction rolls back); it is counted in
+ * {@link failures} and retried by the next request or sweep.
+ */
+export class PgCompactor {
+  private readonly waiting = new Set<string>();
+  private immediate: NodeJS.Immediate | undefined;
+  private running: Promise<unknown> | undefined;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> | undefined;
+  private closed = false;
+  /** Background compactions and sweeps that failed (nothing was changed by them). */
+  failures = 0;
+  /** The last such failure, for diagnosis. */
+  lastFailure: unknown;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: Required<ChunkStoreOptions>,
+  ) {
+    if (options.compactEveryMs > 0) {
+      this.timer = setInterval(() => {
+        this.sweeping ??= this.sweep()
+          .catch((err: unknown) => this.failed(err))
+          .finally(() => (this.sweeping = undefined));
+      }, options.compactEveryMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Queues a series for compaction soon (after the current turn of the event loop). */
+  request(id: string): void {
+    if (this.closed) return;
+    this.waiting.add(id);
+    this.kick();
+  }
+
+  /** Compacts one series now, or every series with head points; resolves when done. */
+  async compactNow(id?: string): Promise<void> {
+    if (id !== undefined) {
+      await compactSeries(this.pool, id, this.options);
+      return;
+    }
+    let after = '';
+    for (;;) {
+      const res = await this.pool.query<[string]>({
+        name: 'tt_with_head',
+        text: `SELECT s.id FROM series s WHERE s.id > $1
+          AND (s.head_since IS NOT NULL OR EXISTS (SELECT 1 FROM head h WHERE h.series_key = s.key)) ORDER BY s.id LIMIT $2`,
+        values: [after, SWEEP_BATCH],
+        rowMode: 'array',
+      });
+      for (const [sid] of res.rows) await compactSeries(this.pool, sid, this.options);
+      if (res.rows.length < SWEEP_BATCH) return;
+      after = res.rows[res.rows.length - 1]![0];
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const res = await this.pool.query<[string]>({
+      name: 'tt_head_aged',
+      text: `SELECT id FROM series WHERE head_since < extract(epoch from clock_timestamp()) - $1::float8 / 1000
+        ORDER BY head_since LIMIT $2`,
+      values: [this.options.compactEveryMs, SWEEP_BATCH],
+      rowMode: 'array',
+    });
+    for (const [id] of res.rows) this.request(id);
+  }
+
+  private kick(): void {
+    if (this.running || this.immediate || this.waiting.size === 0) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      const id = this.waiting.values().next().value;
+      if (id === undefined || this.closed) return;
+      this.waiting.delete(id);
+      this.running = compactSeries(this.pool, id, this.options)
+        .catch((err: unknown) => this.failed(err))
+        .finally(() => {
+          this.running = undefined;
+          this.kick();
+        });
+    });
+  }
+
+  private failed(err: unknown): void {
+    if (this.closed) return;
+    this.failures++;
+    this.lastFailure = err;
+  }
+
+  /** Stops the timer and the queue; waits for a compaction or sweep in progress. A second call does nothing more. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
+    this.waiting.clear();
+    await Promise.all([this.running, this.sweeping]);
+  }
+}
