@@ -9,6 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SERVER_OPTIONS } from '../../src/server/http/serverOptions.js';
 import { CSV, createSeries, readCsv } from '../helpers/http.js';
+import { whenWritesInProgress } from '../helpers/whenWritesInProgress.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 interface Raw {
@@ -136,10 +137,10 @@ describe('a body silent for bodyIdleTimeoutMs', () => {
     await r.text();
     return r.status;
   };
-  /** Waits until the held write has its slot (the probe is refused), at most 50 round trips. */
+  /** Waits until the held write has its slot, then checks that a probe is refused. */
   const slotTaken = async (): Promise<boolean> => {
-    for (let i = 0; i < 50; i++) if ((await probe()) === 503) return true;
-    return false;
+    await whenWritesInProgress(t.server);
+    return (await probe()) === 503;
   };
 
   const cases: { what: string; head: (id: string) => string; body: string; holdsSlot: boolean }[] = [

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CSV, FORM, createSeries, readCsv } from '../helpers/http.js';
+import { whenWritesInProgress } from '../helpers/whenWritesInProgress.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
 let t: TestServer;
@@ -22,6 +23,7 @@ describe('write admission', () => {
     const heldDone = new Promise<number>((resolve, reject) => held.on('response', (r) => (r.resume(), resolve(r.statusCode ?? 0))).on('error', reject));
     held.write('1,1\n');
     held.flushHeaders();
+    await whenWritesInProgress(t.server);
     assert.equal(await readCsv(t.url, a, hal.basic), '', 'reads are served while the write is open');
 
     for (const body of ['5,5\n', 'increment=1']) {

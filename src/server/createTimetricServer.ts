@@ -35,6 +35,8 @@ export interface TimetricServer {
   close(): Promise<void>;
   /** The base URL once listening. */
   readonly url: string | undefined;
+  /** Series writes holding an admission slot now (at most `maxConcurrentWrites`). */
+  readonly writesInProgress: number;
 }
 
 const RAW_CSV_TYPES = ['text/csv', 'text/plain', 'application/csv', 'application/octet-stream'];
@@ -167,7 +169,8 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   app.get('/', (_request, reply) =>
     reply.type('text/plain; charset=utf-8').send('Timetric-compatible server. See /series/ID/csv/, /series/ID/value/json/, /create/, /oauth/.\n'),
   );
-  const gate = new WriteGate(ctx, new WriteAdmission(o.maxConcurrentWrites, o.overloadRetryAfterSeconds));
+  const admission = new WriteAdmission(o.maxConcurrentWrites, o.overloadRetryAfterSeconds);
+  const gate = new WriteGate(ctx, admission);
   registerCreateRoute(app, ctx, gate);
   registerCsvRoutes(app, ctx);
   registerValueRoutes(app, ctx, streams);
@@ -181,6 +184,9 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
     app,
     get url() {
       return url;
+    },
+    get writesInProgress() {
+      return admission.active;
     },
     async listen(address = {}) {
       await app.listen({ port: address.port ?? 0, host: address.host ?? '127.0.0.1' });
