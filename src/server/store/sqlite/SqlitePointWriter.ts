@@ -49,9 +49,10 @@ export class SqlitePointWriter implements PointWriter {
   async stage(points: readonly Point[]): Promise<void> {
     if (this.done) throw new Error('stage() after commit() or abort()');
     for (let i = 0; i < points.length; i++) {
-      const t = points[i]![0];
-      // Checked here: sorting and chunk encoding need real times, and the error names the point.
-      if (!Number.isFinite(t)) throw new Error(`point ${this.count + i + 1} of the write: its time ${String(t)} is not a finite number`);
+      const [t, v] = points[i]!;
+      // Checked here: sorting and chunk encoding need real numbers, and the error names the point.
+      if (!Number.isFinite(t)) throw new RangeError(`point ${this.count + i + 1} of the write: its time ${String(t)} is not a finite number`);
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`point ${this.count + i + 1} of the write: its value ${v} is not a finite number`);
     }
     for (const [t, v] of points) this.buffer.push(t, v);
     this.count += points.length;

@@ -23,11 +23,11 @@ import type {
   WriteMode,
 } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
-import { ColumnQueue } from './ColumnQueue.js';
 import { HeadCompactor } from './HeadCompactor.js';
 import { SqliteChunkTable } from './SqliteChunkTable.js';
 import { SqlitePointWriter, type SqliteWriterContext } from './SqlitePointWriter.js';
 import { DEFAULT_SQLITE_STORE_OPTIONS, type SqliteStoreOptions } from './sqliteStoreOptions.js';
+import { readColumnsInSteps, type ReadStep } from './readColumnsInSteps.js';
 import { sqliteStorageStats } from './sqliteStorageStats.js';
 import { writeSortedRuns } from './writeSortedRuns.js';
 
@@ -232,33 +232,15 @@ export class SqliteSeriesStore implements SeriesStore {
    * short read transaction, with a turn of the event loop between steps; nothing stays open
    * across the consumer's awaits, and each step sees one snapshot.
    */
-  async *readPointColumns(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<PointColumns> {
-    let remaining = range.limit ?? Number.POSITIVE_INFINITY;
-    const end = range.end ?? Number.POSITIVE_INFINITY;
-    let cursor: ReadCursor | undefined = { time: range.start ?? Number.NEGATIVE_INFINITY, included: true };
-    const queue = new ColumnQueue();
+  readPointColumns(id: string, range: PointRange, chunkSize = 10_000): AsyncIterable<PointColumns> {
     const step = (this.readStep ??= this.db.transaction((seriesId: string, at: ReadCursor, until: number, chunks: number) => {
       const key = this.q.key.get(seriesId);
       return key === undefined ? undefined : runStepSync(readChunkedStep(this.table, key, at, until, chunks));
     }));
-    while (cursor && remaining > 0) {
-      // Enough chunks for the next piece (not 32 when a page wants 10 points): each step stays short.
-      const want = Math.min(remaining, chunkSize);
-      const chunks = Math.max(1, Math.min(this.chunkOptions.chunksPerStep, Math.ceil(want / this.chunkOptions.chunkPoints) + 1));
-      const got: { columns: Columns; next: ReadCursor | undefined } | undefined = step(id, cursor, end, chunks);
-      if (!got) break;
-      cursor = got.next;
-      const n = Math.min(got.columns.times.length, remaining);
-      queue.push(got.columns, n);
-      remaining -= n;
-      while (queue.length >= chunkSize) yield queue.take(chunkSize);
-      // Let other requests run between steps of a long read.
-      if (cursor && remaining > 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (queue.length > 0) yield queue.take(queue.length);
+    return readColumnsInSteps((cursor, end, chunks) => step(id, cursor, end, chunks), range, chunkSize, this.chunkOptions);
   }
 
-  private readStep: ((id: string, at: ReadCursor, until: number, chunks: number) => { columns: Columns; next: ReadCursor | undefined } | undefined) | undefined;
+  private readStep: ((id: string, at: ReadCursor, until: number, chunks: number) => ReturnType<ReadStep>) | undefined;
 
   pageEnd(id: string, range: PointRange, limit: number): Promise<number | undefined> {
     return Promise.resolve(
@@ -291,6 +273,9 @@ export class SqliteSeriesStore implements SeriesStore {
         const latest = needsLatest ? runStepSync(latestChunked(this.table, key)) : undefined;
         const v = value(latest?.[1]);
         const t = at(latest?.[0]);
+        // A chunk holds finite numbers only (the CSV parser never makes others).
+        if (!Number.isFinite(t)) throw new RangeError(`series ${id}: the time ${t} is not a finite number`);
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`series ${id}: the value ${v} is not a finite number`);
         this.compactor.wroteHead(key, writeSortedRuns(this.table, key, [{ times: [t], values: [v] }], this.chunkOptions));
         return { point: [t, v] as const, version: this.q.bump.get(id)!.version };
       }).immediate();
