@@ -1,5 +1,6 @@
 import type { AuthStore } from '../store/Store.js';
 import { AuthFailure } from './AuthFailure.js';
+import { hasControlCharacter } from './hasControlCharacter.js';
 import type { AuthRequest, Authenticator, Principal } from './Authenticator.js';
 import { hasOAuthCredentials, verifyOAuthRequest } from './verifyOAuthRequest.js';
 import { hashSecret, safeEqual } from './secrets.js';
@@ -99,6 +100,8 @@ export function createAuthenticator(store: AuthStore, options: AuthenticatorOpti
     const colon = decoded.indexOf(':');
     if (colon < 0) throw new AuthFailure('malformed Basic credentials (expected base64 of KEY:SECRET)');
     const key = decoded.slice(0, colon);
+    // The format is public, so refusing it early says nothing about valid keys.
+    if (hasControlCharacter(key)) throw new AuthFailure('malformed Basic credentials (a control character in the key)');
     const secret = decoded.slice(colon + 1);
     const token = await store.getApiToken(key);
     // Hash even for an unknown key, so a miss costs the same as a wrong secret.

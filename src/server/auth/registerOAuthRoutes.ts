@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthStore, OAuthTokenRecord } from '../store/Store.js';
 import { AuthFailure } from './AuthFailure.js';
+import { hasControlCharacter } from './hasControlCharacter.js';
 import { DEFAULT_AUTHENTICATOR_OPTIONS } from './createAuthenticator.js';
 import { authorizePage, messagePage } from './authorizePage.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -210,6 +211,7 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
   /** The request token a browser is authorizing, if it can still be authorized. */
   async function pendingToken(token: string | undefined): Promise<OAuthTokenRecord | string> {
     if (!token) return 'The link is missing its oauth_token: ask the application to start again.';
+    if (hasControlCharacter(token)) return 'This authorization request is unknown or has expired: ask the application to start again.';
     const record = await store.getOAuthToken(token);
     if (!record || record.kind !== 'request' || (record.expiresAt !== null && record.expiresAt < clock())) {
       return 'This authorization request is unknown or has expired: ask the application to start again.';
@@ -271,7 +273,8 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
       return again(429, `Too many wrong passwords for this user name: try again in ${Math.ceil(wait / 60)} minute(s).`);
     }
     recordAttempt(userName);
-    const user = await store.getUserByName(userName);
+    // No user name holds a control character: no lookup (PostgreSQL cannot compare text with NUL).
+    const user = hasControlCharacter(userName) ? undefined : await store.getUserByName(userName);
     // An unknown user costs one scrypt too, so timing does not tell which names exist.
     const passwordOk = await verifyPassword(one(fields.password) ?? '', user?.passwordHash ?? (await (dummyHash ??= hashPassword(mintSecret()))));
     if (!user || !passwordOk) return again(401, 'Wrong user name or password.');

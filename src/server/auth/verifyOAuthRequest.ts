@@ -3,6 +3,7 @@ import type { AuthStore, ConsumerRecord, OAuthTokenRecord } from '../store/Store
 import { AuthFailure } from './AuthFailure.js';
 import type { AuthRequest } from './Authenticator.js';
 import { oauthBaseString, oauthSigningKey, type OAuthParams } from '../../codec/oauthBaseString.js';
+import { hasControlCharacter } from './hasControlCharacter.js';
 import { parseOAuthHeader } from './parseOAuthHeader.js';
 import { safeEqual } from './secrets.js';
 
@@ -101,6 +102,7 @@ export async function verifyOAuthRequest(
   for (const [name, value] of [...headerPairs, ...query, ...form]) {
     if (!name.startsWith('oauth_')) continue;
     if (name in oauth && oauth[name] !== value) throw new AuthFailure(`OAuth parameter ${name} is given twice with different values`);
+    if (hasControlCharacter(value)) throw new AuthFailure(`OAuth parameter ${name} holds a control character`);
     oauth[name] = value;
   }
   const signature = oauth.oauth_signature;
