@@ -48,7 +48,12 @@ type Outcome = { done: true } | { done: false; restart: boolean; last: [string, 
 export async function migratePoints(
   pool: Pool,
   copyTo: typeof copyToFn,
-  options: { batchPoints: number; chunks: ChunkStoreOptions },
+  options: {
+    batchPoints: number;
+    chunks: ChunkStoreOptions;
+    /** Called after each committed batch, with what it moved. */
+    onBatch?: (batch: { moved: number; orphaned: number }) => void;
+  },
 ): Promise<PointsMigration> {
   const result: PointsMigration = { moved: 0, orphaned: 0, batches: 0 };
   if (!(await pointsExist(pool))) return result;
@@ -65,7 +70,7 @@ export async function migratePoints(
         `COPY (SELECT series_id, ts, v, b FROM points WHERE (series_id, ts) > ('${BigInt(from[0]).toString()}'::bigint, ${float8Literal(from[1])})
           ORDER BY series_id, ts LIMIT ${Math.floor(options.batchPoints)}) TO STDOUT`,
       );
-      const n = rows.keys.length;
+      const n = rows.times.length;
       if (n === 0) {
         await client.query('LOCK TABLE points IN ACCESS EXCLUSIVE MODE');
         if (((await client.query('SELECT 1 FROM points LIMIT 1')).rowCount ?? 0) > 0) {
@@ -76,10 +81,7 @@ export async function migratePoints(
       }
       let moved = 0;
       let orphaned = 0;
-      for (let i = 0; i < n; ) {
-        const key = rows.keys[i]!;
-        let j = i + 1;
-        while (j < n && rows.keys[j] === key) j++;
+      for (const { key, from: i, to: j } of rows.runs) {
         for (let k = i; k < j; k++) {
           const t = rows.times[k]!;
           const v = rows.values[k]!;
@@ -92,13 +94,12 @@ export async function migratePoints(
           orphaned += j - i;
         } else {
           const writer = new ChunkWriter(new PostgresChunkTable(client, key), key, options.chunks);
-          await runStepAsync(writer.add(sliceColumns(rows, i, j)));
+          await runStepAsync(writer.add(i === 0 && j === n ? rows : sliceColumns(rows, i, j)));
           await runStepAsync(writer.finish());
           moved += j - i;
         }
-        i = j;
       }
-      const last: [string, number] = [rows.keys[n - 1]!, rows.times[n - 1]!];
+      const last: [string, number] = [rows.runs[rows.runs.length - 1]!.key, rows.times[n - 1]!];
       await client.query('DELETE FROM points WHERE (series_id, ts) > ($1::bigint, $2::float8) AND (series_id, ts) <= ($3::bigint, $4::float8)', [
         from[0],
         pgNumber(from[1]),
@@ -108,7 +109,10 @@ export async function migratePoints(
       return { done: false, restart: false, last, moved, orphaned };
     });
     if (outcome.done) return result;
-    if (!outcome.restart) result.batches++;
+    if (!outcome.restart) {
+      result.batches++;
+      options.onBatch?.({ moved: outcome.moved, orphaned: outcome.orphaned });
+    }
     result.moved += outcome.moved;
     result.orphaned += outcome.orphaned;
     cursor = outcome.restart ? [FIRST_KEY, Number.NEGATIVE_INFINITY] : outcome.last;
