@@ -101,17 +101,22 @@ describe('event-stream fan-out', () => {
       for (const path of ['value/json/', 'csv/']) assert.equal((await fetch(`${t.url}/series/${id}/${path}`)).status, 200);
     }
     assert.equal(calls.getSeries, before);
-    // The figure of the finding (28.6 ms against 1.0 ms): best of 3 rounds of 20 anonymous reads each.
-    const cost = async (id: string): Promise<number> => {
-      let fastest = Infinity;
-      for (let round = 0; round < 4; round++) {
-        const started = performance.now();
-        for (let i = 0; i < 20; i++) await (await fetch(`${t.url}/series/${id}/value/json/`)).text();
-        if (round > 0) fastest = Math.min(fastest, (performance.now() - started) / 20);
-      }
-      return fastest;
+    // The figure of the finding (28.6 ms against 1.0 ms): rounds of 20 anonymous reads, the two
+    // series in turn (so a burst of load elsewhere hits both alike), best round of each after one
+    // warm-up round.
+    const round = async (id: string): Promise<number> => {
+      const started = performance.now();
+      for (let i = 0; i < 20; i++) await (await fetch(`${t.url}/series/${id}/value/json/`)).text();
+      return (performance.now() - started) / 20;
     };
-    const [largeMs, bareMs] = [await cost(large), await cost(bare)];
+    let largeMs = Infinity;
+    let bareMs = Infinity;
+    for (let r = 0; r < 6; r++) {
+      const [l, b] = r % 2 ? [await round(large), await round(bare)] : [await round(bare), await round(large)].reverse();
+      if (r === 0) continue;
+      largeMs = Math.min(largeMs, l!);
+      bareMs = Math.min(bareMs, b!);
+    }
     ctx.diagnostic(`value/json: largest metadata ${largeMs.toFixed(2)} ms, none ${bareMs.toFixed(2)} ms`);
     // Noise on a shared machine is in both figures; the finding's ratio was 28.
     assert.ok(largeMs < 2 * bareMs + 1, `value/json took ${largeMs.toFixed(2)} ms against ${bareMs.toFixed(2)} ms`);
