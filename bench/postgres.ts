@@ -170,12 +170,13 @@ async function main(): Promise<void> {
     const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} points/s`.padStart(20);
     console.log(`\n${POINTS.toLocaleString('en-US')} points, medians of ${RUNS} runs, 2-core machine\n`);
     console.log(`${''.padEnd(58)}${'SQLite'.padStart(20)}${'PostgreSQL'.padStart(20)}`);
-    console.log(`${'store: ingest, /create/ with data (PG: COPY into points)'.padEnd(58)}${fmt(sq.create)}${fmt(pq.create)}`);
-    console.log(`${'store: ingest, POST to a series (PG: COPY → staging)'.padEnd(58)}${fmt(sq.merge)}${fmt(pq.merge)}`);
+    console.log(`${'store: ingest, /create/ with data (PG: chunks staged)'.padEnd(58)}${fmt(sq.create)}${fmt(pq.create)}`);
+    console.log(`${'store: ingest, POST to a series (PG: chunks staged)'.padEnd(58)}${fmt(sq.merge)}${fmt(pq.merge)}`);
     console.log(`${'store: full ordered read'.padEnd(58)}${fmt(sq.read)}${fmt(pq.read)}`);
     console.log(`${'HTTP: 3 concurrent /create/ uploads (SQLite 1 / PG 3 inst.)'.padEnd(58)}${fmt(sqHttp)}${fmt(pqHttp)}`);
-    const target = 300_000;
-    console.log(`\nPostgreSQL ingest target ≥ ${target.toLocaleString('en-US')} points/s: ${pq.create >= target ? 'met' : 'NOT met'} (${Math.round(pq.create).toLocaleString('en-US')})`);
+    // Issue #17: ingest into an existing series ≥ 0.4 M points/s (goal 0.7 M).
+    const target = 400_000;
+    console.log(`\nPostgreSQL ingest into an existing series ≥ ${target.toLocaleString('en-US')} points/s: ${pq.merge >= target ? 'met' : 'NOT met'} (${Math.round(pq.merge).toLocaleString('en-US')})`);
   } finally {
     cluster.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import type { ChunkStoreOptions } from '../../src/server/store/chunks/chunkStore
 import { openPostgresStore, type PostgresStoreOptions } from '../../src/server/store/postgres/openPostgresStore.js';
 import { seriesKey } from '../../src/server/store/postgres/seriesKey.js';
 import type { NewSeries, Store } from '../../src/server/store/Store.js';
+import { StoreConflictError } from '../../src/server/store/StoreConflictError.js';
 import { createPostgresTestDatabase, createPostgresTestStore } from '../helpers/createPostgresTestStore.js';
 import { checkPostgresInvariant } from './postgresInvariant.js';
 import { describeStoreConformance } from './storeConformance.js';
@@ -300,6 +301,17 @@ describe('PostgreSQL store: chunks, head and compaction', () => {
     assert.ok(all.series.some((s) => s.seriesId === id));
     const sum = all.series.reduce((n, s) => n + s.bytes, 0);
     assert.ok(Math.abs(sum - all.databaseBytes) <= all.series.length, `Σ series bytes ${sum} vs databaseBytes ${all.databaseBytes}`);
+  });
+
+  it('an increment that would overflow a double is refused (409), and the head stays compactable', async () => {
+    const store = await open();
+    const id = idOf('incrementOverflow');
+    await store.createSeries(newSeries(id));
+    await store.increment(id, 1, 1.7e308);
+    await assert.rejects(store.increment(id, 2, 1.7e308), (err: Error) => err instanceof StoreConflictError && /overflows a double/.test(err.message));
+    assert.deepEqual(await store.latest(id), [1, 1.7e308]);
+    await store.compact!(id);
+    assert.deepEqual(await readAll(store, id), [[1, 1.7e308]]);
   });
 
   it('options: an impossible chunk or batch size is refused, naming the option', async () => {

@@ -241,11 +241,13 @@ export class PostgresSeriesStore implements SeriesStore {
         throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(base)}, not a number`);
       }
       const value = base + delta;
+      if (!Number.isFinite(value)) {
+        throw new StoreConflictError(`cannot increment: ${base} + ${delta} overflows a double (the latest value of ${id} stays ${base})`);
+      }
       // Never land before the latest point: an increment stamped earlier (taken before this
       // transaction waited for the lock, or on an instance whose clock is behind) would otherwise
       // hide behind the latest point, and the next increment would build on a value without it.
       const at = latest && latest[0] > time ? latest[0] : time;
-      checkPoint(at, value);
       headPoints = await this.putPoint(client, id, at, value);
       await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(id)]);
       return { point: [at, value] as const, version };

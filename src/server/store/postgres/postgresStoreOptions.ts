@@ -14,6 +14,8 @@ export interface PostgresStoreOptions {
    * How chunks are cut and the head compacted (points a chunk, head thresholds, chunks a step,
    * compaction interval): see {@link ChunkStoreOptions}; absent fields from DEFAULT_CHUNK_STORE_OPTIONS
    * (4,096 points a chunk; head writes up to 256 points; compact at 1,024 head points or after 60 s).
+   * A staged write keeps at most three chunks' worth of points in memory (two of its ascending run,
+   * one of out-of-order points before they go to the staging table).
    */
   chunks?: ChunkStoreOptions;
   /**
