@@ -3,6 +3,7 @@ import { after, before, describe, it, mock } from 'node:test';
 import pg from 'pg';
 import type { Point } from '../../src/codec/Point.js';
 import type { ChunkStoreOptions } from '../../src/server/store/chunks/chunkStoreOptions.js';
+import { compactSeries } from '../../src/server/store/postgres/compactSeries.js';
 import { openPostgresStore, type PostgresStoreOptions } from '../../src/server/store/postgres/openPostgresStore.js';
 import { seriesKey } from '../../src/server/store/postgres/seriesKey.js';
 import type { NewSeries, Store } from '../../src/server/store/Store.js';
@@ -184,6 +185,41 @@ describe('PostgreSQL store: chunks, head and compaction', () => {
     } finally {
       off();
     }
+  });
+
+  it('an append at a time inside a chunk rewrites that chunk (nothing in the head), one version up', async () => {
+    const store = await open({ chunks: { chunkPoints: 100 } });
+    const id = idOf('appendInsideChunk');
+    await store.createSeries(newSeries(id));
+    const w = await store.openWriter(id, 'merge');
+    await w.stage(Array.from({ length: 300 }, (_, i): Point => [i, i]));
+    const { version } = await w.commit();
+    const a = await store.appendValue(id, 150, null);
+    const b = await store.appendValue(id, 150.5, true);
+    assert.deepEqual([a.version, b.version], [version + 1, version + 2]);
+    assert.equal((await stats(store, id)).headPoints, 0);
+    const all = await readAll(store, id);
+    assert.deepEqual(all.slice(149, 153), [[149, 149], [150, null], [150.5, true], [151, 151]]);
+    assert.equal(all.length, 301);
+    await checkPostgresInvariant(admin, id);
+  });
+
+  it('a compaction asked for by size is skipped when the head is below compactHeadAt by the time it holds the lock (another one ran since)', async () => {
+    const store = await open({ chunks: { compactHeadAt: 1_000_000, compactEveryMs: 0 } });
+    const id = idOf('compactSkip');
+    await store.createSeries(newSeries(id));
+    for (let t = 0; t < 10; t++) await store.appendValue(id, t, t);
+    const pool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
+    try {
+      assert.equal(await compactSeries(pool, id, {}, 11), 0, 'skipped: 10 head points, 11 asked');
+      assert.equal((await stats(store, id)).headPoints, 10);
+      assert.equal(await compactSeries(pool, id, {}, 10), 10);
+      assert.equal((await stats(store, id)).headPoints, 0);
+      assert.equal(await compactSeries(pool, id, {}, 1), 0, 'head_points was reset by the compaction');
+    } finally {
+      await pool.end();
+    }
+    assert.deepEqual(await readAll(store, id), Array.from({ length: 10 }, (_, t) => [t, t]));
   });
 
   it('every compactEveryMs a sweep compacts the series whose head is older than that, and only those (timer in virtual time)', async () => {

@@ -12,7 +12,9 @@ const SWEEP_BATCH = 1_000;
  * chunk decoded, merged and encoded).
  *
  * - By size: a write that leaves a series with `compactHeadAt` or more head points calls
- *   {@link request}.
+ *   {@link request}; the compaction is skipped when the head is smaller by the time it has the
+ *   lock (16 concurrent appenders all see the count over the threshold before the first
+ *   compaction resets it: without the check each set off another rewrite of the last chunk).
  * - By age: every `compactEveryMs` (an unref'd timer, cleared by {@link close}) it queues every
  *   series whose first head write since its last compaction is older than that (`series.head_since`,
  *   by the database's clock, so every instance agrees; a partial index keeps the query small).
@@ -21,7 +23,8 @@ const SWEEP_BATCH = 1_000;
  * {@link failures} and retried by the next request or sweep.
  */
 export class PgCompactor {
-  private readonly waiting = new Set<string>();
+  /** Series waiting, with the head size below which their compaction is skipped (0: compact any head). */
+  private readonly waiting = new Map<string, number>();
   private immediate: NodeJS.Immediate | undefined;
   private running: Promise<unknown> | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
@@ -46,10 +49,14 @@ export class PgCompactor {
     }
   }
 
-  /** Queues a series for compaction soon (after the current turn of the event loop). */
-  request(id: string): void {
+  /**
+   * Queues a series for compaction soon (after the current turn of the event loop). `bySize`: only
+   * if its head still holds `compactHeadAt` points when the compaction takes the lock.
+   */
+  request(id: string, bySize = false): void {
     if (this.closed) return;
-    this.waiting.add(id);
+    const min = bySize ? this.options.compactHeadAt : 0;
+    this.waiting.set(id, Math.min(min, this.waiting.get(id) ?? min));
     this.kick();
   }
 
@@ -89,10 +96,11 @@ export class PgCompactor {
     if (this.running || this.immediate || this.waiting.size === 0) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
-      const id = this.waiting.values().next().value;
-      if (id === undefined || this.closed) return;
+      const next = this.waiting.entries().next().value;
+      if (next === undefined || this.closed) return;
+      const [id, minHeadPoints] = next;
       this.waiting.delete(id);
-      this.running = compactSeries(this.pool, id, this.options)
+      this.running = compactSeries(this.pool, id, this.options, minHeadPoints)
         .catch((err: unknown) => this.failed(err))
         .finally(() => {
           this.running = undefined;

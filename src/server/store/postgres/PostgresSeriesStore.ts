@@ -87,7 +87,7 @@ export class PostgresSeriesStore implements SeriesStore {
   }
 
   private headWritten(id: string, headPoints: number): void {
-    if (headPoints >= this.chunks.compactHeadAt) this.compactor.request(id);
+    if (headPoints >= this.chunks.compactHeadAt) this.compactor.request(id, true);
   }
 
   async createSeries(series: NewSeries): Promise<SeriesRecord> {
@@ -184,21 +184,22 @@ export class PostgresSeriesStore implements SeriesStore {
     checkPoint(time, value);
     const [v, b] = toPgValue(value);
     // The common case, a point after (or between) the chunks, is one round trip: timetric_append
-    // locks the series, checks the chunks and writes the head point (see pg-003).
-    const res = await this.pool.query<[string | null, number | null]>({
-      name: 'tt_append2',
-      text: 'SELECT o_version, o_head FROM timetric_append($1, $2, $3, $4, $5, $6)',
-      values: [id, seriesKey(id), pgNumber(time), pgNumber(v), b, this.changes.payloadFor(id)],
-      rowMode: 'array',
-    });
-    const row = res.rows[0];
-    if (!row) throw new StoreConflictError(`series ${id} does not exist`);
+    // bumps the version (taking the lock), checks the chunks and writes the head point (pg-003).
     let version: number;
-    if (row[0] !== null) {
+    try {
+      const res = await this.pool.query<[string, number]>({
+        name: 'tt_append3',
+        text: 'SELECT o_version, o_head FROM timetric_append($1, $2, $3, $4, $5, $6)',
+        values: [id, seriesKey(id), pgNumber(time), pgNumber(v), b, this.changes.payloadFor(id)],
+        rowMode: 'array',
+      });
+      const row = res.rows[0];
+      if (!row) throw new StoreConflictError(`series ${id} does not exist`);
       version = Number(row[0]);
-      this.headWritten(id, row[1]!);
-    } else {
-      // The time lies inside a chunk: rewrite that chunk, under the lock, in a transaction.
+      this.headWritten(id, row[1]);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'TT001') throw err;
+      // The time lies inside a chunk (nothing was written): rewrite that chunk, in a transaction.
       version = await this.writeOne(id, time, value);
     }
     this.changes.emitLocal(id);

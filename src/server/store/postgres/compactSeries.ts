@@ -12,12 +12,22 @@ import { seriesKey } from './seriesKey.js';
  * second compaction waits, then finds the head empty). The points do not change, so neither does
  * the version, and no change is announced. A crash before COMMIT leaves everything as it was.
  *
- * @returns How many points moved (0 when the series does not exist or its head is empty).
+ * `minHeadPoints` skips a series whose head, by `series.head_points` read under the lock, holds
+ * fewer: a compaction asked for by size finds nothing to do when another one ran since (writers
+ * that saw the count over the threshold before that one took the lock all ask).
+ *
+ * @returns How many points moved (0 when the series does not exist, was skipped or its head is empty).
  */
-export function compactSeries(pool: Pool, id: string, options: ChunkStoreOptions): Promise<number> {
+export function compactSeries(pool: Pool, id: string, options: ChunkStoreOptions, minHeadPoints = 0): Promise<number> {
   return inTransaction(pool, async (client) => {
-    const locked = await client.query({ name: 'tt_lock_series', text: 'SELECT 1 FROM series WHERE id = $1 FOR NO KEY UPDATE', values: [id] });
-    if (locked.rowCount === 0) return 0;
+    const locked = await client.query<[number]>({
+      name: 'tt_lock_series',
+      text: 'SELECT head_points FROM series WHERE id = $1 FOR NO KEY UPDATE',
+      values: [id],
+      rowMode: 'array',
+    });
+    const row = locked.rows[0];
+    if (!row || row[0] < minHeadPoints) return 0;
     const key = seriesKey(id);
     const moved = await runStepAsync(compactHead(new PostgresChunkTable(client, key), key, options));
     await client.query({

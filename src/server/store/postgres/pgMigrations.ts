@@ -139,32 +139,29 @@ export const pgMigrations: PgMigration[] = [
       -- again), and when the first of them was (epoch seconds, the database's clock).
       ALTER TABLE series ADD COLUMN head_points integer NOT NULL DEFAULT 0, ADD COLUMN head_since float8;
       CREATE INDEX series_head_since ON series (head_since) WHERE head_since IS NOT NULL;
-      -- One point into the head in one round trip, under the series' row lock. Each statement of
-      -- a VOLATILE function takes a fresh snapshot, so the chunk check after the lock sees what
-      -- the previous holder (a compaction, a write) committed. No row: no such series; a row of
-      -- NULLs: the time lies inside a chunk, nothing was written (the caller rewrites the chunk).
+      -- One point into the head in one round trip, under the series' row lock, taken first by
+      -- the version bump. Each statement of a VOLATILE function takes a fresh snapshot, so the
+      -- chunk check after the lock sees what the previous holder (a compaction, a write)
+      -- committed. No row: no such series. SQLSTATE TT001: the time lies inside a chunk; the
+      -- statement fails, so nothing is written or bumped (the caller rewrites that chunk).
       CREATE FUNCTION timetric_append(p_id text, p_key bigint, p_ts float8, p_v float8, p_b boolean, p_payload text)
         RETURNS TABLE (o_version bigint, o_head integer) LANGUAGE plpgsql VOLATILE AS $fn$
       DECLARE
         chunk_end float8;
       BEGIN
-        PERFORM 1 FROM series WHERE id = p_id FOR NO KEY UPDATE;
+        UPDATE series s SET version = s.version + 1, head_points = s.head_points + 1,
+            head_since = coalesce(s.head_since, extract(epoch from clock_timestamp()))
+          WHERE s.id = p_id RETURNING s.version, s.head_points INTO o_version, o_head;
         IF NOT FOUND THEN
           RETURN;
         END IF;
         SELECT c.end_ts INTO chunk_end FROM chunks c
           WHERE c.series_key = p_key AND c.start_ts <= p_ts ORDER BY c.start_ts DESC LIMIT 1;
         IF chunk_end >= p_ts THEN
-          o_version := NULL;
-          o_head := NULL;
-          RETURN NEXT;
-          RETURN;
+          RAISE EXCEPTION 'timetric_append: % lies inside a chunk', p_ts USING ERRCODE = 'TT001';
         END IF;
         INSERT INTO head (series_key, ts, v, b) VALUES (p_key, p_ts, p_v, p_b)
           ON CONFLICT (series_key, ts) DO UPDATE SET v = excluded.v, b = excluded.b;
-        UPDATE series s SET version = s.version + 1, head_points = s.head_points + 1,
-            head_since = coalesce(s.head_since, extract(epoch from clock_timestamp()))
-          WHERE s.id = p_id RETURNING s.version, s.head_points INTO o_version, o_head;
         PERFORM pg_notify('timetric_changes', p_payload);
         RETURN NEXT;
       END
