@@ -9,6 +9,7 @@ import { Agent, request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CSV, createSeries, readCsv } from '../helpers/http.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
+import { seededRandom } from '../helpers/seededRandom.js';
 
 const REQUESTS = 10_000;
 const IN_FLIGHT = 8;
@@ -16,16 +17,6 @@ const DEADLINE_MS = 60_000;
 const SLOW_MS = 1_000;
 const SEED = 20261202;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Shot {
   method: 'POST' | 'PUT' | 'DELETE';
@@ -185,7 +176,7 @@ function send(shot: Shot): Promise<Answer> {
 
 describe('fuzzing the write endpoints', () => {
   it(`answers ${REQUESTS.toLocaleString('en')} seeded random and mutated writes without a 5xx or a slow answer, and loses nothing`, async (ctx) => {
-    const next = makeShots(rng(SEED));
+    const next = makeShots(seededRandom(SEED));
     const shots = Array.from({ length: REQUESTS }, next);
     const answers: Answer[] = [];
     const failures: string[] = [];

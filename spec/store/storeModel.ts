@@ -10,6 +10,7 @@ import type { Point, PointValue } from '../../src/codec/Point.js';
 import type { ChunkStoreOptions } from '../../src/server/store/chunks/chunkStoreOptions.js';
 import type { NewSeries, PointRange, Store } from '../../src/server/store/Store.js';
 import { StoreConflictError } from '../../src/server/store/StoreConflictError.js';
+import { seededRandom } from '../helpers/seededRandom.js';
 
 /** Chunk options small enough that a model run crosses many chunks, heads and compactions. */
 export const MODEL_CHUNK_OPTIONS = {
@@ -35,16 +36,6 @@ interface ModelSeries {
   version: number;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sorted = (points: Map<number, PointValue>): Point[] => [...points].sort((a, b) => a[0] - b[0]);
 
@@ -63,7 +54,7 @@ function inRange(points: Map<number, PointValue>, range: PointRange): Point[] {
  * @param hooks - Optional close and per-step check.
  */
 export async function runStoreModel(open: (chunks: ChunkStoreOptions) => Promise<Store>, seed: number, ops: number, hooks: StoreModelHooks = {}): Promise<void> {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const int = (n: number): number => Math.floor(random() * n);
   const store = await open(MODEL_CHUNK_OPTIONS);
   const heard = new Map<string, number>();

@@ -13,17 +13,8 @@ import { readChunkedStep, type ReadCursor } from '../../../src/server/store/chun
 import { runStepSync } from '../../../src/server/store/chunks/runStepSync.js';
 import { writeChunked } from '../../../src/server/store/chunks/writeChunked.js';
 import { MemoryChunkTable } from './MemoryChunkTable.js';
+import { seededRandom } from '../../helpers/seededRandom.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const options = { chunkPoints: 16, headWritePoints: 4, chunksPerStep: 3 };
 
@@ -45,7 +36,7 @@ function modelRange(model: Map<number, PointValue>, start: number, end: number):
 describe('shared chunk logic', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`matches a plain model over 400 random operations (seed ${seed})`, () => {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const table = new MemoryChunkTable();
       const model = new Map<number, PointValue>();
       const key = 7;

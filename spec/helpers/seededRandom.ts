@@ -1,0 +1,12 @@
+// mulberry32: a small seeded PRNG, uniform in [0, 1), so a randomized spec or bench replays from
+// its seed. One copy for the specs and benches that draw from it.
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
