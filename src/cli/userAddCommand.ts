@@ -2,6 +2,7 @@ import type { CliIo, Command } from './Command.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
 import { UsageError } from './UsageError.js';
 import { withStore } from './withStore.js';
+import { isUserName } from '../server/auth/isUserName.js';
 
 async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -36,7 +37,7 @@ Options:
     if (values.help) return (io.out(`${this.help}\n`), 0);
     const name = positionals[0];
     if (!name) throw new UsageError('missing the user NAME');
-    if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name)) throw new UsageError(`invalid user name "${name}" (1–64 of A–Z a–z 0–9 . _ @ -)`);
+    if (!isUserName(name)) throw new UsageError(`invalid user name "${name}" (1–64 of A–Z a–z 0–9 . _ @ -)`);
     if (values.password !== undefined && values['password-stdin']) throw new UsageError('give either --password or --password-stdin, not both');
     const password = values['password-stdin'] ? await readFirstLine(io.stdin) : values.password;
     if (password === undefined) throw new UsageError('missing --password (or --password-stdin)');

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthStore, OAuthTokenRecord } from '../store/Store.js';
 import { AuthFailure } from './AuthFailure.js';
 import { hasControlCharacter } from './hasControlCharacter.js';
+import { isUserName } from './isUserName.js';
 import { DEFAULT_AUTHENTICATOR_OPTIONS } from './createAuthenticator.js';
 import { authorizePage, messagePage } from './authorizePage.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -141,6 +142,11 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
   // a concurrent burst be checked in full (200 guesses at once all checked, none refused).
   const recordAttempt = (name: string): void => {
     if (failures.size > 10_000) for (const [k, f] of failures) if (f.since + lockout < clock()) failures.delete(k);
+    // Still full of live entries (many names at once): forget the oldest, so the table stays bounded.
+    for (const k of failures.keys()) {
+      if (failures.size <= 10_000) break;
+      failures.delete(k);
+    }
     const f = failures.get(name);
     if (f) f.count++;
     else failures.set(name, { count: 1, since: clock() });
@@ -267,14 +273,16 @@ function oauthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): void {
         }),
       );
 
+    // A name no user can have: refused before the lockout table, the lookup and the password hash,
+    // so a flood of made-up names (up to the form's megabyte each) costs neither memory nor scrypt.
+    if (!isUserName(userName)) return again(401, 'Wrong user name or password.');
     const wait = lockedFor(userName);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       return again(429, `Too many wrong passwords for this user name: try again in ${Math.ceil(wait / 60)} minute(s).`);
     }
     recordAttempt(userName);
-    // No user name holds a control character: no lookup (PostgreSQL cannot compare text with NUL).
-    const user = hasControlCharacter(userName) ? undefined : await store.getUserByName(userName);
+    const user = await store.getUserByName(userName);
     // An unknown user costs one scrypt too, so timing does not tell which names exist.
     const passwordOk = await verifyPassword(one(fields.password) ?? '', user?.passwordHash ?? (await (dummyHash ??= hashPassword(mintSecret()))));
     if (!user || !passwordOk) return again(401, 'Wrong user name or password.');
