@@ -24,6 +24,7 @@ export type { TimetricConfig } from './client/TimetricConfig.js';
 export { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './client/ClientOptions.js';
 export type { RequestSpec } from './client/RequestSpec.js';
 export type { SeriesMetadata } from './client/createSeriesRequest.js';
+export { searchSeries, DEFAULT_SEARCH_OPTIONS, type SeriesInfo, type SeriesSearch, type SearchTransport } from './client/searchSeries.js';
 export type { SeriesData, PointInput } from './client/encodeSeriesData.js';
 export { normalizeConfig } from './client/normalizeConfig.js';
 export { signOAuth, type OAuthCredentials } from './client/signOAuth.js';

@@ -1,4 +1,4 @@
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { NetworkError } from '../errors/NetworkError.js';
 import { PauseGate } from '../streams/PauseGate.js';
@@ -11,6 +11,7 @@ import { errorForResponse } from './errorForResponse.js';
 import { normalizeConfig } from './normalizeConfig.js';
 import type { RequestSpec } from './RequestSpec.js';
 import type { ResolvedAuth } from './ResolvedAuth.js';
+import { searchSeries, type SeriesInfo, type SeriesSearch } from './searchSeries.js';
 import { Series, type WatchOptions } from './Series.js';
 import { signOAuth } from './signOAuth.js';
 import type { TimetricConfig } from './TimetricConfig.js';
@@ -138,6 +139,22 @@ export class TimetricClient {
   async createSeries(metadata: SeriesMetadata, data?: SeriesData): Promise<Series> {
     const id = await createSeriesRequest(this, metadata, data);
     return this.series(id);
+  }
+
+  /**
+   * Every series you may read that matches `search` (text `q`, `tags`, owner `user`), paged through
+   * the search endpoint 100 at a time: a cold Observable of {@link SeriesInfo} that completes after
+   * the last page, and stops paging when unsubscribed. Anonymous clients see public series only.
+   * See {@link searchSeries}.
+   *
+   * @example
+   * ```ts
+   * import { toArray, lastValueFrom } from 'rxjs';
+   * const mine = await lastValueFrom(client.search({ user: 'alice', tags: ['power'] }).pipe(toArray()));
+   * ```
+   */
+  search(search: SeriesSearch = {}): Observable<SeriesInfo> {
+    return searchSeries(this, search);
   }
 
   /**
