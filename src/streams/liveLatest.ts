@@ -1,11 +1,10 @@
-import { Observable, asyncScheduler, switchMap, type SchedulerLike, type Subscription } from 'rxjs';
-import { pointKey } from './pointKey.js';
+import { BehaviorSubject, EMPTY, NEVER, Observable, Subject, catchError, concat, defer, distinctUntilChanged, exhaustMap, filter, map, merge, switchMap, takeUntil, tap, throwError } from 'rxjs';
 import type { Point } from '../codec/Point.js';
-import { backoffDelay } from './backoffDelay.js';
 import { isPushUnavailable } from './isPushUnavailable.js';
 import { isTransientReadError } from './isTransientReadError.js';
-import { DEFAULT_POLL_OPTIONS, type PollOptions } from './pollLatest.js';
-import { retryAfterMs } from './retryAfterMs.js';
+import { pointKey } from './pointKey.js';
+import { DEFAULT_POLL_OPTIONS, pollRetryPolicy, type PollOptions } from './pollLatest.js';
+import { retryThroughGate } from './retry/retryThroughGate.js';
 
 /** How a live value is fetched: `'push'` (Server-Sent Events), `'poll'`, or `'auto'` (push when the server has it, else poll). */
 export type LiveMode = 'auto' | 'poll' | 'push';
@@ -19,11 +18,14 @@ export interface LiveUpdate {
   transport: LiveTransport;
 }
 
-/** Options of {@link liveLatest}: the polling options plus the mode. */
+/** Options of {@link liveLatest}: the polling options (also the reconnect backoff) plus the mode. */
 export interface LiveOptions extends PollOptions {
   /** `'auto'` (default), `'push'` or `'poll'`. */
   mode?: LiveMode;
 }
+
+/** Defaults of {@link LiveOptions}: the polling defaults and `mode: 'auto'`. */
+export const DEFAULT_LIVE_OPTIONS = { ...DEFAULT_POLL_OPTIONS, mode: 'auto' } satisfies Required<Omit<LiveOptions, 'visible$' | 'gate'>>;
 
 /** The two ways {@link liveLatest} can reach the server. Both are cold: each subscription opens its own. */
 export interface LiveSources {
@@ -48,97 +50,85 @@ export interface LiveSources {
  *
  * While `visible$` says false, every connection and poller is closed; they reopen at once when it
  * turns true. 429/503 answers close the shared `gate`, and every connection attempt waits for it.
- * Every timer runs on `scheduler`.
+ * Every timer runs on `scheduler`; reconnects go through `retryThroughGate`.
+ *
+ * @example
+ * ```ts
+ * import { liveLatest } from 'timetric/streams';
+ * liveLatest({ push: () => openEvents(), poll: () => pollLatest(fetchAnswer) }).subscribe(({ point, transport }) => console.log(transport, point));
+ * ```
+ *
+ * @param sources - How to push and how to poll; both cold.
+ * @param options - See {@link LiveOptions}; defaults in {@link DEFAULT_LIVE_OPTIONS}.
+ * @returns The updates, each distinct from the one before.
  */
 export function liveLatest(sources: LiveSources, options: LiveOptions = {}): Observable<LiveUpdate> {
-  const mode = options.mode ?? 'auto';
-  const intervalMs = options.intervalMs ?? DEFAULT_POLL_OPTIONS.intervalMs;
-  const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_POLL_OPTIONS.maxBackoffMs;
-  const random = options.random ?? Math.random;
-  const scheduler: SchedulerLike = options.scheduler ?? asyncScheduler;
-  const gate = options.gate;
+  const { mode } = { ...DEFAULT_LIVE_OPTIONS, ...options };
+  const policy = pollRetryPolicy(options, 'liveLatest');
   return new Observable<LiveUpdate>((subscriber) => {
     let lastKey: string | undefined;
     let lastTransport: LiveTransport | undefined;
     let pushOff = mode === 'poll';
-    let failures = 0;
-    let visible = true;
-    let pushing: Subscription | undefined;
-    let polling: Subscription | undefined;
-    let timer: Subscription | undefined;
+    const visible = new BehaviorSubject(true);
+    const visibility = options.visible$?.subscribe((isVisible) => visible.next(isVisible));
 
-    const emit = (point: Point | null, transport: LiveTransport): void => {
-      const key = pointKey(point);
-      if (key === lastKey && transport === lastTransport) return;
-      lastKey = key;
-      lastTransport = transport;
-      subscriber.next({ point, transport });
-    };
-    const stopPoll = (): void => {
-      polling?.unsubscribe();
-      polling = undefined;
-    };
-    const startPoll = (): void => {
-      polling ??= sources.poll().subscribe({
-        next: (p) => emit(p, 'poll'),
-        error: (err: unknown) => subscriber.error(err),
-      });
-    };
-    const stopAll = (): void => {
-      pushing?.unsubscribe();
-      timer?.unsubscribe();
-      stopPoll();
-      pushing = timer = undefined;
-    };
-    const dropped = (err: unknown): void => {
-      pushing = undefined;
-      if (err !== undefined && !isTransientReadError(err)) {
-        if (mode === 'auto' && isPushUnavailable(err)) {
-          pushOff = true;
-          startPoll();
-        } else {
-          subscriber.error(err);
-        }
-        return;
-      }
-      failures++;
-      const asked = err === undefined ? undefined : retryAfterMs(err, scheduler.now());
-      const delay = Math.min(maxBackoffMs, Math.max(asked ?? 0, backoffDelay(failures, intervalMs, maxBackoffMs, random)));
-      gate?.pauseOn(err, delay, scheduler.now());
-      if (mode === 'auto') startPoll();
-      timer = scheduler.schedule(() => {
-        timer = undefined;
-        connect();
-      }, delay);
-    };
-    const connect = (): void => {
-      let delivered = false;
-      const push$ = gate ? gate.whenOpen(scheduler).pipe(switchMap(() => sources.push())) : sources.push();
-      pushing = push$.subscribe({
-        next: (p) => {
-          if (!delivered) {
-            delivered = true;
-            failures = 0;
-            stopPoll();
-          }
-          emit(p, 'push');
-        },
-        error: (err: unknown) => dropped(err),
-        complete: () => dropped(undefined),
-      });
-    };
-    const start = (): void => (pushOff ? startPoll() : connect());
-
-    const visibility = options.visible$?.subscribe((isVisible) => {
-      if (isVisible === visible) return;
-      visible = isVisible;
-      if (isVisible) start();
-      else stopAll();
+    const poll$ = (): Observable<LiveUpdate> => sources.poll().pipe(map((point) => ({ point, transport: 'poll' as const })));
+    // Everything one visible stretch runs; closed (connection, poller, reconnect wait) when hidden.
+    const live$ = defer((): Observable<LiveUpdate> => {
+      if (pushOff) return poll$();
+      const dropped$ = new Subject<void>();
+      const delivered$ = new Subject<void>();
+      const isDrop = (err: unknown): boolean => err === ENDED || isTransientReadError(err);
+      const connection = (): Observable<Point | null> => {
+        let delivered = false;
+        // A connection the server ends normally is a drop too: reopened with the same backoff.
+        return concat(sources.push(), throwError(() => ENDED)).pipe(
+          tap({
+            next: () => {
+              if (delivered) return;
+              delivered = true;
+              delivered$.next();
+            },
+            error: (err: unknown) => {
+              if (isDrop(err)) dropped$.next();
+            },
+          }),
+        );
+      };
+      const push$ = retryThroughGate(connection, { ...policy, shouldRetry: isDrop }).pipe(
+        map((point) => ({ point, transport: 'push' as const })),
+        catchError((err: unknown) => {
+          if (mode !== 'auto' || !isPushUnavailable(err)) return throwError(() => err);
+          pushOff = true; // polls for the rest of the subscription
+          dropped$.next();
+          return NEVER;
+        }),
+      );
+      if (mode !== 'auto') return push$;
+      // Polls from a drop until the next connection delivers.
+      const fallback$ = dropped$.pipe(exhaustMap(() => poll$().pipe(takeUntil(delivered$))));
+      return merge(fallback$, push$);
     });
-    if (visible) start();
+
+    const updates = visible
+      .pipe(
+        distinctUntilChanged(),
+        switchMap((isVisible) => (isVisible ? live$ : EMPTY)),
+        filter(({ point, transport }) => {
+          const key = pointKey(point);
+          if (key === lastKey && transport === lastTransport) return false;
+          lastKey = key;
+          lastTransport = transport;
+          return true;
+        }),
+      )
+      .subscribe(subscriber);
     return () => {
       visibility?.unsubscribe();
-      stopAll();
+      updates.unsubscribe();
     };
   });
 }
+
+// Stands for "the server ended the push stream" inside the retry loop; never leaves it.
+const ENDED: unique symbol = Symbol('push ended');

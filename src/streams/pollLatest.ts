@@ -1,17 +1,18 @@
-import { Observable, asyncScheduler, switchMap, type SchedulerLike, type Subscription } from 'rxjs';
-import { pointKey } from './pointKey.js';
+import { BehaviorSubject, Observable, asyncScheduler, filter, pairwise, race, repeat, switchMap, take, timer, type SchedulerLike } from 'rxjs';
 import type { Point } from '../codec/Point.js';
-import { backoffDelay } from './backoffDelay.js';
 import type { PauseGate } from './PauseGate.js';
 import { isRetryable } from './isRetryable.js';
-import { retryAfterMs } from './retryAfterMs.js';
+import { pointKey } from './pointKey.js';
+import { checkRetryOptions } from './retry/checkRetryOptions.js';
+import { retryThroughGate } from './retry/retryThroughGate.js';
+import type { RetryPolicy } from './retry/RetryOptions.js';
 
 /** One answer of a latest-value request: changed (with the point and its ETag) or not modified. */
 export type LatestAnswer = { modified: true; point: Point | null; etag: string | undefined } | { modified: false };
 
 /** Options of {@link pollLatest}; defaults in {@link DEFAULT_POLL_OPTIONS}. */
 export interface PollOptions {
-  /** Time between the end of one request and the start of the next, ms. Default 5,000. */
+  /** Time between the end of one request and the start of the next, ms; also the first retry wait (doubling, with jitter). Default 5,000. */
   intervalMs?: number;
   /** Longest wait between retries after failures (backoff and Retry-After are capped here), ms. Default 60,000. */
   maxBackoffMs?: number;
@@ -25,46 +26,59 @@ export interface PollOptions {
   scheduler?: SchedulerLike;
 }
 
-export const DEFAULT_POLL_OPTIONS = { intervalMs: 5_000, maxBackoffMs: 60_000 };
+/** Defaults of {@link PollOptions}: poll every 5 s, back off to at most 60 s, `Math.random`, `asyncScheduler`. */
+export const DEFAULT_POLL_OPTIONS = {
+  intervalMs: 5_000,
+  maxBackoffMs: 60_000,
+  random: Math.random,
+  scheduler: asyncScheduler,
+} satisfies Required<Omit<PollOptions, 'visible$' | 'gate'>>;
+
+/**
+ * The retry policy of a poller: it never gives up on a transient failure, starts backing off at the
+ * interval, and has no deadline. Throws a `ConfigurationError` for options that cannot work.
+ */
+export function pollRetryPolicy(options: PollOptions, owner = 'pollLatest'): RetryPolicy {
+  const o = { ...DEFAULT_POLL_OPTIONS, ...options };
+  return checkRetryOptions({ maxRetries: Infinity, retryBaseMs: o.intervalMs, maxBackoffMs: o.maxBackoffMs, deadlineMs: Infinity, random: o.random, scheduler: o.scheduler, gate: o.gate }, owner, 'intervalMs');
+}
 
 /**
  * Polls a latest value: requests never overlap (the next starts `intervalMs` after the previous
  * ended), the last ETag is sent so an unchanged series costs a `304`, and a point is emitted only
  * when it differs from the last one emitted (the first answer is always emitted). Transient
  * failures (network, timeout, 408/429/502/503/504) are retried with exponential backoff and jitter,
- * honouring `Retry-After`, and the failure count resets after a success; any other error ends the
- * stream with that error. While `visible$` says false no request is made, and polling resumes at
- * once when it turns true. All state lives in the subscription: every subscriber polls on its own
- * (share the result to poll once for many).
+ * honouring `Retry-After` (see `retryThroughGate`), and the failure count resets after a success;
+ * any other error ends the stream with that error. While `visible$` says false no request is made,
+ * and polling resumes at once when it turns true. All state lives in the subscription: every
+ * subscriber polls on its own (share the result to poll once for many).
+ *
+ * @example
+ * ```ts
+ * import { pollLatest } from 'timetric/streams';
+ * pollLatest((etag) => fetchLatestAnswer(etag), { intervalMs: 1000 }).subscribe((p) => console.log(p));
+ * ```
  *
  * @param fetchLatest - Sends one request with the given ETag; unsubscribing aborts it.
+ * @param options - See {@link PollOptions}.
+ * @returns The latest point (`null` for an empty series) each time it changes; errors on a non-retryable failure.
  */
 export function pollLatest(fetchLatest: (etag: string | undefined) => Observable<LatestAnswer>, options: PollOptions = {}): Observable<Point | null> {
+  const policy = pollRetryPolicy(options);
   const intervalMs = options.intervalMs ?? DEFAULT_POLL_OPTIONS.intervalMs;
-  const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_POLL_OPTIONS.maxBackoffMs;
-  const random = options.random ?? Math.random;
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const { scheduler } = policy;
   return new Observable<Point | null>((subscriber) => {
     let etag: string | undefined;
     let last: string | undefined;
-    let failures = 0;
-    let visible = true;
-    let request: Subscription | undefined;
-    let timer: Subscription | undefined;
-
-    const later = (ms: number): void => {
-      timer = scheduler.schedule(() => {
-        timer = undefined;
-        poll();
-      }, ms);
-    };
-    const poll = (): void => {
-      if (!visible) return; // resumed by the visibility subscription
-      let failed = false;
-      const gate = options.gate;
-      request = (gate ? gate.whenOpen(scheduler).pipe(switchMap(() => fetchLatest(etag))) : fetchLatest(etag)).subscribe({
+    const visible = new BehaviorSubject(true);
+    // A hidden page shown again cuts the wait short: it polls at once.
+    const shown$ = visible.pipe(pairwise(), filter(([was, is]) => !was && is));
+    const whenVisible$ = visible.pipe(filter(Boolean), take(1));
+    const visibility = options.visible$?.subscribe((isVisible) => visible.next(isVisible));
+    const polls = retryThroughGate(() => whenVisible$.pipe(switchMap(() => fetchLatest(etag))), { ...policy, shouldRetry: isRetryable, wake$: shown$ })
+      .pipe(repeat({ delay: () => race(timer(intervalMs, scheduler), shown$) }))
+      .subscribe({
         next: (answer) => {
-          failures = 0;
           if (!answer.modified) return;
           etag = answer.etag;
           const key = pointKey(answer.point);
@@ -73,41 +87,11 @@ export function pollLatest(fetchLatest: (etag: string | undefined) => Observable
             subscriber.next(answer.point);
           }
         },
-        error: (err: unknown) => {
-          failed = true;
-          request = undefined;
-          if (!isRetryable(err)) {
-            subscriber.error(err);
-            return;
-          }
-          failures++;
-          const asked = retryAfterMs(err, scheduler.now());
-          const delay = Math.min(maxBackoffMs, Math.max(asked ?? 0, backoffDelay(failures, intervalMs, maxBackoffMs, random)));
-          gate?.pauseOn(err, delay, scheduler.now());
-          later(delay);
-        },
-        complete: () => {
-          request = undefined;
-          if (!failed) later(intervalMs);
-        },
+        error: (err: unknown) => subscriber.error(err),
       });
-    };
-
-    const visibility = options.visible$?.subscribe((isVisible) => {
-      const wasHidden = !visible;
-      visible = isVisible;
-      if (isVisible && wasHidden && request === undefined) {
-        // Back in view: poll now instead of waiting out the interval.
-        timer?.unsubscribe();
-        timer = undefined;
-        poll();
-      }
-    });
-    poll();
     return () => {
       visibility?.unsubscribe();
-      request?.unsubscribe();
-      timer?.unsubscribe();
+      polls.unsubscribe();
     };
   });
 }

@@ -1,8 +1,8 @@
-import { asyncScheduler, defer, filter, retry, tap, throwError, timer, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defer, filter, tap, type Observable, type SchedulerLike } from 'rxjs';
 import type { Point } from '../codec/Point.js';
-import { backoffDelay } from './backoffDelay.js';
 import { isTransientReadError } from './isTransientReadError.js';
-import { retryAfterMs } from './retryAfterMs.js';
+import { checkRetryOptions } from './retry/checkRetryOptions.js';
+import { retryThroughGate } from './retry/retryThroughGate.js';
 
 /** Options of {@link resumeValues}; defaults in {@link DEFAULT_RESUME_OPTIONS}. */
 export interface ResumeOptions {
@@ -18,21 +18,29 @@ export interface ResumeOptions {
   scheduler?: SchedulerLike;
 }
 
-export const DEFAULT_RESUME_OPTIONS = { maxRetries: 5, retryBaseMs: 250, maxBackoffMs: 30_000 };
+/** Defaults of {@link ResumeOptions}: 5 retries, 250 ms doubling to at most 30 s, `Math.random`, `asyncScheduler`. */
+export const DEFAULT_RESUME_OPTIONS = {
+  maxRetries: 5,
+  retryBaseMs: 250,
+  maxBackoffMs: 30_000,
+  random: Math.random,
+  scheduler: asyncScheduler,
+} satisfies Required<ResumeOptions>;
 
 /**
  * Makes an ascending read survive transient failures: `read(from)` reads the points at or after
  * `from` (unix seconds; `undefined` = the caller's own start). When it fails with a network error,
- * a timeout, 408/429/502/503/504 or a body cut off mid-read ({@link isTransientReadError}), it is subscribed again after an exponential backoff with
- * jitter (at least the server's `Retry-After`) with `from` = the last emitted timestamp, and points
- * at or before that timestamp are skipped, so the output has neither duplicates nor gaps (a point's
- * timestamp is unique in a series). The retry budget is `maxRetries` consecutive failures without
- * a new point; any other error, or running out of budget, errors the stream. State (the last
- * timestamp, the failure count) lives in each subscription.
+ * a timeout, 408/429/502/503/504 or a body cut off mid-read ({@link isTransientReadError}), it is
+ * subscribed again after an exponential backoff with jitter (at least the server's `Retry-After`;
+ * see `retryThroughGate`) with `from` = the last emitted timestamp, and points at or before that
+ * timestamp are skipped, so the output has neither duplicates nor gaps (a point's timestamp is
+ * unique in a series). The retry budget is `maxRetries` consecutive failures without a new point;
+ * any other error, or running out of budget, errors the stream. State (the last timestamp, the
+ * failure count) lives in each subscription.
  *
  * @example
  * ```ts
- * import { resumeValues } from 'timetric';
+ * import { resumeValues } from 'timetric/streams';
  * const all$ = resumeValues((from) => readCsvFrom(from), { maxRetries: 3 });
  * ```
  *
@@ -41,25 +49,16 @@ export const DEFAULT_RESUME_OPTIONS = { maxRetries: 5, retryBaseMs: 250, maxBack
  * @returns The points, ascending, each once.
  */
 export function resumeValues(read: (from: number | undefined) => Observable<Point>, options: ResumeOptions = {}): Observable<Point> {
-  const o = { ...DEFAULT_RESUME_OPTIONS, ...options };
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const random = options.random ?? Math.random;
+  const policy = checkRetryOptions({ ...DEFAULT_RESUME_OPTIONS, deadlineMs: Infinity, ...options }, 'values');
   return defer(() => {
     let last: number | undefined;
-    return defer(() => {
+    const attempt = (): Observable<Point> => {
       const after = last;
-      return read(after).pipe(filter((p) => after === undefined || p[0] > after));
-    }).pipe(
-      tap((p) => (last = p[0])),
-      retry({
-        count: o.maxRetries,
-        resetOnSuccess: true,
-        delay: (err: unknown, attempt) => {
-          if (!isTransientReadError(err)) return throwError(() => err);
-          const asked = retryAfterMs(err, scheduler.now()) ?? 0;
-          return timer(Math.min(o.maxBackoffMs, Math.max(asked, backoffDelay(attempt, o.retryBaseMs, o.maxBackoffMs, random))), scheduler);
-        },
-      }),
-    );
+      return read(after).pipe(
+        filter((p) => after === undefined || p[0] > after),
+        tap((p) => (last = p[0])),
+      );
+    };
+    return retryThroughGate(attempt, { ...policy, shouldRetry: isTransientReadError });
   });
 }
