@@ -23,6 +23,7 @@ import { autoMaxConnections } from './http/autoMaxConnections.js';
 import { capConnections } from './http/capConnections.js';
 import { guardRequestBodies } from './http/guardRequestBodies.js';
 import { registerWriteRoutes } from './http/writeRoutes.js';
+import { registerInfluxRoutes } from './influx/registerInfluxRoutes.js';
 import { StoreConflictError } from './store/StoreConflictError.js';
 
 /** A running (or ready to run) Timetric server. */
@@ -176,6 +177,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   registerValueRoutes(app, ctx, streams);
   registerWriteRoutes(app, ctx, gate);
   registerSearchRoutes(app, ctx);
+  registerInfluxRoutes(app, ctx, admission);
   registerOAuthRoutes(app, { store, clock: o.clock, publicUrl: o.publicUrl, maxSignInFailures: o.maxSignInFailures, signInLockoutSeconds: o.signInLockoutSeconds });
 
   let url: string | undefined;

@@ -81,6 +81,16 @@ export interface TimetricServerOptions {
   maxExtraFieldChars?: number;
   /** Most bytes of all extra metadata fields of a series together, names and values, UTF-8; more → 413. Default 65,536. */
   maxExtraBytes?: number;
+  /** Largest line-protocol body of an InfluxDB write (`/write`, `/api/v2/write`), bytes after gzip decompression; larger → 413 as soon as that many bytes arrived (a gzip bomb is cut off there), nothing applied. Default 64 MiB. */
+  maxInfluxBodyBytes?: number;
+  /** Longest line of an InfluxDB write, characters without its newline; longer → 400 naming the line, nothing applied. Default 65,536. */
+  maxInfluxLineChars?: number;
+  /** Most fields on one line of an InfluxDB write; more → 400 naming the line. Default 1,000. */
+  maxInfluxFieldsPerLine?: number;
+  /** Longest measurement, tag key, tag value, field key, database or bucket name of an InfluxDB write, characters; longer → 400. Default 256. (Tags per line are capped by `maxTagsPerSeries`, and each `key=value` series tag by `maxTagChars`.) */
+  maxInfluxKeyChars?: number;
+  /** Series one user may hold that InfluxDB writes created (one per database, measurement, tag set and field); a write that would create more → 422 naming this cap, nothing applied. Default 10,000. */
+  maxInfluxSeriesPerUser?: number;
   /** Allowed CORS origins: `'*'` or a list. Default `'*'`. */
   corsOrigins?: '*' | string[];
   /** Base URL used in `Location` and `Link` headers, e.g. behind a proxy. Default: from the request's Host. */
@@ -114,6 +124,11 @@ export const DEFAULT_SERVER_OPTIONS = {
   maxTagChars: 100,
   maxExtraFieldChars: 10_000,
   maxExtraBytes: 65_536,
+  maxInfluxBodyBytes: 64 * 1024 ** 2,
+  maxInfluxLineChars: 65_536,
+  maxInfluxFieldsPerLine: 1_000,
+  maxInfluxKeyChars: 256,
+  maxInfluxSeriesPerUser: 10_000,
   corsOrigins: '*' as '*' | string[],
   closeGraceMs: 10_000,
   headersTimeoutMs: 10_000,

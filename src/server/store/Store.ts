@@ -1,4 +1,5 @@
 import type { Point, PointValue } from '../../codec/Point.js';
+import type { SeriesCapError } from './SeriesCapError.js';
 
 /*
  * The storage contract of the server. Two implementations: SQLite (default, one file or memory)
@@ -117,6 +118,23 @@ export interface PointWriter {
   abort(): Promise<void>;
 }
 
+/**
+ * One series' part of a {@link SeriesStore.writeKeyed} write: the series is found by its key among
+ * the owner's keyed series, or created from `create` when none has it yet.
+ */
+export interface KeyedSeriesWrite {
+  /** Identifies the series among its owner's keyed series (the InfluxDB mapping's canonical text). */
+  key: string;
+  /** The series to create when no series of the owner has `key` (a fresh id, the writer as owner). */
+  create: NewSeries;
+  /** Listed by {@link SeriesStore.keyedNames}: the InfluxDB database (or bucket) of the series. */
+  database: string;
+  /** Listed by {@link SeriesStore.keyedNames}: the InfluxDB measurement of the series. */
+  measurement: string;
+  /** The points, ascending and unique by time; they replace points at the same times. */
+  points: PointColumns;
+}
+
 export interface SeriesStore {
   /** Creates an empty series. */
   createSeries(series: NewSeries): Promise<SeriesRecord>;
@@ -175,6 +193,20 @@ export interface SeriesStore {
   compact?(id?: string): Promise<void>;
   /** Optional: how the points are stored, per series and in total (`timetric stats`). */
   storageStats?(id?: string): Promise<StorageStats>;
+  /**
+   * Optional: writes points into many series in ONE transaction, finding each by its key through
+   * an index (per owner) and creating those not found. All or nothing: when the owner would hold
+   * more than `maxKeyedSeries` keyed series, it throws {@link SeriesCapError} and applies nothing.
+   * Listeners hear of every series written, after the commit.
+   *
+   * @returns How many series were created and how many points were written.
+   */
+  writeKeyed?(ownerId: number, writes: readonly KeyedSeriesWrite[], maxKeyedSeries: number): Promise<{ created: number; points: number }>;
+  /**
+   * Optional: the names of the owner's keyed series: the distinct databases when `database` is
+   * undefined, else the distinct measurements of that database; sorted.
+   */
+  keyedNames?(ownerId: number, database?: string): Promise<string[]>;
 }
 
 export interface UserRecord {

@@ -23,6 +23,8 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
     onChange: (listener) => series.onChange(listener),
     ...(series.compact && { compact: (id) => series.compact!(id) }),
     ...(series.storageStats && { storageStats: (id) => series.storageStats!(id) }),
+    ...(series.writeKeyed && { writeKeyed: (owner, writes, max) => series.writeKeyed!(owner, writes, max) }),
+    ...(series.keyedNames && { keyedNames: (owner, database) => series.keyedNames!(owner, database) }),
     createUser: (n, h) => auth.createUser(n, h),
     getUserByName: (n) => auth.getUserByName(n),
     getUserById: (id) => auth.getUserById(id),

@@ -7,6 +7,7 @@ import { runStepAsync } from '../chunks/runStepAsync.js';
 import { writeChunked } from '../chunks/writeChunked.js';
 import { searchInBatches } from '../searchInBatches.js';
 import type {
+  KeyedSeriesWrite,
   LatestWithVersion,
   NewSeries,
   PointColumns,
@@ -37,6 +38,7 @@ import { PostgresPointWriter } from './PostgresPointWriter.js';
 import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
 import { READ_SNAPSHOT, readChunkedColumns } from './readChunkedColumns.js';
 import { seriesKey } from './seriesKey.js';
+import { keyedNamesPg, writeKeyedPg } from './writeKeyedPg.js';
 import { SERIES_COLUMNS, SUMMARY_COLUMNS, toHead, toRecord, toSummary, type HeadRow, type SeriesRow, type SummaryRow } from './seriesRows.js';
 
 /** The last point of the last chunk and the last head point: the later is the series' latest. */
@@ -256,6 +258,14 @@ export class PostgresSeriesStore implements SeriesStore {
     this.changes.emitLocal(id);
     if (headPoints > 0) this.headWritten(id, headPoints);
     return result;
+  }
+
+  writeKeyed(ownerId: number, writes: readonly KeyedSeriesWrite[], maxKeyedSeries: number): Promise<{ created: number; points: number }> {
+    return writeKeyedPg(this.writes, ownerId, writes, maxKeyedSeries);
+  }
+
+  keyedNames(ownerId: number, database?: string): Promise<string[]> {
+    return keyedNamesPg(this.writes, ownerId, database);
   }
 
   openWriter(id: string, mode: WriteMode, create?: NewSeries): Promise<PointWriter> {

@@ -168,4 +168,22 @@ export const pgMigrations: PgMigration[] = [
       $fn$;
     `,
   },
+  {
+    // Issue 13: series found or created by InfluxDB writes, by the hash of their canonical key
+    // (database, measurement, tag set, field) per owner: one index probe a series. Deleting the
+    // series deletes its row.
+    name: 'pg-004-influx',
+    sql: `
+      CREATE TABLE keyed_series (
+        owner_id integer NOT NULL,
+        key_hash text COLLATE "C" NOT NULL,
+        series_id text COLLATE "C" NOT NULL UNIQUE REFERENCES series (id) ON DELETE CASCADE,
+        key text NOT NULL,
+        database text NOT NULL,
+        measurement text NOT NULL,
+        PRIMARY KEY (owner_id, key_hash)
+      );
+      CREATE INDEX keyed_series_names ON keyed_series (owner_id, database, measurement);
+    `,
+  },
 ];

@@ -9,6 +9,7 @@ import { readChunkedStep, type ReadCursor } from '../chunks/readChunkedStep.js';
 import { runStepSync } from '../chunks/runStepSync.js';
 import { searchInBatches } from '../searchInBatches.js';
 import type {
+  KeyedSeriesWrite,
   LatestWithVersion,
   NewSeries,
   PointColumns,
@@ -22,10 +23,12 @@ import type {
   StorageStats,
   WriteMode,
 } from '../Store.js';
+import { SeriesCapError } from '../SeriesCapError.js';
 import { StoreConflictError } from '../StoreConflictError.js';
 import { HeadCompactor } from './HeadCompactor.js';
 import { SqliteChunkTable } from './SqliteChunkTable.js';
 import { SqlitePointWriter, type SqliteWriterContext } from './SqlitePointWriter.js';
+import { SqliteSeriesKeys } from './SqliteSeriesKeys.js';
 import { DEFAULT_SQLITE_STORE_OPTIONS, type SqliteStoreOptions } from './sqliteStoreOptions.js';
 import { readColumnsInSteps, type ReadStep } from './readColumnsInSteps.js';
 import { sqliteStorageStats } from './sqliteStorageStats.js';
@@ -82,6 +85,7 @@ export class SqliteSeriesStore implements SeriesStore {
   private readonly chunkOptions: Required<ChunkStoreOptions>;
   private readonly compactor: HeadCompactor;
   private writerSeq = 0;
+  private readonly keys: SqliteSeriesKeys;
   private readonly q: {
     insertSeries: Statement<unknown[]>;
     insertMeta: Statement<unknown[]>;
@@ -105,6 +109,7 @@ export class SqliteSeriesStore implements SeriesStore {
     const o = { ...DEFAULT_SQLITE_STORE_OPTIONS, ...options };
     this.chunkOptions = { ...DEFAULT_CHUNK_STORE_OPTIONS, ...o.chunks };
     this.table = new SqliteChunkTable(db);
+    this.keys = new SqliteSeriesKeys(db);
     this.q = {
       insertSeries: db.prepare('INSERT INTO series (id, owner_id, public, created_at, version) VALUES (?, ?, ?, ?, 0)'),
       insertMeta: db.prepare('INSERT INTO series_meta (series_id, title, caption, description, tags, extra) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -325,6 +330,45 @@ export class SqliteSeriesStore implements SeriesStore {
     }).immediate();
     this.emit(id);
     return version;
+  }
+
+  /** One immediate transaction: lookups by key, the cap, the new series, every series' points. */
+  writeKeyed(ownerId: number, writes: readonly KeyedSeriesWrite[], maxKeyedSeries: number): Promise<{ created: number; points: number }> {
+    const written: string[] = [];
+    try {
+      const result = this.db.transaction(() => {
+        const ids = this.keys.find(ownerId, writes);
+        const missing = ids.filter((id) => id === undefined).length;
+        if (missing > 0) {
+          const held = this.keys.count(ownerId);
+          if (held + missing > maxKeyedSeries) throw new SeriesCapError(maxKeyedSeries, held, missing);
+        }
+        let points = 0;
+        for (let i = 0; i < writes.length; i++) {
+          const w = writes[i]!;
+          let id = ids[i];
+          if (id === undefined) {
+            id = w.create.id;
+            this.insert(w.create);
+            this.keys.insert(ownerId, w, id);
+          }
+          const key = this.q.key.get(id)!;
+          this.compactor.wroteHead(key, writeSortedRuns(this.table, key, [w.points], this.chunkOptions));
+          this.q.bump.get(id);
+          points += w.points.times.length;
+          written.push(id);
+        }
+        return { created: missing, points };
+      }).immediate();
+      for (const id of written) this.emit(id);
+      return Promise.resolve(result);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  keyedNames(ownerId: number, database?: string): Promise<string[]> {
+    return Promise.resolve(this.keys.names(ownerId, database));
   }
 
   openWriter(id: string, mode: WriteMode, create?: NewSeries): Promise<PointWriter> {

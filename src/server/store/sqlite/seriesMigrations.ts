@@ -101,4 +101,22 @@ export const seriesMigrations: Migration[] = [
       DROP TABLE staging;
     `,
   },
+  {
+    // Issue 13: series found or created by InfluxDB writes, by the hash of their canonical key
+    // (database, measurement, tag set, field) per owner: one primary-key probe a series. Deleting
+    // the series deletes its row (foreign keys are on).
+    name: 'series-004-influx',
+    sql: `
+      CREATE TABLE keyed_series (
+        owner_id INTEGER NOT NULL,
+        key_hash TEXT NOT NULL,
+        series_id TEXT NOT NULL UNIQUE REFERENCES series (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        database TEXT NOT NULL,
+        measurement TEXT NOT NULL,
+        PRIMARY KEY (owner_id, key_hash)
+      ) WITHOUT ROWID;
+      CREATE INDEX keyed_series_names ON keyed_series (owner_id, database, measurement);
+    `,
+  },
 ];
