@@ -13,6 +13,7 @@ import { HttpProblem } from './http/HttpProblem.js';
 import type { ServerContext } from './http/ServerContext.js';
 import { registerCreateRoute } from './http/createRoute.js';
 import { registerCsvRoutes } from './http/csvRoutes.js';
+import { defaultDashboardDir, registerDashboardRoutes } from './http/dashboardRoutes.js';
 import { registerSearchRoutes } from './http/searchRoutes.js';
 import { CHALLENGE } from './http/seriesAccess.js';
 import { DEFAULT_SERVER_OPTIONS, type TimetricServerOptions } from './http/serverOptions.js';
@@ -168,7 +169,9 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   });
 
   app.get('/', (_request, reply) =>
-    reply.type('text/plain; charset=utf-8').send('Timetric-compatible server. See /series/ID/csv/, /series/ID/value/json/, /create/, /oauth/.\n'),
+    reply
+      .type('text/plain; charset=utf-8')
+      .send(`Timetric-compatible server. See /series/ID/csv/, /series/ID/value/json/, /create/, /oauth/${o.dashboard === false ? '' : ', and the dashboard at /dashboard/'}.\n`),
   );
   const admission = new WriteAdmission(o.maxConcurrentWrites, o.overloadRetryAfterSeconds);
   const gate = new WriteGate(ctx, admission);
@@ -178,6 +181,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   registerWriteRoutes(app, ctx, gate);
   registerSearchRoutes(app, ctx);
   registerInfluxRoutes(app, ctx, admission);
+  if (o.dashboard !== false) registerDashboardRoutes(app, o.dashboard === true ? defaultDashboardDir() : o.dashboard);
   registerOAuthRoutes(app, { store, clock: o.clock, publicUrl: o.publicUrl, maxSignInFailures: o.maxSignInFailures, signInLockoutSeconds: o.signInLockoutSeconds });
 
   let url: string | undefined;
