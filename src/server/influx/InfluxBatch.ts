@@ -1,5 +1,6 @@
 import type { PointValue } from '../../codec/Point.js';
 import type { Columns } from '../store/chunks/Columns.js';
+import { HttpProblem } from '../http/HttpProblem.js';
 import type { LineSeries } from './LineProtocolParser.js';
 
 /** The points of one (database, measurement, tag set, field) in a request. */
@@ -91,10 +92,13 @@ export class InfluxBatch {
   /**
    * @param database - The database (1.x) or bucket (2.x) the request names.
    * @param now - Unix seconds given to lines without a timestamp.
+   * @param maxSeries - Most series one batch may hold: one more is a 422 naming
+   *   `maxInfluxSeriesPerUser` (no user may hold more, so the write could never succeed).
    */
   constructor(
     readonly database: string,
     private readonly now: number,
+    private readonly maxSeries = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Distinct series so far. */
@@ -114,6 +118,9 @@ export class InfluxBatch {
       const key = JSON.stringify([this.database, series.measurement, series.tags, field]);
       acc = this.byKey.get(key);
       if (!acc) {
+        if (this.byKey.size >= this.maxSeries) {
+          throw new HttpProblem(422, `the write names more than ${this.maxSeries} series, the most one user may hold (maxInfluxSeriesPerUser); nothing was applied`);
+        }
         acc = new Accumulator(key, series, field);
         this.byKey.set(key, acc);
       }

@@ -39,7 +39,7 @@ export async function ingestLineProtocol(
   const store = ctx.store;
   if (!store.writeKeyed) throw new HttpProblem(501, 'this store does not support InfluxDB writes');
   const cap = o.maxInfluxSeriesPerUser;
-  const batch = new InfluxBatch(target.database, o.clock());
+  const batch = new InfluxBatch(target.database, o.clock(), cap);
   const parser = new LineProtocolParser(
     target.precision,
     {
@@ -50,14 +50,11 @@ export async function ingestLineProtocol(
       maxTagPairChars: o.maxTagChars,
     },
     batch.add,
-    cap,
   );
   const text = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const chunk of body) {
       parser.push(text.decode(chunk, { stream: true }));
-      // A request naming more series than anyone may hold cannot succeed: stop reading it.
-      if (batch.size > cap) throw new SeriesCapError(cap, 0, batch.size);
     }
     parser.push(text.decode());
     parser.end();
@@ -66,7 +63,6 @@ export async function ingestLineProtocol(
     if (err instanceof TypeError && /encoded data|decode/i.test(err.message)) {
       throw new HttpProblem(400, `the body is not valid UTF-8 (after line ${parser.lines}); nothing was applied`);
     }
-    if (err instanceof SeriesCapError) throw new HttpProblem(422, `the write names ${batch.size} series, more than the ${cap} one user may hold (maxInfluxSeriesPerUser); nothing was applied`);
     throw err;
   }
   if (batch.points === 0) return { points: 0, series: 0, created: 0 };
