@@ -16,7 +16,7 @@ export default tseslint.config(
   {
     // The client runs in browsers: web standards only, and never the server's code.
     files: ['src/**/*.ts'],
-    ignores: ['src/server/**', 'src/cli/**'],
+    ignores: ['src/server/**', 'src/cli/**', 'src/node/**'],
     rules: {
       'no-restricted-imports': [
         'error',

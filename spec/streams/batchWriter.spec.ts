@@ -15,7 +15,7 @@ const P: Record<string, Point> = { a: [1, 1], b: [2, 2], c: [3, 3], d: [4, 4], e
 const http = (status: number, retryAfter?: string) =>
   new HttpError({ method: 'POST', url: 'u', status, body: '', headers: new Headers(retryAfter ? { 'retry-after': retryAfter } : {}) });
 const receipt = (pts: Point[], extra: Partial<WriteReceipt> = {}): WriteReceipt => ({
-  points: pts.length, firstTime: pts[0]![0], lastTime: pts.at(-1)![0], attempts: 1, durationMs: 1, dropped: 0, ...extra,
+  points: pts.length, firstTime: pts[0]![0], lastTime: pts.at(-1)![0], attempts: 1, durationMs: 1, dropped: 0, replaced: undefined, ...extra,
 });
 
 /** A writeBatch that answers call i with answers[i] (or the last one) and records batches and overlap. */

@@ -1,10 +1,10 @@
-import { Observable, asyncScheduler, switchMap, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Point } from '../codec/Point.js';
 import { WriteFailedError } from '../errors/WriteFailedError.js';
-import { backoffDelay } from './backoffDelay.js';
 import type { PauseGate } from './PauseGate.js';
 import { isRetryable } from './isRetryable.js';
-import { retryAfterMs } from './retryAfterMs.js';
+import { retryThroughGate } from './retry/retryThroughGate.js';
+import type { WriteAnswer } from './WriteTarget.js';
 
 /** One acknowledged batch. */
 export interface WriteReceipt {
@@ -19,6 +19,12 @@ export interface WriteReceipt {
   durationMs: number;
   /** Points dropped by the overflow policy so far in this subscription. */
   dropped: number;
+  /**
+   * Points of the batch that replaced a stored point at the same time (the server's
+   * `X-Timetric-Replaced`); undefined when the server does not report it. More than 0 usually means
+   * readings stamped too coarsely (whole seconds at several readings a second).
+   */
+  replaced: number | undefined;
 }
 
 /** Options of {@link batchWriter} and `writeTo`; defaults in {@link DEFAULT_WRITE_OPTIONS}. */
@@ -85,7 +91,7 @@ const bytesOf = (p: Point): number => 24 + (typeof p[1] === 'number' ? 12 : 5);
 export function batchWriter(writeBatch: (points: Point[]) => Observable<unknown>, options: WriteOptions = {}): OperatorFunction<Point, WriteReceipt> {
   const o = { ...DEFAULT_WRITE_OPTIONS, ...options };
   const scheduler = options.scheduler ?? asyncScheduler;
-  const random = options.random ?? Math.random;
+  const retryPolicy = { maxRetries: o.maxRetries, deadlineMs: o.deadlineMs, retryBaseMs: o.retryBaseMs, maxBackoffMs: o.maxBackoffMs, random: options.random ?? Math.random, scheduler, gate: options.gate };
   return (source) =>
     new Observable<WriteReceipt>((subscriber) => {
       const buffer: Point[] = [];
@@ -140,29 +146,32 @@ export function batchWriter(writeBatch: (points: Point[]) => Observable<unknown>
         timer = undefined;
         windowDue = false;
         if (buffer.length) startWindow();
-        send(batch, 1, scheduler.now());
+        send(batch, scheduler.now());
       };
-      const send = (batch: Point[], attempt: number, started: number): void => {
+      const send = (batch: Point[], started: number): void => {
         inflight = batch;
-        let acked = false;
-        const gate = options.gate;
-        request = (gate ? gate.whenOpen(scheduler).pipe(switchMap(() => writeBatch(batch))) : writeBatch(batch)).subscribe({
+        let attempts = 0;
+        let replaced: number | undefined;
+        const attempt$ = retryThroughGate(
+          () => {
+            attempts++;
+            return writeBatch(batch);
+          },
+          { ...retryPolicy, shouldRetry: isRetryable, resetOnSuccess: false },
+        );
+        request = attempt$.subscribe({
+          next: (answer) => {
+            const r = (answer as WriteAnswer | undefined)?.replaced;
+            if (typeof r === 'number') replaced = r;
+          },
           error: (err: unknown) => {
             request = undefined;
-            const waited = scheduler.now() - started;
-            if (!isRetryable(err) || attempt > o.maxRetries || waited >= o.deadlineMs) {
-              return fail(isRetryable(err) ? `gave up after ${attempt} attempt(s) in ${waited} ms` : 'the server refused a batch', err);
-            }
-            const delay = Math.min(o.maxBackoffMs, Math.max(retryAfterMs(err, scheduler.now()) ?? 0, backoffDelay(attempt, o.retryBaseMs, o.maxBackoffMs, random)));
-            gate?.pauseOn(err, delay, scheduler.now());
-            request = scheduler.schedule(() => send(batch, attempt + 1, started), delay);
+            fail(isRetryable(err) ? `gave up after ${attempts} attempt(s) in ${scheduler.now() - started} ms` : 'the server refused a batch', err);
           },
           complete: () => {
-            if (acked) return;
-            acked = true;
             request = undefined;
             inflight = undefined;
-            const receipt = { points: batch.length, firstTime: batch[0]![0], lastTime: batch.at(-1)![0], attempts: attempt, durationMs: scheduler.now() - started, dropped };
+            const receipt = { points: batch.length, firstTime: batch[0]![0], lastTime: batch.at(-1)![0], attempts, durationMs: scheduler.now() - started, dropped, replaced };
             if (detached) report({ receipt });
             else subscriber.next(receipt);
             flush();
@@ -170,13 +179,19 @@ export function batchWriter(writeBatch: (points: Point[]) => Observable<unknown>
         });
       };
 
+      // True while the source emits inside subscribe(): a synchronous source.
+      let subscribing = true;
       const upstream = source.subscribe({
         next: (point) => {
           if (stopped) return;
           if (buffer.length + (inflight?.length ?? 0) >= o.maxBufferPoints) {
             if (o.overflow === 'error') {
               buffer.push(point);
-              return fail(`buffer full (${o.maxBufferPoints} points): the server does not keep up`);
+              return fail(
+                subscribing
+                  ? `buffer full (${o.maxBufferPoints} points): the source emitted them all at once (a synchronous source such as from(array)), faster than any server can acknowledge; use writeFrom(series, source) to pull them as there is room, update(points) for a one-off upload, or raise maxBufferPoints`
+                  : `buffer full (${o.maxBufferPoints} points): the server does not acknowledge as fast as the source emits; use writeFrom(series, source) to pull, a journal to hold more on disk, overflow 'drop-oldest'/'drop-newest', or raise maxBufferPoints`,
+              );
             }
             dropped++;
             if (o.overflow === 'drop-newest') return;
@@ -198,6 +213,7 @@ export function batchWriter(writeBatch: (points: Point[]) => Observable<unknown>
           flush();
         },
       });
+      subscribing = false;
       return () => {
         upstream.unsubscribe();
         timer?.unsubscribe();

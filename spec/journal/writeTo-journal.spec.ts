@@ -1,0 +1,125 @@
+// writeTo / writeFrom with a journal, against the real server: completion means written and the
+// journal is left empty; points accepted while the server is unreachable survive the sink being
+// torn down and are sent by the next sink on the journal; a synchronous source of 300,000 points
+// goes through a journal (no "buffer full"), and without one fails with an error saying what to
+// do; writeFrom pulls a CSV stream only while there is room.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { EMPTY, Subject, from, lastValueFrom, tap, toArray } from 'rxjs';
+import { TimetricClient, WriteFailedError, writeTo } from '../../src/index.js';
+import { FileJournal } from '../../src/node/FileJournal.js';
+import { writeFrom } from '../../src/streams/writeFrom.js';
+import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
+
+let t: TestServer;
+let ann: TestUser;
+const root = mkdtempSync(join(tmpdir(), 'timetric-writeto-journal-'));
+let dirs = 0;
+const fresh = (): string => join(root, `j${++dirs}`);
+before(async () => {
+  t = await startServer();
+  ann = await t.user('journal-ann');
+});
+after(async () => {
+  await t.close();
+  rmSync(root, { recursive: true, force: true });
+});
+const client = (baseUrl = t.url) => new TimetricClient({ authtype: 'apitoken', apitoken_key: ann.key, apitoken_secret: ann.secret }, { baseUrl, timeoutMs: 5_000 });
+const pairs = (n: number, from = 1_700_000_000) => Array.from({ length: n }, (_, i) => [from + i * 0.1, i % 11 === 0 ? null : i] as const);
+
+describe('writeTo with a journal', () => {
+  it('writes everything, completes once acknowledged, and leaves the journal empty', async () => {
+    const s = await client().createSeries({ title: 'j1', caption: 'c' });
+    const dir = fresh();
+    const journaled: number[] = [];
+    const receipts = await lastValueFrom(
+      from(pairs(20_000)).pipe(writeTo(s, { journal: new FileJournal(dir), maxBatchPoints: 3_000, onJournaled: (b) => journaled.push(b.points) }), toArray()),
+    );
+    assert.equal(receipts.reduce((n, r) => n + r.points, 0), 20_000);
+    assert.equal(journaled.reduce((n, p) => n + p, 0), 20_000);
+    assert.deepEqual(await lastValueFrom(s.values({ pageSize: 50_000 }).pipe(toArray())), pairs(20_000));
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('keeps what it accepted while the server is unreachable; the next sink on the journal sends it first', async () => {
+    const s = await client().createSeries({ title: 'j2', caption: 'c' });
+    const dir = fresh();
+    // A port nothing listens on: every attempt is refused, and retried for ever.
+    const down = client('http://127.0.0.1:9').series(s.id);
+    const input = new Subject<readonly [number, number | null]>();
+    let accepted = 0;
+    const sub = input.pipe(writeTo(down, { journal: new FileJournal(dir), maxBatchPoints: 1_000, retryBaseMs: 5, maxBackoffMs: 20, onJournaled: (b) => (accepted += b.points) })).subscribe();
+    for (const p of pairs(4_500)) input.next(p);
+    assert.equal(accepted, 4_000, 'four full batches are in the journal');
+    sub.unsubscribe(); // the open batch (500) goes into the journal too
+    assert.throws(() => readdirSync(join(dir, 'lock')), 'the lock is released');
+    const receipts = await lastValueFrom(EMPTY.pipe(writeTo(s, { journal: new FileJournal(dir) }), toArray()));
+    assert.equal(receipts.reduce((n, r) => n + r.points, 0), 4_500);
+    assert.deepEqual(await lastValueFrom(s.values().pipe(toArray())), pairs(4_500));
+  });
+
+  it('takes a synchronous source of 300,000 points through the journal', async () => {
+    const s = await client().createSeries({ title: 'j3', caption: 'c' });
+    const receipts = await lastValueFrom(from(pairs(300_000)).pipe(writeTo(s, { journal: new FileJournal(fresh()), maxBufferPoints: 50_000 }), toArray()));
+    assert.equal(receipts.reduce((n, r) => n + r.points, 0), 300_000);
+  });
+
+  it('without a journal, a synchronous source that overflows is told to pull, use update() or raise maxBufferPoints', async () => {
+    const s = await client().createSeries({ title: 'j4', caption: 'c' });
+    await assert.rejects(lastValueFrom(from(pairs(2_000)).pipe(writeTo(s, { maxBufferPoints: 1_000 }))), (err: unknown) => {
+      assert.ok(err instanceof WriteFailedError);
+      assert.match(err.message, /synchronous source/);
+      assert.match(err.message, /writeFrom\(series, source\)/);
+      assert.match(err.message, /update\(points\)/);
+      assert.match(err.message, /maxBufferPoints/);
+      return true;
+    });
+  });
+
+  it('a second sink on a journal in use fails with JournalLockedError', async () => {
+    const s = await client().createSeries({ title: 'j5', caption: 'c' });
+    const dir = fresh();
+    const first = new Subject<readonly [number, number]>().pipe(writeTo(s, { journal: new FileJournal(dir) })).subscribe();
+    await assert.rejects(lastValueFrom(EMPTY.pipe(writeTo(s, { journal: new FileJournal(dir) }))), { name: 'JournalLockedError' });
+    first.unsubscribe();
+  });
+});
+
+describe('writeFrom', () => {
+  it('pulls a CSV stream only while there is room, and writes all of it', async () => {
+    const s = await client().createSeries({ title: 'f1', caption: 'c' });
+    const lines = 60_000;
+    let produced = 0;
+    let acked = 0;
+    let maxAhead = 0;
+    async function* csv() {
+      for (let i = 0; i < lines; i += 500) {
+        let text = '';
+        for (let k = i; k < i + 500; k++) text += `${1_700_000_000 + k},${k}\n`;
+        produced += 500;
+        maxAhead = Math.max(maxAhead, produced - acked);
+        yield Buffer.from(text);
+      }
+    }
+    await lastValueFrom(writeFrom(s, Readable.from(csv()), { maxBufferPoints: 5_000, maxBatchPoints: 1_000 }).pipe(tap((r) => (acked += r.points))));
+    assert.equal(acked, lines);
+    assert.ok(maxAhead <= 5_000 + 2 * 1_000 + 500, `read ahead at most the budget, was ${maxAhead}`);
+    assert.equal((await lastValueFrom(s.values({ pageSize: 100_000 }).pipe(toArray()))).length, lines);
+  });
+
+  it('names a bad CSV line, after writing the lines before it', async () => {
+    const s = await client().createSeries({ title: 'f2', caption: 'c' });
+    const body = new ReadableStream<string>({
+      start(c) {
+        c.enqueue('1700000000,1\n1700000001,2\n');
+        c.enqueue('1700000002,oops\n');
+        c.close();
+      },
+    });
+    await assert.rejects(lastValueFrom(writeFrom(s, body)), /line 3/);
+  });
+});

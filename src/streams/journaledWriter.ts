@@ -1,0 +1,413 @@
+import { Observable, asyncScheduler, type OperatorFunction, type Subscriber, type Subscription } from 'rxjs';
+import type { Point } from '../codec/Point.js';
+import type { JournalPoints } from '../codec/journalRecord.js';
+import { WriteFailedError } from '../errors/WriteFailedError.js';
+import type { Journal, PendingRecord } from '../journal/Journal.js';
+import { DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './batchWriter.js';
+import { isRetryable } from './isRetryable.js';
+import { retryThroughGate } from './retry/retryThroughGate.js';
+import type { WriteAnswer } from './WriteTarget.js';
+
+/** Options of a journaled sink beyond {@link WriteOptions}; defaults in {@link DEFAULT_JOURNAL_OPTIONS}. */
+export interface JournalOptions {
+  /**
+   * Bytes the journal may hold (points not yet acknowledged). A push source that fills it meets the
+   * `overflow` policy; a pulled source (`writeFrom`) simply waits for room. Default 1 GiB.
+   */
+  maxJournalBytes?: number;
+  /**
+   * When the journal is synced to stable storage (`fsync`): `'window'` at most once per `windowMs`
+   * (default: a machine crash loses at most the last window), `'batch'` after every batch (each
+   * batch durable before it is sent; slowest), `'never'` (only at close: survives the process being
+   * killed, not a power cut).
+   */
+  fsync?: 'window' | 'batch' | 'never';
+  /** Told after each batch is appended to the journal: from then on its points are accepted (survive a crash). */
+  onJournaled?: (batch: { seq: number; points: number; firstTime: number; lastTime: number }) => void;
+}
+
+/** Defaults of {@link JournalOptions}. With a journal, retries never give up on a retryable failure. */
+export const DEFAULT_JOURNAL_OPTIONS = {
+  maxJournalBytes: 1024 * 1024 * 1024,
+  fsync: 'window' as 'window' | 'batch' | 'never',
+  maxRetries: Infinity,
+  deadlineMs: Infinity,
+};
+
+/** A journal that may also append synchronously (a file journal): a synchronous source then goes to disk as it emits. */
+interface SyncAppend {
+  openSync?(): PendingRecord[];
+  closeSync?(): void;
+  appendSync?(entry: Omit<JournalPoints, 'seq'>): number;
+}
+
+interface Queued {
+  seq: number;
+  count: number;
+  /** Kept in memory while it fits; otherwise read back from the journal when its turn comes. */
+  points: readonly Point[] | undefined;
+}
+
+const FRAME_BYTES_PER_POINT = 17;
+
+/** The controls {@link startJournaled} hands its drivers (the push operator and the pull loop). */
+interface JournaledCore {
+  push(point: Point): void;
+  /** Whether a pulling driver may take more now. */
+  hasRoom(): boolean;
+  /** Called once when room frees up after {@link hasRoom} said no. */
+  onRoom(callback: () => void): void;
+  end(error?: { error: unknown }): void;
+  /** Unsubscribe: journals the open batch, stops sending, closes the journal. */
+  teardown(): void;
+  readonly stopped: boolean;
+}
+
+function startJournaled(
+  subscriber: Subscriber<WriteReceipt>,
+  writeBatch: (points: readonly Point[]) => Observable<unknown>,
+  journal: Journal & SyncAppend,
+  options: WriteOptions & JournalOptions,
+  pulled: boolean,
+): JournaledCore {
+  const o = { ...DEFAULT_WRITE_OPTIONS, ...DEFAULT_JOURNAL_OPTIONS, ...options };
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const retryPolicy = { maxRetries: o.maxRetries, deadlineMs: o.deadlineMs, retryBaseMs: o.retryBaseMs, maxBackoffMs: o.maxBackoffMs, random: options.random ?? Math.random, scheduler, gate: options.gate };
+  let batch: Point[] = [];
+  let windowTimer: Subscription | undefined;
+  let syncTimer: Subscription | undefined;
+  let unsynced = false;
+  let appending = 0; // points handed to an async append not yet resolved
+  let chain: Promise<void> = Promise.resolve();
+  let opened = false;
+  const queue: Queued[] = [];
+  let retained = 0;
+  let inflight: Queued | undefined;
+  let request: Subscription | undefined;
+  let dropped = 0;
+  let sourceDone = false;
+  let sourceError: { error: unknown } | undefined;
+  let stopped = false;
+  let roomWaiter: (() => void) | undefined;
+  let closing: Promise<void> | undefined;
+
+  const closeJournal = (): Promise<void> => (closing ??= chain.then(() => journal.close()).catch(() => journal.close()));
+  const fail = (message: string, cause?: unknown): void => {
+    if (stopped) return;
+    stopped = true;
+    windowTimer?.unsubscribe();
+    syncTimer?.unsubscribe();
+    request?.unsubscribe();
+    const unsent = [...(inflight?.points ?? []), ...batch];
+    void closeJournal().finally(() => subscriber.error(new WriteFailedError(`${message} (journal ${journal.name} keeps every accepted point)`, unsent, dropped, cause)));
+  };
+  const memory = (): number => batch.length + appending + retained;
+  const hasRoom = (): boolean => memory() < o.maxBufferPoints && journal.bytes + (batch.length + o.maxBatchPoints) * FRAME_BYTES_PER_POINT < o.maxJournalBytes;
+  const roomFreed = (): void => {
+    if (roomWaiter && hasRoom()) {
+      const w = roomWaiter;
+      roomWaiter = undefined;
+      w();
+    }
+  };
+  const finishIfDone = (): void => {
+    if (stopped || !sourceDone || !opened || batch.length || appending || inflight || queue.length) return;
+    stopped = true;
+    syncTimer?.unsubscribe();
+    void closeJournal().then(
+      () => (sourceError ? subscriber.error(sourceError.error) : subscriber.complete()),
+      (err: unknown) => subscriber.error(err),
+    );
+  };
+  const synced = (): void => {
+    if (o.fsync === 'batch') {
+      chain = chain.then(() => journal.sync());
+      return;
+    }
+    unsynced = true;
+    if (o.fsync === 'window' && !syncTimer) {
+      syncTimer = scheduler.schedule(() => {
+        syncTimer = undefined;
+        if (!unsynced) return;
+        unsynced = false;
+        chain = chain.then(() => journal.sync()).catch((err: unknown) => fail('the journal could not be synced', err));
+      }, o.windowMs);
+    }
+  };
+  const queued = (seq: number, points: readonly Point[]): void => {
+    const keep = retained + points.length <= o.maxBufferPoints;
+    if (keep) retained += points.length;
+    queue.push({ seq, count: points.length, points: keep ? points : undefined });
+    o.onJournaled?.({ seq, points: points.length, firstTime: points[0]![0], lastTime: points.at(-1)![0] });
+    synced();
+  };
+  /** Makes room in the journal for `bytes` by the overflow policy; false when the batch must not be appended. */
+  const journalRoom = (points: number): boolean => {
+    const bytes = points * FRAME_BYTES_PER_POINT + 64;
+    if (journal.bytes + bytes <= o.maxJournalBytes) return true;
+    if (o.overflow === 'drop-newest') {
+      dropped += points;
+      return false;
+    }
+    if (o.overflow === 'drop-oldest') {
+      // The oldest records not in flight go first; the journal frees their space once older ones are done.
+      while (queue.length && journal.bytes + bytes > o.maxJournalBytes) {
+        const old = queue.shift()!;
+        dropped += old.count;
+        if (old.points) retained -= old.count;
+        chain = chain.then(() => journal.ack(old.seq));
+      }
+      return true;
+    }
+    fail(
+      pulled
+        ? `journal full (${o.maxJournalBytes} bytes)`
+        : `journal full (maxJournalBytes ${o.maxJournalBytes}): the server has not acknowledged what is in it; raise maxJournalBytes, or choose overflow 'drop-oldest' or 'drop-newest'`,
+    );
+    return false;
+  };
+  const closeBatch = (): void => {
+    windowTimer?.unsubscribe();
+    windowTimer = undefined;
+    if (batch.length === 0 || stopped) return;
+    const points = batch;
+    batch = [];
+    if (!journalRoom(points.length)) return;
+    if (journal.appendSync && opened) {
+      try {
+        queued(journal.appendSync({ kind: 'points', points }), points);
+      } catch (err) {
+        fail('the journal could not be written', err);
+        return;
+      }
+      pump();
+      return;
+    }
+    appending += points.length;
+    chain = chain
+      .then(() => journal.append({ kind: 'points', points }))
+      .then(
+        (seq) => {
+          appending -= points.length;
+          queued(seq, points);
+          pump();
+        },
+        (err: unknown) => fail('the journal could not be written', err),
+      );
+  };
+  const pump = (): void => {
+    if (stopped || inflight || !opened) return finishIfDone();
+    const next = queue[0];
+    if (!next) return finishIfDone();
+    inflight = next;
+    const started = scheduler.now();
+    const send = (points: readonly Point[]): void => {
+      let attempts = 0;
+      let replaced: number | undefined;
+      const attempt$ = retryThroughGate(
+        () => {
+          attempts++;
+          return writeBatch(points);
+        },
+        { ...retryPolicy, shouldRetry: isRetryable, resetOnSuccess: false },
+      );
+      request = attempt$.subscribe({
+        next: (answer) => {
+          const r = (answer as WriteAnswer | undefined)?.replaced;
+          if (typeof r === 'number') replaced = r;
+        },
+        error: (err: unknown) => {
+          request = undefined;
+          fail(isRetryable(err) ? `gave up after ${attempts} attempt(s) in ${scheduler.now() - started} ms` : 'the server refused a batch', err);
+        },
+        complete: () => {
+          if (stopped) return;
+          request = undefined;
+          chain = chain.then(() => journal.ack(next.seq));
+          queue.shift();
+          if (next.points) retained -= next.count;
+          inflight = undefined;
+          subscriber.next({ points: points.length, firstTime: points[0]![0], lastTime: points.at(-1)![0], attempts, durationMs: scheduler.now() - started, dropped, replaced });
+          roomFreed();
+          pump();
+        },
+      });
+    };
+    if (next.points) return send(next.points);
+    journal.read(next.seq).then(
+      (record) => {
+        if (stopped) return;
+        if (record.kind !== 'points') return fail(`journal record ${next.seq} holds no points`);
+        send(record.points);
+      },
+      (err: unknown) => fail('the journal could not be read', err),
+    );
+  };
+
+  const opening = (pending: PendingRecord[]): void => {
+    for (const p of pending) if (p.kind === 'points') queue.push({ seq: p.seq, count: 0, points: undefined });
+    opened = true;
+    if (batch.length >= o.maxBatchPoints || (sourceDone && batch.length)) closeBatch();
+    pump();
+    roomFreed();
+  };
+  const openFailed = (err: unknown): void => {
+    stopped = true;
+    windowTimer?.unsubscribe();
+    subscriber.error(err);
+  };
+  if (journal.openSync) {
+    // Synchronously, so that a synchronous source is journaled as it emits.
+    try {
+      opening(journal.openSync());
+    } catch (err) {
+      openFailed(err);
+    }
+  } else chain = journal.open().then(opening, openFailed);
+
+  return {
+    get stopped() {
+      return stopped;
+    },
+    push(point) {
+      if (stopped) return;
+      if (!pulled && batch.length + appending >= o.maxBufferPoints) {
+        // Only a journal without synchronous appends (IndexedDB) gets here: a source faster than it.
+        if (o.overflow === 'error') {
+          batch.push(point);
+          return fail(
+            `buffer full (${o.maxBufferPoints} points waiting for the journal): the source emits faster than the journal appends; use writeFrom(series, source) to pull, update() for a one-off upload, or raise maxBufferPoints`,
+          );
+        }
+        dropped++;
+        if (o.overflow === 'drop-newest') return;
+        batch.shift();
+      }
+      if (batch.length === 0 && !windowTimer) windowTimer = scheduler.schedule(closeBatch, o.windowMs);
+      batch.push(point);
+      if (batch.length >= o.maxBatchPoints && opened) closeBatch();
+    },
+    hasRoom,
+    onRoom(callback) {
+      roomWaiter = callback;
+      roomFreed();
+    },
+    end(error) {
+      if (sourceDone) return;
+      sourceDone = true;
+      if (error) sourceError = error;
+      if (opened) closeBatch();
+      finishIfDone();
+    },
+    teardown() {
+      if (stopped) return;
+      stopped = true;
+      // Everything accepted stays in the journal: the open batch goes in now, and the next sink
+      // opened on this journal sends what is not acknowledged.
+      windowTimer?.unsubscribe();
+      syncTimer?.unsubscribe();
+      request?.unsubscribe();
+      if (batch.length && opened && journal.appendSync) {
+        try {
+          journal.appendSync({ kind: 'points', points: batch });
+        } catch {
+          // Nothing to tell: nobody listens; the points were not accepted.
+        }
+      } else if (batch.length) {
+        const points = batch;
+        chain = chain.then(() => journal.append({ kind: 'points', points })).then(() => undefined);
+      }
+      batch = [];
+      if (journal.closeSync && !closing) {
+        // At once, so that a sink opened right after on this journal finds it free.
+        closing = Promise.resolve();
+        try {
+          journal.closeSync();
+        } catch {
+          // Nobody listens; the next open recovers what is on disk.
+        }
+      } else void closeJournal().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * The journaled core of `writeTo(series, { journal })`: each batch (closed by size or by the
+ * window, as in {@link batchWriter}) is appended to the journal first — from then on its points are
+ * accepted and survive a crash — then sent, one batch at a time and in order, and marked done in
+ * the journal once acknowledged. Records a previous sink on the same journal left unacknowledged
+ * are sent first. Retryable failures are retried with backoff for as long as it takes (by default);
+ * a refusal (400, 401, 404…) errors with {@link WriteFailedError} and leaves the records in the
+ * journal. A full journal (`maxJournalBytes`) meets the `overflow` policy; drops are counted in the
+ * receipts. Completes once every batch is acknowledged and the journal is closed. Unsubscribing
+ * journals the open batch and closes the journal: what is left is sent by the next sink on it.
+ *
+ * @param writeBatch - Writes one batch; completes when the server acknowledged it (may emit a {@link WriteAnswer}).
+ * @param journal - Where accepted points wait; opened on subscribe, closed at the end.
+ */
+export function journaledWriter(
+  writeBatch: (points: readonly Point[]) => Observable<unknown>,
+  journal: Journal,
+  options: WriteOptions & JournalOptions = {},
+): OperatorFunction<Point, WriteReceipt> {
+  return (source) =>
+    new Observable<WriteReceipt>((subscriber) => {
+      const core = startJournaled(subscriber, writeBatch, journal, options, false);
+      const upstream = source.subscribe({
+        next: (p) => core.push(p),
+        error: (error: unknown) => core.end({ error }),
+        complete: () => core.end(),
+      });
+      return () => {
+        upstream.unsubscribe();
+        core.teardown();
+      };
+    });
+}
+
+/**
+ * The pull form: takes points from `source` only while the journal and the memory budget have
+ * room, so a source of any size (a file of billions of lines) is written with bounded memory and
+ * disk. Otherwise as {@link journaledWriter}. An error thrown by the source is passed on after
+ * what was taken from it is written. Unsubscribing stops pulling (the iterator is returned).
+ *
+ * @param source - Batches or single points, pulled one `next()` at a time.
+ */
+export function journaledPull(
+  writeBatch: (points: readonly Point[]) => Observable<unknown>,
+  journal: Journal,
+  source: AsyncIterable<readonly Point[]>,
+  options: WriteOptions & JournalOptions = {},
+): Observable<WriteReceipt> {
+  return new Observable<WriteReceipt>((subscriber) => {
+    const core = startJournaled(subscriber, writeBatch, journal, options, true);
+    const iterator = source[Symbol.asyncIterator]();
+    let done = false;
+    const waitRoom = (): Promise<void> => (core.hasRoom() ? Promise.resolve() : new Promise<void>((resolve) => core.onRoom(resolve)));
+    const loop = async (): Promise<void> => {
+      try {
+        for (;;) {
+          await waitRoom();
+          if (done || core.stopped) return;
+          const r = await iterator.next();
+          if (done || core.stopped) return;
+          if (r.done) break;
+          for (const p of r.value) core.push(p);
+        }
+        done = true;
+        core.end();
+      } catch (error) {
+        done = true;
+        core.end({ error });
+      }
+    };
+    void loop();
+    return () => {
+      if (!done) {
+        done = true;
+        void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      }
+      core.teardown();
+    };
+  });
+}
