@@ -18,9 +18,13 @@ export interface StorageServer {
 /**
  * Starts bench/storageServer.ts in its own process: the server of the source tree at `root` on the
  * store `db` (SQLite file or PostgreSQL URL). Resolves once it listens; rejects when it exits first.
+ * Node options for the server process (a profiler) come from `BENCH_SERVER_NODE_ARGS`.
  */
 export async function startStorageServer(root: string, db: string): Promise<StorageServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/storageServer.ts', root, db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // BENCH_SERVER_NODE_ARGS (space-separated) goes to the server's node, e.g. "--cpu-prof
+  // --cpu-prof-dir=/tmp/prof" to profile the server side of a figure.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/storageServer.ts', root, db], { stdio: ['pipe', 'pipe', 'inherit'] });
   const kill = (): void => void child.kill('SIGKILL');
   process.once('exit', kill);
   const lines = createInterface({ input: child.stdout });

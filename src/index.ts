@@ -16,7 +16,6 @@ export { AuthenticationError } from './errors/AuthenticationError.js';
 export { NotFoundError } from './errors/NotFoundError.js';
 export { TimeoutError } from './errors/TimeoutError.js';
 export { NetworkError } from './errors/NetworkError.js';
-export { oauthBaseString, oauthBaseUrl, oauthSigningKey, oauthPercentEncode, type OAuthParams } from './codec/oauthBaseString.js';
 
 export { TimetricClient, type OAuthToken } from './client/TimetricClient.js';
 export { Series, DEFAULT_VALUES_OPTIONS, DEFAULT_WATCH_OPTIONS, type WriteResult, type ValuesOptions } from './client/Series.js';
@@ -27,7 +26,6 @@ export type { SeriesMetadata } from './client/createSeriesRequest.js';
 export { searchSeries, DEFAULT_SEARCH_OPTIONS, type SeriesInfo, type SeriesSearch, type SearchTransport } from './client/searchSeries.js';
 export type { SeriesData, PointInput } from './client/encodeSeriesData.js';
 export { normalizeConfig } from './client/normalizeConfig.js';
-export { signOAuth, type OAuthCredentials } from './client/signOAuth.js';
 
 export { pollLatest, DEFAULT_POLL_OPTIONS, type PollOptions, type LatestAnswer } from './streams/pollLatest.js';
 export { isRetryable, RETRYABLE_STATUSES } from './streams/isRetryable.js';

@@ -186,6 +186,37 @@ describe('CsvPointDecoder maxLineBytes', () => {
     }
   });
 
+  it('reads random lines without quotes as papaparse splits them: the same points, or the same error', () => {
+    // A block holding a quote goes to papaparse; one without is split by hand. Each random block
+    // is read both ways (a last line "0","0" or 0,0 decides which) and must agree exactly.
+    const seeded = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rnd = seeded(11);
+    const pieces = ['1', '23', '0', '9', '.', '-', '+', ',', ' ', '\t', '\r', 'e', 'null', 'TRUE', 'x', '\u00a0', '1500000000', '99999999999', '123456789012345', '6'];
+    const outcome = (text: string): unknown => {
+      try {
+        return new CsvPointDecoder().push(text);
+      } catch (err) {
+        return err instanceof ParseError ? { line: err.line, text: err.text, message: err.message } : err;
+      }
+    };
+    for (let block = 0; block < 3_000; block++) {
+      const lines = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () =>
+        Array.from({ length: Math.floor(rnd() * 7) }, () => pieces[Math.floor(rnd() * pieces.length)]!).join(''),
+      );
+      const plain = outcome(`${lines.join('\n')}\n0,0\n`);
+      const quoted = outcome(`${lines.join('\n')}\n"0","0"\n`);
+      assert.deepEqual(plain, quoted, JSON.stringify(lines));
+    }
+  });
+
+  it('names the column count of a line split by hand, and skips blank lines of any white space', () => {
+    assert.throws(
+      () => new CsvPointDecoder().push('1,2\n \t\u00a0\r\n3,4,5\n'),
+      (err: unknown) => err instanceof ParseError && err.line === 3 && err.text === '3,4,5' && /found 3/.test(err.message),
+    );
+    assert.deepEqual(new CsvPointDecoder().push('1,2\n \t\u00a0\r\n-0,+.5\n'), [[1, 2], [-0, 0.5]]);
+  });
+
   it('refuses a cap that is no cap (NaN, 0, negative); Infinity turns it off', () => {
     for (const bad of [Number.NaN, 0, -1]) assert.throws(() => new CsvPointDecoder({ maxLineBytes: bad }), RangeError, String(bad));
     assert.deepEqual(new CsvPointDecoder({ maxLineBytes: Infinity }).push(`1,${' '.repeat(100_000)}2\n`), [[1, 2]]);

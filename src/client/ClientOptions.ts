@@ -8,7 +8,7 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface ClientOptions {
   /** The server's base URL, e.g. `'https://timetric.example.org'`. Default `'http://localhost:8080'`. */
   baseUrl?: string;
-  /** The fetch implementation. Default: the platform's `fetch` (browsers, Node ≥ 18), cross-fetch where there is none. */
+  /** The fetch implementation. Default: the platform's `fetch` (browsers, Node ≥ 20); without one (and without this option) the constructor throws `ConfigurationError`. */
   fetch?: FetchLike;
   /** `User-Agent` header to send (ignored by browsers). Default `'timetric-js'`. */
   userAgent?: string;
@@ -30,7 +30,7 @@ export interface ClientOptions {
   maxPushEventChars?: number;
 }
 
-/** Defaults of {@link ClientOptions}. `fetch` is filled in by the client (the global `fetch`, else cross-fetch). */
+/** Defaults of {@link ClientOptions}. `fetch` is filled in by the client (the platform's `fetch`). */
 export const DEFAULT_CLIENT_OPTIONS = {
   baseUrl: 'http://localhost:8080',
   userAgent: 'timetric-js',

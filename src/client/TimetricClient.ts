@@ -13,7 +13,6 @@ import type { RequestSpec } from './RequestSpec.js';
 import type { ResolvedAuth } from './ResolvedAuth.js';
 import { searchSeries, type SeriesInfo, type SeriesSearch } from './searchSeries.js';
 import { Series, type WatchOptions } from './Series.js';
-import { signOAuth } from './signOAuth.js';
 import type { TimetricConfig } from './TimetricConfig.js';
 
 /**
@@ -109,14 +108,11 @@ export class TimetricClient {
     this.userAgent = o.userAgent;
     this.signal = options.signal;
     this.latestOptions = { ...options.latest };
-    // The platform's fetch first: node-fetch 2 (cross-fetch on Node) never ends a body whose
-    // connection closes before its Content-Length, so a cut read would hang instead of failing.
+    // The platform's fetch (browsers, Node ≥ 20), or the one given: no polyfill is bundled.
     // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a method of another object.
-    // cross-fetch is loaded only where there is no fetch at all, so nobody else pays for it.
     const impl: FetchLike | undefined = options.fetch ?? (typeof globalThis.fetch === 'function' ? globalThis.fetch : undefined);
-    this.fetchImpl = impl
-      ? (input, init) => impl(input, init)
-      : async (input, init) => ((await import('cross-fetch')).default as FetchLike)(input, init);
+    if (!impl) throw new ConfigurationError('this platform has no fetch: give one as the fetch option (Node ≥ 20 and browsers have it)', 'fetch');
+    this.fetchImpl = (input, init) => impl(input, init);
   }
 
   /**
@@ -212,6 +208,8 @@ export class TimetricClient {
         'oauth_token',
       );
     }
+    // Loaded on first use: pages that never sign with OAuth do not download the signer (code splitting).
+    const { signOAuth } = await import('./signOAuth.js');
     return signOAuth(method, url, form, { consumerKey: auth.consumerKey, consumerSecret: auth.consumerSecret, token, tokenSecret }, oauth?.params);
   }
 

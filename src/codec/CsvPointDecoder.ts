@@ -23,33 +23,66 @@ export const DEFAULT_CSV_POINT_DECODER_OPTIONS = {
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
+/** The numbers {@link readPlain} read last: time and value of a line. */
+const line = new Float64Array(2);
+
 /**
- * `text` as a number when it is a plain decimal (optional sign, at most 15 digits, at most one
- * point), else NaN. The field grammar's common case, read without a regex or a conversion call.
+ * Reads the plain decimal (optional sign, at most 15 digits, at most one point) that starts at
+ * `from` into `line[slot]`; returns the index just after it, or -1 when there is none there or it
+ * has more digits. Read without a regex, a substring or a conversion call, each character once.
  * Exact: the digits form an integer below 2^53 and 10^k (k ≤ 15) is exact, so the one division is
- * correctly rounded: the same double as `Number(text)`.
+ * correctly rounded: the same double as `Number()` of that text.
  */
-function plainDecimal(text: string): number {
-  const to = text.length;
-  let i = 0;
-  let c = text.charCodeAt(0);
+function readPlain(text: string, from: number, slot: 0 | 1): number {
+  let i = from;
+  let c = text.charCodeAt(i);
   const negative = c === 45;
-  if (negative || c === 43) i++;
+  if (negative || c === 43) c = text.charCodeAt(++i);
   let m = 0;
   let digits = 0;
   let point = -1;
-  for (; i < to; i++) {
-    c = text.charCodeAt(i);
+  // charCodeAt past the end is NaN, which no test below accepts.
+  for (;; c = text.charCodeAt(++i)) {
     if (c >= 48 && c <= 57) {
       m = m * 10 + (c - 48);
       // Stop at the 16th digit: a megabyte of digits is not walked twice.
-      if (++digits > 15) return NaN;
+      if (++digits > 15) return -1;
     } else if (c === 46 && point < 0) point = i;
-    else return NaN;
+    else break;
   }
-  if (digits === 0) return NaN;
-  const x = point < 0 ? m : m / POW10[to - point - 1]!;
-  return negative ? -x : x;
+  if (digits === 0) return -1;
+  const x = point < 0 ? m : m / POW10[i - point - 1]!;
+  line[slot] = negative ? -x : x;
+  return i;
+}
+
+/** `text` as a number when it is all one plain decimal ({@link readPlain}), else NaN. */
+function plainDecimal(text: string): number {
+  return readPlain(text, 0, 0) === text.length ? line[0]! : NaN;
+}
+
+/**
+ * Reads the line of `text` at `from` when it is `time,value`, both plain decimals and the time
+ * within unix seconds: leaves them in `line` and returns the index of the line's `\n` (or the
+ * text's length). Otherwise returns -1 and the line takes the general path.
+ */
+function plainLine(text: string, from: number): number {
+  const comma = readPlain(text, from, 0);
+  if (comma < 0 || text.charCodeAt(comma) !== 44 || !(Math.abs(line[0]!) < MAX_UNIX_SECONDS)) return -1;
+  const end = readPlain(text, comma + 1, 1);
+  return end < 0 || (end < text.length && text.charCodeAt(end) !== 10) ? -1 : end;
+}
+
+/** Whether `text[from, to)` is only white space (as `String.prototype.trim` counts it). */
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    // ASCII space and controls first; anything else asks trim(), which knows Unicode spaces.
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    if (c < 128) return false;
+    return text.slice(from, to).trim() === '';
+  }
+  return true;
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -79,7 +112,8 @@ function lineError(line: number, text: string, why: string, cause?: unknown): Pa
  * Incremental Timetric CSV reader: feed text in chunks of any size with {@link push}, get the
  * complete lines' points back at once, and call {@link end} after the last chunk for the rest.
  * Works the same in Node and browsers (no streams involved), so the server reads uploads and the
- * client reads downloads with the same code. Splitting and quoting are papaparse's.
+ * client reads downloads with the same code. Quoted fields are papaparse's to split; blocks
+ * without a quote character are split by hand, with the same result, faster.
  *
  * Lines are `timestamp,value` with optional spaces after the comma, `\n` or `\r\n` ends, no header;
  * empty lines are skipped. A bad line throws {@link ParseError} with its 1-based line number and
@@ -201,6 +235,60 @@ export class CsvPointDecoder {
       this.lines++;
       return [];
     }
+    // Without a quote character a CSV line is its fields split at the commas, which is what
+    // papaparse does then too; reading them by hand avoids a string per field (1.3-3.4x the
+    // points per CPU second, bench/csvDecoder.ts). A block holding a quote goes to papaparse whole.
+    return block.indexOf('"') < 0 ? this.parsePlain(block) : this.parseQuoted(block);
+  }
+
+  /** The lines of a block without `"`: split at `\n` and `,` by hand, one pass over the text. */
+  private parsePlain(block: string): Point[] {
+    const points: Point[] = new Array<Point>();
+    const n = block.length;
+    let from = 0;
+    for (;;) {
+      let to = plainLine(block, from);
+      if (to >= 0) {
+        this.lines++;
+        points.push([line[0]!, line[1]!]);
+      } else {
+        to = this.otherLine(block, from, points);
+      }
+      if (to >= n) return points;
+      from = to + 1;
+    }
+  }
+
+  /**
+   * Reads the line of `block` at `from` that is not two plain decimals (a blank line, ISO time,
+   * `null`, spaces, a wrong column count): adds its point to `points` or throws its ParseError.
+   * Returns the index of its `\n` (or the block's length).
+   */
+  private otherLine(block: string, from: number, points: Point[]): number {
+    // One scan finds the line end and the line's commas, so the work stays linear however many
+    // commas or none a line holds.
+    const n = block.length;
+    let comma = -1;
+    let columns = 1;
+    let to = from;
+    for (; to < n; to++) {
+      const c = block.charCodeAt(to);
+      if (c === 10) break;
+      if (c === 44) {
+        if (comma < 0) comma = to;
+        columns++;
+      }
+    }
+    const number = ++this.lines;
+    if (columns === 2) points.push(this.point(number, block.slice(from, comma), block.slice(comma + 1, to)));
+    else if (columns !== 1 || !isBlank(block, from, to)) {
+      throw lineError(number, block.slice(from, to), `expected 2 columns (timestamp,value), found ${columns}`);
+    }
+    return to;
+  }
+
+  /** The lines of a block holding a `"`: split by papaparse, which knows CSV quoting. */
+  private parseQuoted(block: string): Point[] {
     const result = new Papa.Parser({ delimiter: ',', newline: '\n' }).parse(block, 0, false) as {
       data: string[][];
     };
@@ -208,41 +296,42 @@ export class CsvPointDecoder {
     const points: Point[] = new Array<Point>();
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const line = ++this.lines;
+      const number = ++this.lines;
       if (row.length === 1 && row[0]!.trim() === '') continue;
       if (row.length !== 2) {
-        throw lineError(line, row.join(','), `expected 2 columns (timestamp,value), found ${row.length}`);
+        throw lineError(number, row.join(','), `expected 2 columns (timestamp,value), found ${row.length}`);
       }
       const a = row[0]!;
       const b = row[1]!;
       // Plain decimals (nearly every line) are read directly; the rest takes the general path.
       const t0 = plainDecimal(a);
       const v0 = plainDecimal(b);
-      if (Math.abs(t0) < MAX_UNIX_SECONDS && v0 === v0) {
-        points.push([t0, v0]);
-        continue;
+      points.push(Math.abs(t0) < MAX_UNIX_SECONDS && v0 === v0 ? [t0, v0] : this.point(number, a, b));
+    }
+    return points;
+  }
+
+  /** The point of line `line` from its two fields by the full grammar, or its ParseError. */
+  private point(line: number, a: string, b: string): Point {
+    let time: number;
+    if (isNumberText(a)) {
+      time = +a;
+      if (!(Math.abs(time) < MAX_UNIX_SECONDS)) {
+        throw lineError(line, `${a},${b}`, 'timestamp is not unix seconds (too large or not finite)');
       }
-      let time: number;
-      if (isNumberText(a)) {
-        time = +a;
-        if (!(Math.abs(time) < MAX_UNIX_SECONDS)) {
-          throw lineError(line, `${a},${b}`, 'timestamp is not unix seconds (too large or not finite)');
-        }
-      } else {
-        try {
-          time = parseTime(a);
-        } catch (err) {
-          throw lineError(line, `${a},${b}`, (err as Error).message, err);
-        }
-      }
-      let value: PointValue;
+    } else {
       try {
-        value = parseValue(b.trim());
+        time = parseTime(a);
       } catch (err) {
         throw lineError(line, `${a},${b}`, (err as Error).message, err);
       }
-      points.push([time, value]);
     }
-    return points;
+    let value: PointValue;
+    try {
+      value = parseValue(b.trim());
+    } catch (err) {
+      throw lineError(line, `${a},${b}`, (err as Error).message, err);
+    }
+    return [time, value];
   }
 }
