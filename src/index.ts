@@ -18,7 +18,9 @@ export { TimeoutError } from './errors/TimeoutError.js';
 export { NetworkError } from './errors/NetworkError.js';
 
 export { TimetricClient, type OAuthToken } from './client/TimetricClient.js';
-export { Series, DEFAULT_VALUES_OPTIONS, DEFAULT_WATCH_OPTIONS, type WriteResult, type ValuesOptions } from './client/Series.js';
+export { Series, DEFAULT_VALUES_OPTIONS, type WriteResult, type ValuesOptions, type SeriesClient } from './client/Series.js';
+export { DEFAULT_WATCH_OPTIONS, type WatchOptions } from './client/WatchOptions.js';
+export type { ClientContext } from './client/ClientContext.js';
 export type { TimetricConfig } from './client/TimetricConfig.js';
 export { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './client/ClientOptions.js';
 export type { RequestSpec } from './client/RequestSpec.js';
@@ -32,7 +34,6 @@ export { isRetryable, RETRYABLE_STATUSES } from './streams/isRetryable.js';
 export { retryAfterMs } from './streams/retryAfterMs.js';
 export { backoffDelay } from './streams/backoffDelay.js';
 export { documentVisibility } from './streams/documentVisibility.js';
-export type { WatchOptions } from './client/Series.js';
 export { writeTo, type WriteToOptions, type SinkPoint } from './streams/writeTo.js';
 export { writeFrom, type PullSource } from './streams/writeFrom.js';
 export { journaledWriter, journaledPull, DEFAULT_JOURNAL_OPTIONS, type JournalOptions } from './streams/journaledWriter.js';

@@ -50,7 +50,7 @@ describe('a quiet push connection', () => {
     const client = new TimetricClient({ authtype: 'apitoken', apitoken_key: u.key, apitoken_secret: u.secret }, { baseUrl: t.url, scheduler: virtual, timeoutMs: 0 });
     const s = await client.createSeries({ title: 'idle', caption: 'c' }, [[1, 1]]);
     const events = new ReplaySubject<unknown>();
-    latestEvents(client, s.path, 1_000).subscribe(events);
+    latestEvents(client, s.path, 1_000, client.maxPushEventChars).subscribe(events);
     assert.deepEqual(await firstValueFrom(events), [1, 1]);
     virtual.flush(); // 1,000 virtual ms pass with nothing received
     await assert.rejects(lastValueFrom(events), (err: unknown) => err instanceof TimeoutError && err.timeoutMs === 1_000);

@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { WatchOptions } from './Series.js';
+import type { WatchOptions } from './WatchOptions.js';
 
 /** The `fetch` the client calls: the standard signature. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

@@ -11,12 +11,14 @@ import { latestPoint } from './latestPoint.js';
 import { encodeSeriesData, type SeriesData } from './encodeSeriesData.js';
 import { fromAbortable } from './fromAbortable.js';
 import { documentVisibility } from '../streams/documentVisibility.js';
-import { liveLatest, type LiveOptions, type LiveUpdate } from '../streams/liveLatest.js';
+import { liveLatest, type LiveUpdate } from '../streams/liveLatest.js';
 import { pollLatest, type LatestAnswer } from '../streams/pollLatest.js';
 import { nextTimeAfter } from '../codec/nextTimeAfter.js';
 import { readPointPages } from './readPointPages.js';
 import { pointPages } from '../streams/pointPages.js';
-import type { TimetricClient } from './TimetricClient.js';
+import type { PauseGate } from '../streams/PauseGate.js';
+import type { ClientContext } from './ClientContext.js';
+import { DEFAULT_WATCH_OPTIONS, type WatchOptions } from './WatchOptions.js';
 
 /** What a write reports once the server acknowledged it. */
 export interface WriteResult {
@@ -51,17 +53,17 @@ async function readLatest(r: Response): Promise<Point | null> {
 }
 
 /**
- * Options of {@link Series.watch} and {@link Series.live}: `mode` (`'auto'` default, `'push'`,
- * `'poll'`), `intervalMs`, `maxBackoffMs`, `pushIdleMs`, … (`scheduler` and the pause gate default
- * to the client's).
+ * What a {@link Series} needs of its client: the {@link ClientContext} plus the client's pause
+ * gate, the settings of `latest$` and the push event limit. `TimetricClient` is one.
  */
-export interface WatchOptions extends LiveOptions {
-  /** A push connection that sends nothing, not even the server's heartbeat, for this long is dropped and reopened, ms. Default 45,000 (three heartbeats of our server). */
-  pushIdleMs?: number;
+export interface SeriesClient extends ClientContext {
+  /** The pause shared by every writer and poller of the client. */
+  readonly pauseGate: PauseGate;
+  /** The settings of every series' `latest$`. */
+  readonly latestOptions: WatchOptions;
+  /** How much of an unfinished Server-Sent Event a push connection holds, characters. */
+  readonly maxPushEventChars: number;
 }
-
-/** Defaults of {@link WatchOptions} beyond the polling ones. */
-export const DEFAULT_WATCH_OPTIONS = { mode: 'auto' as const, pushIdleMs: 45_000 };
 
 /**
  * One series of a {@link TimetricClient}. Every method returns a cold Observable: nothing is sent
@@ -69,8 +71,8 @@ export const DEFAULT_WATCH_OPTIONS = { mode: 'auto' as const, pushIdleMs: 45_000
  */
 export class Series {
   constructor(
-    /** The client this series talks through. */
-    readonly client: TimetricClient,
+    /** The client this series talks through (a `TimetricClient`). */
+    readonly client: SeriesClient,
     /** The 22-character series id. */
     readonly id: string,
   ) {}
@@ -168,7 +170,7 @@ export class Series {
     const { visible$: _visible, ...pollOptions } = o;
     return liveLatest(
       {
-        push: () => latestEvents(this.client, this.path, o.pushIdleMs),
+        push: () => latestEvents(this.client, this.path, o.pushIdleMs, this.client.maxPushEventChars),
         poll: () => pollLatest(fetchLatest, pollOptions),
       },
       o,

@@ -12,8 +12,9 @@ import { normalizeConfig } from './normalizeConfig.js';
 import type { RequestSpec } from './RequestSpec.js';
 import type { ResolvedAuth } from './ResolvedAuth.js';
 import { searchSeries, type SeriesInfo, type SeriesSearch } from './searchSeries.js';
-import { Series, type WatchOptions } from './Series.js';
+import { Series, type SeriesClient } from './Series.js';
 import type { TimetricConfig } from './TimetricConfig.js';
+import type { WatchOptions } from './WatchOptions.js';
 
 /**
  * One signal that aborts when any of `signals` does. `AbortSignal.any` (Node ≥ 20.3, current
@@ -62,7 +63,7 @@ export interface OAuthToken {
  * console.log(await lastValueFrom(series.latest())); // [1764000000, 42]
  * ```
  */
-export class TimetricClient {
+export class TimetricClient implements SeriesClient {
   /** The config object given; `getAccessToken()` writes `oauth_token` / `oauth_secret` into it. */
   readonly config: TimetricConfig;
   /** Base URL without trailing slash. */

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { TimetricError } from '../errors/TimetricError.js';
 import { encodeSeriesData, type SeriesData } from './encodeSeriesData.js';
-import type { TimetricClient } from './TimetricClient.js';
+import type { ClientContext } from './ClientContext.js';
 
 /** Metadata of a new series: `title` and `caption` required; other fields stored verbatim. */
 export interface SeriesMetadata {
@@ -35,7 +35,7 @@ function fields(metadata: SeriesMetadata): Record<string, string> {
  * a redirect's `Location`, get `201 {id}`; a historical server's `303` is read from `Location`
  * (second-to-last path piece), never followed.
  */
-export async function createSeriesRequest(client: TimetricClient, metadata: SeriesMetadata, data?: SeriesData): Promise<string> {
+export async function createSeriesRequest(client: ClientContext, metadata: SeriesMetadata, data?: SeriesData): Promise<string> {
   const meta = fields(metadata);
   const accept = { accept: 'application/json' };
   const response =

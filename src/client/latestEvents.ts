@@ -8,7 +8,7 @@ import { TimeoutError } from '../errors/TimeoutError.js';
 import { idleWatchdog, type IdleWatchdog } from './idleWatchdog.js';
 import { latestPoint } from './latestPoint.js';
 import { readBodyText } from './readBodyText.js';
-import type { TimetricClient } from './TimetricClient.js';
+import type { ClientContext } from './ClientContext.js';
 
 function pointOf(message: EventSourceMessage): Point | null {
   let body: unknown;
@@ -27,12 +27,15 @@ function pointOf(message: EventSourceMessage): Point | null {
  * answer is not an event stream, {@link NotFoundError} when the series is deleted, and
  * {@link TimeoutError} when nothing (not even a heartbeat comment) arrives for `idleMs`: a
  * connection that went quiet without closing, and {@link ParseError} as soon as an event or a line
- * outgrows the client's `maxPushEventChars` (not retryable, so `liveLatest` ends the stream rather
+ * outgrows `maxEventChars` (the client's `maxPushEventChars`) (not retryable, so `liveLatest` ends the stream rather
  * than reconnect into it). Unsubscribing closes the connection.
  *
+ * @param client - The request layer and base URL.
  * @param path - The series path, e.g. `/series/ID/`.
+ * @param idleMs - Longest silence before the connection is dropped, ms.
+ * @param maxEventChars - Longest unfinished event or line held, characters.
  */
-export function latestEvents(client: TimetricClient, path: string, idleMs: number): Observable<Point | null> {
+export function latestEvents(client: ClientContext, path: string, idleMs: number, maxEventChars: number): Observable<Point | null> {
   const eventsPath = `${path}value/events/`;
   const shown = `${client.baseUrl}${eventsPath}`;
   return new Observable<Point | null>((subscriber) => {
@@ -53,12 +56,12 @@ export function latestEvents(client: TimetricClient, path: string, idleMs: numbe
       let lastText = '';
       const parser = createParser({
         // Without a cap the parser buffers a line that never ends for ever (3.1 GB in 28 s).
-        maxBufferSize: client.maxPushEventChars,
+        maxBufferSize: maxEventChars,
         onError: (err) => {
           // Unknown fields and bad retry values are ignored, as EventSource does.
           if (err.type !== 'max-buffer-size-exceeded') return;
           throw new ParseError(
-            `GET ${shown} sent an event or line longer than ${client.maxPushEventChars.toLocaleString('en')} characters (maxPushEventChars) without finishing it: not read further; raise maxPushEventChars if the server's events really are that large`,
+            `GET ${shown} sent an event or line longer than ${maxEventChars.toLocaleString('en')} characters (maxPushEventChars) without finishing it: not read further; raise maxPushEventChars if the server's events really are that large`,
             { text: lastText },
           );
         },

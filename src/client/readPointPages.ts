@@ -7,7 +7,7 @@ import { TimeoutError } from '../errors/TimeoutError.js';
 import { idleWatchdog } from './idleWatchdog.js';
 import { nextPageUrl } from './nextPageUrl.js';
 import { readBodyText } from './readBodyText.js';
-import type { TimetricClient } from './TimetricClient.js';
+import type { ClientContext } from './ClientContext.js';
 
 /** What {@link readPointPages} reads: a range and the page size (see `Series.values`). */
 export interface PointPagesRange {
@@ -51,7 +51,7 @@ const ignore = (): void => undefined;
  * @param range The range and page size.
  * @returns A cold Observable of the points, ascending, each once.
  */
-export function readPointPages(client: TimetricClient, path: string, range: PointPagesRange): Observable<Point> {
+export function readPointPages(client: ClientContext, path: string, range: PointPagesRange): Observable<Point> {
   const start = range.start === undefined ? undefined : String(parseTime(range.start));
   const end = range.end === undefined ? undefined : String(parseTime(range.end));
   const limit = String(range.pageSize);
