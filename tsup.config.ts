@@ -16,4 +16,7 @@ export default defineConfig({
   // Shared modules (codecs, error classes) become chunks that both entry points import, so an error
   // thrown by timetric/server code is instanceof the classes exported by timetric.
   splitting: true,
+  // import.meta.url in the CommonJS build, __dirname/__filename in the ESM build (the server finds
+  // its files next to its code), each only where code uses it.
+  shims: true,
 });

@@ -1,0 +1,2 @@
+// The server's API: the timetric package's timetric/server, whose dependencies this package installs.
+export * from 'timetric/server';
