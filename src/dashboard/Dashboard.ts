@@ -82,6 +82,7 @@ export class Dashboard {
     $('signin').hidden = token !== undefined;
     $('who').hidden = token === undefined;
     $('who-name').textContent = token ? `signed in with token ${token.key}` : '';
+    this.say(undefined);
     this.info.clear();
     this.lookUpTitles();
   }

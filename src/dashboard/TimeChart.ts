@@ -24,6 +24,8 @@ interface LineData {
   ys: (number | null)[];
   /** Step above which the line breaks (see gapThreshold), fixed when the points are set. */
   threshold: number;
+  /** Points appended (live) since the points were last set. */
+  appended: [number, number | null][];
 }
 
 /**
@@ -45,7 +47,7 @@ export class TimeChart {
     this.element = document.createElement('div');
     this.element.className = 'plot';
     parent.append(this.element);
-    this.lines = lines.map(() => ({ xs: [], ys: [], threshold: Infinity }));
+    this.lines = lines.map(() => ({ xs: [], ys: [], threshold: Infinity, appended: [] }));
     const now = Date.now() / 1000;
     this.window = { start: now - 3600, end: now };
     const units = [...new Set(lines.map((line) => line.unit))];
@@ -80,6 +82,8 @@ export class TimeChart {
       ],
       cursor: {
         drag: { x: true, y: false, setScale: false },
+        // Stacked charts share the cursor: the readout of every chart is at the same time.
+        sync: { key: 'timetric-dashboard' },
         bind: {
           dblclick: () => () => {
             handlers.onReset();
@@ -117,9 +121,21 @@ export class TimeChart {
     this.schedule();
   }
 
-  /** Replaces a line's points; `columnSeconds` is the width of a pixel column, for the gap rule. */
+  /**
+   * Replaces a line's points; `columnSeconds` is the width of a pixel column, for the gap rule.
+   * Points appended since that are newer than the last of `xs` are kept: a live point may
+   * arrive while a read is on its way.
+   */
   setPoints(index: number, xs: number[], ys: (number | null)[], columnSeconds: number): void {
-    this.lines[index] = { xs, ys, threshold: gapThreshold(xs, columnSeconds) };
+    const appended = this.lines[index]?.appended ?? [];
+    const lastNew = xs.length ? xs[xs.length - 1]! : -Infinity;
+    for (const [t, v] of appended) {
+      if (t > lastNew) {
+        xs.push(t);
+        ys.push(v);
+      }
+    }
+    this.lines[index] = { xs, ys, threshold: gapThreshold(xs, columnSeconds), appended: [] };
     this.schedule();
   }
 
@@ -131,6 +147,7 @@ export class TimeChart {
     if (last !== undefined && t <= last) return false;
     line.xs.push(t);
     line.ys.push(v);
+    line.appended.push([t, v]);
     this.schedule();
     return true;
   }

@@ -6,8 +6,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The security headers of every dashboard answer. The page's script and styles are files of its
- * own origin (no inline script, no eval, nothing from elsewhere), it talks only to this server,
- * and no other site may frame it.
+ * own origin (no inline script, no eval, nothing from elsewhere), it talks only to this server, forms
+ * go nowhere else, and no other site may frame it. (The sign-in form is shown by the script and
+ * handled by it; were it ever submitted natively it would POST, so a token never lands in a URL.)
  */
 export const DASHBOARD_HEADERS = {
   'content-security-policy':
