@@ -123,7 +123,8 @@ function scan(dir: string): { bytes: number; allocated: number; tsm: number; tsm
   return out;
 }
 
-class InfluxProcess {
+/** One `influxd` child process on spare loopback ports, its data in a temp folder (see {@link startInfluxPeer}). */
+export class InfluxProcess {
   private exited = false;
   private stderr = '';
   private constructor(

@@ -35,7 +35,7 @@ async function listed(auth: string, q: string): Promise<Listed[]> {
 }
 
 async function write(path: string, body: string | Buffer, headers: Record<string, string> = { authorization: token }): Promise<Response> {
-  return fetch(`${t.url}${path}`, { method: 'POST', headers, body });
+  return fetch(`${t.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
 }
 
 async function csvOf(caption: string, q: string, user = alice): Promise<string> {
@@ -112,7 +112,7 @@ describe('InfluxDB 1.x /write', () => {
     assert.equal(csv.split('\n').length - 1, 5000);
     assert.ok(csv.startsWith('1700000000,0\n1700000001,1\n') && csv.endsWith('1700004999,4999\n'));
     const corrupt = Buffer.from(gzipSync('gz2 v=1 1'));
-    corrupt[corrupt.length - 6] ^= 0xff;
+    corrupt[corrupt.length - 6] = corrupt[corrupt.length - 6]! ^ 0xff;
     const c = await write('/write?db=gz', corrupt, { authorization: token, 'content-encoding': 'gzip' });
     assert.equal(c.status, 400);
     assert.match(((await c.json()) as { error: string }).error, /gzip body is corrupt/);

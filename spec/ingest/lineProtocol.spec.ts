@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ParseError } from '../../src/errors/ParseError.js';
+import { seededRandom } from '../helpers/seededRandom.js';
 import { InfluxBatch } from '../../src/server/influx/InfluxBatch.js';
 import { influxPrecision, influxTimeToSeconds } from '../../src/server/influx/influxTime.js';
 import { LineProtocolParser, type LineProtocolLimits } from '../../src/server/influx/LineProtocolParser.js';
@@ -107,6 +108,34 @@ describe('LineProtocolParser', () => {
     const whole = parse(text, 'ms');
     assert.equal(whole.length, 400);
     for (const pieces of [2, 7, 100, text.length]) assert.deepEqual(parse(text, 'ms', pieces), whole);
+  });
+
+  it('reads values and timestamps digit by digit exactly as Number and the text path do (10,000 random cases)', () => {
+    const random = seededRandom(13);
+    const digits = (n: number): string => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join('');
+    const precisions = ['ns', 'us', 'ms', 's', 'm', 'h'] as const;
+    const lines: string[] = [];
+    const expected: [number, number][] = [];
+    for (let k = 0; k < 10_000; k++) {
+      const whole = digits(1 + Math.floor(random() * 12));
+      const value = `${random() < 0.3 ? '-' : ''}${whole}${random() < 0.7 ? `.${digits(Math.floor(random() * 8))}` : ''}`;
+      const precision = precisions[k % precisions.length]!;
+      const width = { ns: 19, us: 16, ms: 13, s: 10, m: 8, h: 6 }[precision];
+      const zeros = Math.floor(random() * 10);
+      const ts = `1${digits(width - 1 - Math.min(zeros, width - 2))}${'0'.repeat(Math.min(zeros, width - 2))}`;
+      lines.push(`${precision} v=${value} ${ts}`);
+      expected.push([Number(value), influxTimeToSeconds(ts, precision)!]);
+    }
+    for (const precision of precisions) {
+      const rows = parse(lines.filter((l) => l.startsWith(`${precision} `)).join('\n'), precision);
+      const want = expected.filter((_, k) => precisions[k % precisions.length] === precision);
+      assert.deepEqual(rows.map((r) => [r.value, r.time]), want, precision);
+    }
+  });
+
+  it('does not take a field key for the previous line\'s when it only starts like it', () => {
+    const rows = parse('m ab=1,c=2\nm a=3,cd=4\nm a\\=b=5\nm a=6\nm a=7,c=8,e=9\nm x=1 5\nm x=2');
+    assert.deepEqual(rows.map((r) => `${r.field}=${String(r.value)}`), ['ab=1', 'c=2', 'a=3', 'cd=4', 'a=b=5', 'a=6', 'a=7', 'c=8', 'e=9', 'x=1', 'x=2']);
   });
 
   it('refuses malformed lines with their number and text', () => {
