@@ -18,6 +18,10 @@ export { TimeoutError } from './errors/TimeoutError.js';
 export { NetworkError } from './errors/NetworkError.js';
 
 export { TimetricClient, type OAuthToken } from './client/TimetricClient.js';
+export type { BucketValuesOptions, M4ValuesOptions, DownsampleOptions } from './client/DownsampleOptions.js';
+export type { BucketAggregate } from './codec/downsample/BucketAggregate.js';
+export type { DownsampleSpec, BucketSpec, M4Spec } from './codec/downsample/DownsampleSpec.js';
+export { downsamplePoints } from './codec/downsample/downsamplePoints.js';
 export { Series, DEFAULT_VALUES_OPTIONS, type WriteResult, type ValuesOptions, type SeriesClient } from './client/Series.js';
 export { DEFAULT_WATCH_OPTIONS, type WatchOptions } from './client/WatchOptions.js';
 export type { ClientContext } from './client/ClientContext.js';

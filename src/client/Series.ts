@@ -15,6 +15,8 @@ import { liveLatest, type LiveUpdate } from '../streams/liveLatest.js';
 import { pollLatest, type LatestAnswer } from '../streams/pollLatest.js';
 import { nextTimeAfter } from '../codec/nextTimeAfter.js';
 import { readPointPages } from './readPointPages.js';
+import { isDownsampleOptions, type DownsampleOptions } from './DownsampleOptions.js';
+import { readDownsampled } from './readDownsampled.js';
 import { pointPages } from '../streams/pointPages.js';
 import type { PauseGate } from '../streams/PauseGate.js';
 import type { ClientContext } from './ClientContext.js';
@@ -193,12 +195,22 @@ export class Series {
    * duplicates, no gaps) after a backoff, up to 5 consecutive failures without progress.
    * Completes after the last point; otherwise errors with the request's error.
    *
+   * With `every` (and `agg`: `mean` by default, `min`, `max`, `first`, `last`, `sum`, `count`) or
+   * `points` and `agg: 'm4'`, a downsampled read of `[start, end)` instead: one point per non-empty
+   * bucket of `every` seconds (aligned to the epoch, stamped with its start), or M4's first, last,
+   * smallest and largest point of each of `points` columns. The server computes it when it has the
+   * extension (its answer says so); otherwise the client computes the same points from the raw
+   * stream. A bad option errors with a `ConfigurationError` naming it.
+   *
    * @example
    * ```ts
    * client.series(id).values({ start: '2025-01-01' }).subscribe(([t, v]) => console.log(t, v));
+   * client.series(id).values({ start: '2025-01-01', end: '2026-01-01', every: 86_400, agg: 'max' }).subscribe(console.log);
+   * client.series(id).values({ start: 0, end: Date.now() / 1000, points: 1600, agg: 'm4' }).subscribe(console.log);
    * ```
    */
-  values(options: ValuesOptions = {}): Observable<Point> {
+  values(options: ValuesOptions | DownsampleOptions = {}): Observable<Point> {
+    if (isDownsampleOptions(options)) return readDownsampled(this.client, this.path, options);
     return readPointPages(this.client, this.path, { ...options, pageSize: options.pageSize ?? DEFAULT_VALUES_OPTIONS.pageSize });
   }
 

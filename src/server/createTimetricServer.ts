@@ -128,7 +128,7 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
     origin: o.corsOrigins === '*' ? '*' : o.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Accept', 'Last-Event-ID', 'Cache-Control'],
-    exposedHeaders: ['Link', 'ETag', 'Location', 'WWW-Authenticate', 'Retry-After'],
+    exposedHeaders: ['Link', 'ETag', 'Location', 'WWW-Authenticate', 'Retry-After', 'X-Timetric-Downsampled'],
     maxAge: 600,
   });
   void app.register(formbody, { bodyLimit: o.maxFormBytes });

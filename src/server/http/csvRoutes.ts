@@ -2,10 +2,13 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { encodeCsvColumns } from '../../codec/encodeCsvColumns.js';
 import { formatCsv, type CsvTimeFormat } from '../../codec/formatCsv.js';
+import { createDownsampler } from '../../codec/downsample/createDownsampler.js';
+import { downsampleHeader, type DownsampleSpec } from '../../codec/downsample/DownsampleSpec.js';
 import type { Point } from '../../codec/Point.js';
 import type { PointRange, Store } from '../store/Store.js';
 import type { ServerContext } from './ServerContext.js';
 import { notModified } from './etag.js';
+import { readDownsample } from './readDownsample.js';
 import { readRange } from './readRange.js';
 import { seriesFor } from './seriesAccess.js';
 
@@ -33,11 +36,36 @@ function csvStream(store: Store, id: string, range: PointRange, format: CsvTimeF
 }
 
 /**
+ * The downsampled read's CSV, piece by piece: from the store's chunk summaries when it has
+ * `downsample`, otherwise folded here from its range read (same points, slower).
+ */
+function downsampledCsv(store: Store, id: string, spec: DownsampleSpec, format: CsvTimeFormat): Readable {
+  const pieces: AsyncIterable<Point[]> = store.downsample
+    ? store.downsample(id, spec)
+    : (async function* () {
+        const ds = createDownsampler(spec);
+        for await (const chunk of store.readPoints(id, { start: spec.start, end: spec.end }, CHUNK)) {
+          for (const [t, v] of chunk) ds.point(t, v);
+          yield ds.take();
+        }
+        ds.finish();
+        yield ds.take();
+      })();
+  return Readable.from(
+    (async function* () {
+      for await (const piece of pieces) if (piece.length > 0) yield formatCsv(piece, format);
+    })(),
+    { objectMode: true, highWaterMark: 1 },
+  );
+}
+
+/**
  * `GET /series/ID/csv/`, `csv/unix.csv`, `csv/iso.csv`: the history as CSV, ascending, streamed
  * out of the store chunk by chunk. With `limit`, one page and a `Link: rel="next"` when more
  * remain: when the store can tell where the next page starts ({@link Store.pageEnd}) the `Link`
  * goes out first and the page (the points before that time) is streamed too; otherwise the page
- * is read into memory first.
+ * is read into memory first. With `every`/`points` (and the `downsample` option on), the
+ * downsampled read of the range, with `X-Timetric-Downsampled` saying how (see readDownsample).
  */
 export function registerCsvRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const handler = (format: CsvTimeFormat) => async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
@@ -45,8 +73,13 @@ export function registerCsvRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const series = await seriesFor(ctx.store, request.params.id, who, 'read');
     const url = new URL(request.url, 'http://x');
     const range = readRange(url.searchParams, ctx.options.maxPageSize);
+    const downsample = ctx.options.downsample ? readDownsample(url.searchParams, range) : undefined;
     if (notModified(request, reply, series)) return reply.code(304).send();
     void reply.type('text/csv; charset=utf-8');
+    if (downsample) {
+      void reply.header('x-timetric-downsampled', downsampleHeader(downsample));
+      return reply.send(downsampledCsv(ctx.store, series.id, downsample, format));
+    }
     if (range.limit === undefined) return reply.send(csvStream(ctx.store, series.id, range, format));
     const link = (start: number): string => {
       const next = new URL(`${ctx.baseUrl(request)}${url.pathname}${url.search}`);

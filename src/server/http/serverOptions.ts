@@ -61,6 +61,13 @@ export interface TimetricServerOptions {
    * whose OAuth access token was withdrawn) ends within one heartbeat, on every instance. Default 15,000.
    */
   heartbeatMs?: number;
+  /**
+   * Serve downsampled CSV reads (`?every=SECONDS&agg=…`, `?points=W&agg=m4`, answered with an
+   * `X-Timetric-Downsampled` header); `false` ignores those parameters and answers the raw points
+   * of the range, as a server without the extension does (clients then downsample themselves).
+   * Default true.
+   */
+  downsample?: boolean;
   /** Largest `limit` a CSV read may ask for (pages are held in memory). Default 100,000 points. */
   maxPageSize?: number;
   /** Longest search text `q`, characters (UTF-16 code units); longer → 400. Default 200. */
@@ -120,6 +127,7 @@ export const DEFAULT_SERVER_OPTIONS = {
   overloadRetryAfterSeconds: 1,
   push: true,
   heartbeatMs: 15_000,
+  downsample: true,
   maxPageSize: 100_000,
   maxSearchQueryChars: 200,
   maxTagsPerQuery: 20,

@@ -1,3 +1,4 @@
+import type { DownsampleSpec } from '../../codec/downsample/DownsampleSpec.js';
 import type { Point, PointValue } from '../../codec/Point.js';
 import type { SeriesCapError } from './SeriesCapError.js';
 
@@ -161,6 +162,13 @@ export interface SeriesStore {
    * {@link readPointColumns}) a paged CSV read sends its `Link` first and streams the page.
    */
   pageEnd?(id: string, range: PointRange, limit: number): Promise<number | undefined>;
+  /**
+   * Optional: a downsampled read of the points in `[spec.start, spec.end)` — one point per
+   * non-empty bucket of `every` seconds, or M4 over `points` columns (see `DownsampleSpec`) — in
+   * pieces, ascending. Computed from chunk summaries where a chunk lies in one bucket; only chunks
+   * straddling an edge are decoded. The spec must be valid (`downsampleSpecProblem`).
+   */
+  downsample?(id: string, spec: DownsampleSpec): AsyncIterable<Point[]>;
   /** The point with the greatest time, if any. */
   latest(id: string): Promise<Point | undefined>;
   /**

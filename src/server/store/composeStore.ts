@@ -15,6 +15,7 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
     // Optional fast paths, offered only when the series half has them.
     ...(series.readPointColumns && { readPointColumns: (id, range, chunk) => series.readPointColumns!(id, range, chunk) }),
     ...(series.pageEnd && { pageEnd: (id, range, limit) => series.pageEnd!(id, range, limit) }),
+    ...(series.downsample && { downsample: (id, spec) => series.downsample!(id, spec) }),
     latest: (id) => series.latest(id),
     latestWithVersion: (id) => series.latestWithVersion(id),
     appendValue: (id, t, v) => series.appendValue(id, t, v),

@@ -2,6 +2,8 @@ import type { Pool, PoolClient } from 'pg';
 import type { Point, PointValue } from '../../../codec/Point.js';
 import type { ChunkStoreOptions } from '../chunks/chunkStoreOptions.js';
 import { latestChunked } from '../chunks/latestChunked.js';
+import { downsampleInSteps } from '../chunks/downsampleInSteps.js';
+import type { DownsampleSpec } from '../../../codec/downsample/DownsampleSpec.js';
 import { pageEndChunked } from '../chunks/pageEndChunked.js';
 import { runStepAsync } from '../chunks/runStepAsync.js';
 import { writeChunked } from '../chunks/writeChunked.js';
@@ -34,6 +36,7 @@ import type { PgDriver } from './pgDriver.js';
 import { pgStorageStats } from './pgStorageStats.js';
 import type { PgWriteContext } from './PgWriteContext.js';
 import { PostgresChunkTable } from './PostgresChunkTable.js';
+import { PostgresDownsampleTable } from './PostgresDownsampleTable.js';
 import { PostgresPointWriter } from './PostgresPointWriter.js';
 import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
 import { READ_SNAPSHOT, readChunkedColumns } from './readChunkedColumns.js';
@@ -180,6 +183,16 @@ export class PostgresSeriesStore implements SeriesStore {
     const key = seriesKey(id);
     // At most limit + 1 points' worth of chunks, in one snapshot.
     return inTransaction(this.pool, (client) => runStepAsync(pageEndChunked(new PostgresChunkTable(client, key), key, range, limit, this.chunks.chunksPerStep)), READ_SNAPSHOT);
+  }
+
+  /** Each step of the shared downsampled read in its own REPEATABLE READ transaction. */
+  downsample(id: string, spec: DownsampleSpec): AsyncIterable<Point[]> {
+    const key = seriesKey(id);
+    return downsampleInSteps(
+      spec,
+      (make) => inTransaction(this.pool, (client) => runStepAsync(make(new PostgresDownsampleTable(client, key), key)), READ_SNAPSHOT),
+      this.chunks.chunksPerStep,
+    );
   }
 
   async appendValue(id: string, time: number, value: PointValue): Promise<{ point: Point; version: number }> {

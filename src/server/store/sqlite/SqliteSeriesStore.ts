@@ -2,6 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Point, PointValue } from '../../../codec/Point.js';
 import type { Columns } from '../chunks/Columns.js';
 import { compactHead } from '../chunks/compactHead.js';
+import { downsampleInSteps, type RunDownsampleStep } from '../chunks/downsampleInSteps.js';
+import type { DownsampleSpec } from '../../../codec/downsample/DownsampleSpec.js';
 import { DEFAULT_CHUNK_STORE_OPTIONS, type ChunkStoreOptions } from '../chunks/chunkStoreOptions.js';
 import { latestChunked } from '../chunks/latestChunked.js';
 import { pageEndChunked } from '../chunks/pageEndChunked.js';
@@ -27,6 +29,7 @@ import { SeriesCapError } from '../SeriesCapError.js';
 import { StoreConflictError } from '../StoreConflictError.js';
 import { HeadCompactor } from './HeadCompactor.js';
 import { SqliteChunkTable } from './SqliteChunkTable.js';
+import { SqliteDownsampleTable } from './SqliteDownsampleTable.js';
 import { SqlitePointWriter, type SqliteWriterContext } from './SqlitePointWriter.js';
 import { SqliteSeriesKeys } from './SqliteSeriesKeys.js';
 import { DEFAULT_SQLITE_STORE_OPTIONS, type SqliteStoreOptions } from './sqliteStoreOptions.js';
@@ -255,6 +258,21 @@ export class SqliteSeriesStore implements SeriesStore {
       })(),
     );
   }
+
+  /** Each step of the shared downsampled read in one read transaction, a turn of the event loop between steps. */
+  downsample(id: string, spec: DownsampleSpec): AsyncIterable<Point[]> {
+    const table = (this.downsampleTable ??= new SqliteDownsampleTable(this.db, this.table));
+    const run: RunDownsampleStep = (make) =>
+      Promise.resolve(
+        this.db.transaction(() => {
+          const key = this.q.key.get(id);
+          return key === undefined ? undefined : runStepSync(make(table, key));
+        })(),
+      );
+    return downsampleInSteps(spec, run, this.chunkOptions.chunksPerStep);
+  }
+
+  private downsampleTable: SqliteDownsampleTable | undefined;
 
   latest(id: string): Promise<Point | undefined> {
     const key = this.q.key.get(id);

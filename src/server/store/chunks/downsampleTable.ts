@@ -1,0 +1,20 @@
+import type { RunSummary } from '../../../codec/downsample/RunSummary.js';
+import type { ChunkTable } from './ChunkTable.js';
+import type { Step } from './Step.js';
+
+/** A stored chunk's summary and the row that holds it (`ref`, as {@link ChunkTable} names chunks). */
+export interface ChunkSummaryRow extends RunSummary {
+  readonly ref: number;
+}
+
+/**
+ * What a downsampled read needs of a store's chunk SQL: the chunks' summaries without their
+ * bytes, then the bytes of the few chunks it decodes, and the head points.
+ */
+export interface DownsampleTable<K = number> extends Pick<ChunkTable<K>, 'chunkData' | 'headIn'> {
+  /**
+   * Summaries of the chunks whose `[start, end]` meets `[from, to]`, ascending, at most `limit`
+   * (the first ones), as {@link ChunkTable.chunksMeeting} finds them: index seeks, no scan.
+   */
+  chunkSummaries(key: K, from: number, to: number, limit: number): Step<ChunkSummaryRow[]>;
+}

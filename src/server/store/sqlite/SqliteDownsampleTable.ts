@@ -1,0 +1,71 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { ChunkSummaryRow, DownsampleTable } from '../chunks/downsampleTable.js';
+import type { TimeBounds } from '../chunks/ChunkTable.js';
+import type { Columns } from '../chunks/Columns.js';
+import { doneStep, type Step } from '../chunks/Step.js';
+import type { SqliteChunkTable } from './SqliteChunkTable.js';
+import { fromSqliteValue, type SqliteValue } from './sqliteValue.js';
+
+type Row = [
+  ref: number,
+  start: number,
+  end: number,
+  count: number,
+  min: number | null,
+  max: number | null,
+  sum: number | null,
+  firstTs: number,
+  firstV: SqliteValue,
+  lastTs: number,
+  lastV: SqliteValue,
+];
+
+const COLUMNS = 'id, start_ts, end_ts, count, min, max, sum, first_ts, first_v, last_ts, last_v';
+
+const toRow = (r: Row): ChunkSummaryRow => ({
+  ref: r[0],
+  start: r[1],
+  end: r[2],
+  count: r[3],
+  min: r[4],
+  max: r[5],
+  sum: r[6],
+  first: [r[7], fromSqliteValue(r[8])],
+  last: [r[9], fromSqliteValue(r[10])],
+});
+
+/**
+ * The SQL of downsampled reads on SQLite: chunk summaries from the summary columns of `chunks`
+ * (series-003) by the same two index seeks as {@link SqliteChunkTable.chunksMeeting}, never the
+ * bytes; chunk bytes and head points from the store's {@link SqliteChunkTable}.
+ */
+export class SqliteDownsampleTable implements DownsampleTable<number> {
+  private readonly before: Statement<[number, number], Row>;
+  private readonly from: Statement<[number, number, number, number], Row>;
+
+  constructor(
+    db: Database,
+    private readonly chunks: SqliteChunkTable,
+  ) {
+    this.before = db.prepare(`SELECT ${COLUMNS} FROM chunks WHERE series_key = ? AND start_ts < ? ORDER BY start_ts DESC LIMIT 1`).raw() as Statement<[number, number], Row>;
+    this.from = db
+      .prepare(`SELECT ${COLUMNS} FROM chunks WHERE series_key = ? AND start_ts >= ? AND start_ts <= ? ORDER BY start_ts LIMIT ?`)
+      .raw() as Statement<[number, number, number, number], Row>;
+  }
+
+  chunkSummaries(key: number, from: number, to: number, limit: number): Step<ChunkSummaryRow[]> {
+    if (limit <= 0 || to < from) return doneStep([]);
+    const b = this.before.get(key, from);
+    const first = b !== undefined && b[2] >= from ? [toRow(b)] : [];
+    const rest = this.from.all(key, from, to, limit - first.length).map(toRow);
+    return doneStep(first.length ? [...first, ...rest] : rest);
+  }
+
+  chunkData(ref: number): Step<Uint8Array> {
+    return this.chunks.chunkData(ref);
+  }
+
+  headIn(key: number, bounds: TimeBounds): Step<Columns> {
+    return this.chunks.headIn(key, bounds);
+  }
+}
