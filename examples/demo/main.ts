@@ -1,49 +1,21 @@
 // Live demo: starts the embedded Timetric server on SQLite (var/demo.db), creates a demo user, an
-// API token and three series, pipes simulated sensor readings into them through writeTo, and serves
-// a live dashboard (examples/dashboard, bundled with esbuild) until Ctrl-C, which flushes pending
-// writes and stops cleanly.
+// API token and three series, pipes simulated sensor readings into them through writeTo, and points
+// to the server's own dashboard page (/dashboard/) on those series, until Ctrl-C, which flushes
+// pending writes and stops cleanly.
 // Run: npm start   (env PORT: the port, default 8080, a free one if taken; TIMETRIC_DEMO_DIR: data
 // folder, default var; TIMETRIC_DEMO_INTERVAL_MS: sensor period, default 1000)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Subject, interval, map, takeUntil } from 'rxjs';
 import { TimetricClient, writeTo, type Series } from 'timetric';
 import { createTimetricServer, hashPassword, hashSecret, mintSecret, openSqliteStore } from 'timetric/server';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = process.env.TIMETRIC_DEMO_DIR ?? 'var';
 const periodMs = Number(process.env.TIMETRIC_DEMO_INTERVAL_MS ?? 1000);
 mkdirSync(dir, { recursive: true });
 
-// The dashboard: bundled from source, 'timetric' resolved to the library's own source (the same code
-// as the published build), served same-origin by the demo server (no CORS needed). The series are
-// public and the page reads them anonymously: it carries no credentials.
-const bundle = await build({
-  entryPoints: [join(ROOT, 'examples', 'dashboard', 'main.ts')],
-  bundle: true,
-  write: false,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  alias: { timetric: join(ROOT, 'src', 'index.ts') },
-  logLevel: 'error',
-});
-const appJs = bundle.outputFiles[0]!.text;
-const pageHtml = readFileSync(join(ROOT, 'examples', 'dashboard', 'index.html'), 'utf8');
-const uplotCss = readFileSync(join(ROOT, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), 'utf8');
-
 const store = await openSqliteStore(join(dir, 'demo.db'));
 const server = createTimetricServer({ store });
-let dashboardConfig = '{}';
-server.app.get('/dashboard', (_req, reply) => reply.redirect('/dashboard/'));
-server.app.get('/dashboard/', (_req, reply) =>
-  reply.type('text/html; charset=utf-8').send(pageHtml.replace('<!--CONFIG-->', `<script>window.TIMETRIC_DASHBOARD = ${dashboardConfig.replace(/</g, '\\u003c')};</script>`)),
-);
-server.app.get('/dashboard/app.js', (_req, reply) => reply.type('text/javascript; charset=utf-8').send(appJs));
-server.app.get('/dashboard/uplot.css', (_req, reply) => reply.type('text/css; charset=utf-8').send(uplotCss));
-
 let url: string;
 try {
   url = await server.listen({ port: Number(process.env.PORT ?? 8080), host: '127.0.0.1' });
@@ -69,8 +41,9 @@ for (const s of sensors) {
   const found = (await store.searchSeries({ q: s.title, viewerId: user.id, limit: 1, offset: 0 }))[0];
   series.push(found ? client.series(found.id) : await client.createSeries({ title: s.title, caption: s.caption, tags: ['demo'], public: true }));
 }
-dashboardConfig = JSON.stringify({ url, intervalMs: periodMs, series: series.map((s, i) => ({ id: s.id, title: sensors[i]!.title, caption: sensors[i]!.caption })) });
-const dashboard = `${url}/dashboard/`;
+// The server's dashboard page on the demo's series (public, read anonymously: the link carries no
+// token): the last 15 minutes, one chart per series. The view lives in the URL's query.
+const dashboard = `${url}/dashboard/?s=${series.map((s) => s.id).join(',')}&range=15m&layout=stacked`;
 writeFileSync(join(dir, 'demo.json'), JSON.stringify({ url, dashboard, key, secret, consumerKey: consumer.key, consumerSecret: consumer.secret, user: 'demo', password: 'demo', series: series.map((s) => s.id) }, null, 2));
 
 console.log(`Timetric demo server listening on ${url}`);
