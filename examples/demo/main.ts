@@ -2,26 +2,39 @@
 // API token and three series, pipes simulated sensor readings into them through writeTo, and points
 // to the server's own dashboard page (/dashboard/) on those series, until Ctrl-C, which flushes
 // pending writes and stops cleanly.
-// Run: npm start   (env PORT: the port, default 8080, a free one if taken; TIMETRIC_DEMO_DIR: data
-// folder, default var; TIMETRIC_DEMO_INTERVAL_MS: sensor period, default 1000)
+// Run: npm start   (env TIMETRIC_PORT or PORT: the port, default 8080, a free one if taken;
+// TIMETRIC_HOST or HOST: the address, default 127.0.0.1; TIMETRIC_DEMO_DIR: data folder, default
+// var; TIMETRIC_DEMO_INTERVAL_MS: sensor period, default 1000). One demo per data folder at a time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subject, interval, map, takeUntil } from 'rxjs';
 import { TimetricClient, writeTo, type Series } from 'timetric';
 import { createTimetricServer, hashPassword, hashSecret, mintSecret, openSqliteStore } from 'timetric/server';
+import { takeDemoLock } from './demoLock.js';
 
 const dir = process.env.TIMETRIC_DEMO_DIR ?? 'var';
 const periodMs = Number(process.env.TIMETRIC_DEMO_INTERVAL_MS ?? 1000);
 mkdirSync(dir, { recursive: true });
+let lock: ReturnType<typeof takeDemoLock>;
+try {
+  lock = takeDemoLock(dir);
+} catch (err) {
+  console.error(`npm start: ${(err as Error).message}`);
+  process.exit(1);
+}
+process.on('exit', () => lock.release());
 
 const store = await openSqliteStore(join(dir, 'demo.db'));
 const server = createTimetricServer({ store });
+const port = Number(process.env.TIMETRIC_PORT || process.env.PORT || 8080);
+const host = process.env.TIMETRIC_HOST || process.env.HOST || '127.0.0.1';
 let url: string;
 try {
-  url = await server.listen({ port: Number(process.env.PORT ?? 8080), host: '127.0.0.1' });
+  url = await server.listen({ port, host });
 } catch {
-  url = await server.listen({ port: 0, host: '127.0.0.1' }); // 8080 taken: any free port
+  url = await server.listen({ port: 0, host }); // the port is taken: any free one
 }
+lock.update(url);
 
 const user = (await store.getUserByName('demo')) ?? (await store.createUser('demo', await hashPassword('demo')));
 const key = `demo-${mintSecret(6)}`;
@@ -46,12 +59,9 @@ for (const s of sensors) {
 const dashboard = `${url}/dashboard/?s=${series.map((s) => s.id).join(',')}&range=15m&layout=stacked`;
 writeFileSync(join(dir, 'demo.json'), JSON.stringify({ url, dashboard, key, secret, consumerKey: consumer.key, consumerSecret: consumer.secret, user: 'demo', password: 'demo', series: series.map((s) => s.id) }, null, 2));
 
-console.log(`Timetric demo server listening on ${url}`);
 console.log(`Dashboard: ${dashboard}`);
-console.log(`API token: key ${key}  secret ${secret}   (also in ${join(dir, 'demo.json')})`);
-for (const [i, s] of series.entries()) console.log(`  ${sensors[i]!.title.padEnd(20)} ${url}/series/${s.id}/csv/`);
-console.log(`Try: TIMETRIC_URL=${url} TIMETRIC_KEY=${key} TIMETRIC_SECRET=${secret} npx timetric tail ${series[0]!.id}`);
-console.log('Ctrl-C stops.');
+console.log(`API token: key ${key} secret ${secret} (saved in ${join(dir, 'demo.json')})`);
+console.log('Ctrl-C stops it.');
 
 // One simulated sensor per series, piped through the library's writeTo operator (batched writes,
 // retries). Stopping completes the sources (takeUntil); each writeTo then writes what it holds and
@@ -90,6 +100,7 @@ async function stop(): Promise<void> {
   await Promise.all(done); // every pending reading written
   await server.close();
   await store.close();
+  lock.release();
   console.log(`stopped after ${ticks} readings per series`);
 }
 process.on('SIGINT', () => void stop());
