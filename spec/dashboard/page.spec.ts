@@ -90,7 +90,7 @@ describe('the dashboard page', () => {
     await page.fill('#search', 'boiler');
     await page.waitForFunction(() => document.querySelectorAll('#results li[data-id]').length === 2);
     await page.click(`#results li[data-id="${ids.pressure}"]`);
-    await page.waitForSelector(`#legend [data-series="${ids.pressure}"][data-downsampled]`);
+    await page.waitForSelector(`#legend [data-series="${ids.pressure}"][data-resolution]`);
     const points = Number((await legend(page, ids.pressure!)).points);
     assert.ok(points >= 355 && points <= 361, `the last hour, every 10 s: ${points}`);
     const url = new URL(page.url());
@@ -198,7 +198,7 @@ describe('the dashboard page', () => {
     await page.goto(`${srv.url}/dashboard/`);
     await signIn(page, alice);
     await page.goto(`${srv.url}/dashboard/?s=${ids.temperature}&range=1h`);
-    await page.waitForSelector(`#legend [data-series="${ids.temperature}"][data-downsampled]`);
+    await page.waitForSelector(`#legend [data-series="${ids.temperature}"][data-resolution]`);
     await page.waitForFunction((sid) => Number(document.querySelector(`#legend [data-series="${sid}"]`)?.getAttribute('data-gaps')) === 1, ids.temperature);
 
     // Width: the canvas follows the window.

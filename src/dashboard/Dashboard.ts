@@ -378,7 +378,7 @@ export class Dashboard {
   }
 
   /** Shows a line's point count, last value and resolution in its legend item (and its data attributes). */
-  private describe(i: number, downsampled?: boolean): void {
+  private describe(i: number, resolution?: 'm4' | 'raw'): void {
     const li = this.legendItem(i);
     const at = this.where(i);
     if (!li || !at) return;
@@ -389,10 +389,8 @@ export class Dashboard {
     li.dataset.last = last ? `${last[0]},${last[1]}` : '';
     li.dataset.gaps = String(chart.gaps(line));
     li.querySelector('.value')!.textContent = last ? `${last[1] ?? '—'} ${unit}`.trim() : '—';
-    if (downsampled !== undefined) {
-      li.dataset.downsampled = String(downsampled);
-      li.querySelector('.meta')!.textContent = `${chart.count(line).toLocaleString()} points${downsampled ? ' · per pixel (M4)' : ''}`;
-    }
+    if (resolution !== undefined) li.dataset.resolution = resolution;
+    if (li.dataset.resolution) li.querySelector('.meta')!.textContent = `${chart.count(line).toLocaleString()} points${li.dataset.resolution === 'm4' ? ' · per pixel' : ' · every point'}`;
   }
 
   /** The window to fetch now: the view's, or for `all` the union of the series' extents. */
@@ -436,7 +434,7 @@ export class Dashboard {
             const columns = chart.columns;
             this.loads.add(
               loadPoints(this.seriesAt(i), window, columns, this.view.raw).subscribe({
-                next: ({ points, downsampled }) => {
+                next: ({ points, resolution }) => {
                   const xs = new Array<number>(points.length);
                   const ys = new Array<number | null>(points.length);
                   for (let k = 0; k < points.length; k++) {
@@ -445,7 +443,7 @@ export class Dashboard {
                     ys[k] = typeof v === 'number' ? v : null;
                   }
                   chart.setPoints(line, xs, ys, (window.end - window.start) / columns);
-                  this.describe(i, downsampled);
+                  this.describe(i, resolution);
                   if (--pending === 0) this.drawn();
                 },
                 error: (err: Error) => this.say(`${this.title(i)}: ${err.message}`),
