@@ -528,6 +528,32 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         assert.deepEqual(await store.listOAuthAccessTokens(), []);
       });
 
+      it('consumeRequestToken: deletes an authorized request token once; concurrent calls (on sibling stores) admit one', async () => {
+        const token = (name: string, kind: 'request' | 'access', userId: number | null) =>
+          store.saveOAuthToken({ token: name, secret: 's', consumerKey: 'ck', kind, userId, callback: null, verifier: null, expiresAt: null });
+        await token('waiting', 'request', null);
+        assert.equal(await store.consumeRequestToken('waiting'), false, 'not authorized yet');
+        assert.ok(await store.getOAuthToken('waiting'), 'and left as it was');
+        await token('granted', 'access', alice);
+        assert.equal(await store.consumeRequestToken('granted'), false, 'an access token is never consumed');
+        assert.equal(await store.consumeRequestToken('nobody'), false);
+        assert.equal(await store.consumeRequestToken('no\u0000body'), false, 'a token holding NUL is simply unknown');
+        await token('ready', 'request', alice);
+        assert.equal(await store.consumeRequestToken('ready'), true);
+        assert.equal(await store.getOAuthToken('ready'), undefined);
+        assert.equal(await store.consumeRequestToken('ready'), false, 'once');
+        await token('raced', 'request', alice);
+        const stores = fx.openSibling ? [store, await fx.openSibling()] : [store];
+        try {
+          const results = await Promise.all(Array.from({ length: 10 }, (_, i) => stores[i % stores.length]!.consumeRequestToken('raced')));
+          assert.equal(results.filter(Boolean).length, 1);
+        } finally {
+          if (stores[1]) await stores[1].close();
+        }
+        await store.deleteOAuthToken('waiting');
+        await store.deleteOAuthToken('granted');
+      });
+
       it('nonces: a second use is refused, per consumer and token; concurrent uses admit one', async () => {
         const ts = Math.floor(Date.now() / 1000);
         assert.equal(await store.useNonce('ck', 'at', 'n1', ts, 300), true);

@@ -283,6 +283,13 @@ export interface AuthStore {
   getOAuthToken(token: string): Promise<OAuthTokenRecord | undefined>;
   updateOAuthToken(token: string, patch: Partial<Pick<OAuthTokenRecord, 'userId' | 'verifier'>>): Promise<void>;
   deleteOAuthToken(token: string): Promise<void>;
+  /**
+   * Deletes the request token `token` once a user has authorized it, and says whether this call
+   * did: atomically, so of several exchanges of one token (on any instances sharing the database)
+   * exactly one gets `true`. `false` for an unknown, unauthorized or already consumed token, or an
+   * access token.
+   */
+  consumeRequestToken(token: string): Promise<boolean>;
   /** Access tokens (what users granted to consumers), oldest first; of one user when `userId` is given. */
   listOAuthAccessTokens(userId?: number): Promise<OAuthTokenRecord[]>;
 

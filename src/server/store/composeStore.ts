@@ -40,6 +40,7 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
     getOAuthToken: (t) => auth.getOAuthToken(t),
     updateOAuthToken: (t, p) => auth.updateOAuthToken(t, p),
     deleteOAuthToken: (t) => auth.deleteOAuthToken(t),
+    consumeRequestToken: (t) => auth.consumeRequestToken(t),
     listOAuthAccessTokens: (u) => auth.listOAuthAccessTokens(u),
     useNonce: (c, t, n, ts, w) => auth.useNonce(c, t, n, ts, w),
     migrate: () => lifecycle.migrate(),

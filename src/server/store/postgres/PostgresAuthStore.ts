@@ -165,6 +165,17 @@ export class PostgresAuthStore implements AuthStore {
     await this.pool.query('DELETE FROM oauth_tokens WHERE token = $1', [token]);
   }
 
+  async consumeRequestToken(token: string): Promise<boolean> {
+    if (holdsNul(token)) return false;
+    // The row lock decides, for every instance: a second DELETE finds the row gone and deletes nothing.
+    const res = await this.pool.query({
+      name: 'tt_consume_request_token',
+      text: "DELETE FROM oauth_tokens WHERE token = $1 AND kind = 'request' AND user_id IS NOT NULL",
+      values: [token],
+    });
+    return res.rowCount === 1;
+  }
+
   async listOAuthAccessTokens(userId?: number): Promise<OAuthTokenRecord[]> {
     const res =
       userId === undefined

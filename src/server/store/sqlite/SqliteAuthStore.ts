@@ -37,6 +37,7 @@ export class SqliteAuthStore implements AuthStore {
     insertOAuth: Statement<unknown[], OAuthTokenRow>;
     oauthByToken: Statement<[string], OAuthTokenRow>;
     deleteOAuth: Statement<[string]>;
+    consumeRequest: Statement<[string]>;
     sweepOAuth: Statement<[number]>;
     accessTokens: Statement<[], OAuthTokenRow>;
     userAccessTokens: Statement<[number], OAuthTokenRow>;
@@ -67,6 +68,7 @@ export class SqliteAuthStore implements AuthStore {
       ),
       oauthByToken: db.prepare('SELECT * FROM oauth_tokens WHERE token = ?'),
       deleteOAuth: db.prepare('DELETE FROM oauth_tokens WHERE token = ?'),
+      consumeRequest: db.prepare("DELETE FROM oauth_tokens WHERE token = ? AND kind = 'request' AND user_id IS NOT NULL"),
       sweepOAuth: db.prepare('DELETE FROM oauth_tokens WHERE expires_at IS NOT NULL AND expires_at < ?'),
       accessTokens: db.prepare("SELECT * FROM oauth_tokens WHERE kind = 'access' ORDER BY created_at, rowid"),
       userAccessTokens: db.prepare("SELECT * FROM oauth_tokens WHERE kind = 'access' AND user_id = ? ORDER BY created_at, rowid"),
@@ -162,6 +164,11 @@ export class SqliteAuthStore implements AuthStore {
   deleteOAuthToken(token: string): Promise<void> {
     this.q.deleteOAuth.run(token);
     return Promise.resolve();
+  }
+
+  consumeRequestToken(token: string): Promise<boolean> {
+    // One statement: of two exchanges on one database file, only one deletes the row.
+    return this.run(() => this.q.consumeRequest.run(token).changes === 1);
   }
 
   listOAuthAccessTokens(userId?: number): Promise<OAuthTokenRecord[]> {
