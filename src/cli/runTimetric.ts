@@ -24,6 +24,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'push', summary: 'stream CSV points from a file or stdin into a series', load: async () => (await import('./pushCommand.js')).pushCommand },
   { name: 'cat', summary: 'print the points of a series (CSV or JSON)', load: async () => (await import('./catCommand.js')).catCommand },
   { name: 'tail', summary: 'follow the latest point of a series', load: async () => (await import('./tailCommand.js')).tailCommand },
+  { name: 'bridge', summary: 'write MQTT messages into series, acknowledged once written', load: async () => (await import('./bridgeCommand.js')).bridgeCommand },
   { name: 'rm', summary: 'delete a series', load: async () => (await import('./rmCommand.js')).rmCommand },
 ];
 
