@@ -22,6 +22,7 @@ export type { BucketValuesOptions, M4ValuesOptions, DownsampleOptions } from './
 export type { BucketAggregate } from './codec/downsample/BucketAggregate.js';
 export type { DownsampleSpec, BucketSpec, M4Spec } from './codec/downsample/DownsampleSpec.js';
 export { downsamplePoints } from './codec/downsample/downsamplePoints.js';
+export { liveDownsampled, type LiveWindowOptions, type LiveWindowSources } from './streams/liveDownsampled.js';
 export { Series, DEFAULT_VALUES_OPTIONS, type WriteResult, type ValuesOptions, type SeriesClient } from './client/Series.js';
 export { DEFAULT_WATCH_OPTIONS, type WatchOptions } from './client/WatchOptions.js';
 export type { ClientContext } from './client/ClientContext.js';

@@ -201,6 +201,31 @@ describe(`downsampled reads are exact (${storeKind})`, () => {
     ]);
   });
 
+  it('liveValues: the window equals the downsampled read, then follows a new point (both client paths)', async () => {
+    for (const [i, c] of [withServer, withoutServer].entries()) {
+      const s = await c.createSeries({ title: `live ${i}`, caption: 'x' });
+      const points: Point[] = Array.from({ length: 100 }, (_, k): Point => [5_000_000 + k * 7, k % 5]);
+      await write(s, points);
+      const got: (readonly Point[])[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        const sub = s.liveValues({ start: 5_000_100, every: 60, agg: 'sum' }).subscribe({
+          next: (w) => {
+            got.push(w);
+            if (got.length === 1) void lastValueFrom(s.update([[5_000_700, 10]])).catch(reject);
+            if (w.some(([t]) => t === 5_000_700 - (5_000_700 % 60))) {
+              sub.unsubscribe();
+              resolve();
+            }
+          },
+          error: reject,
+        });
+      });
+      await done;
+      samePoints([...got[0]!], bruteBuckets(points, 5_000_100, Infinity, 60, 'sum'), `first window ${i}`);
+      samePoints([...got[got.length - 1]!], bruteBuckets([...points, [5_000_700, 10]], 5_000_100, Infinity, 60, 'sum'), `last window ${i}`);
+    }
+  });
+
   it('a bad option is a ConfigurationError naming it, before any request', async () => {
     const s = main.series[0];
     const bad = async (options: DownsampleOptions, key: string): Promise<void> => {

@@ -17,6 +17,7 @@ import { nextTimeAfter } from '../codec/nextTimeAfter.js';
 import { readPointPages } from './readPointPages.js';
 import { isDownsampleOptions, type DownsampleOptions } from './DownsampleOptions.js';
 import { readDownsampled } from './readDownsampled.js';
+import { liveDownsampled, type LiveWindowOptions } from '../streams/liveDownsampled.js';
 import { pointPages } from '../streams/pointPages.js';
 import type { PauseGate } from '../streams/PauseGate.js';
 import type { ClientContext } from './ClientContext.js';
@@ -231,6 +232,31 @@ export class Series {
     return pointPages(
       (after) => readPointPages(this.client, this.path, { ...options, ...(after === undefined ? {} : { start: nextTimeAfter(after) }), pageSize, ahead: false }),
       pageSize,
+    );
+  }
+
+  /**
+   * A live downsampled window from `start` on: buckets of `every` seconds (`agg`, default `mean`)
+   * as {@link values} gives them, emitted as the whole window (a new array) once read, then after
+   * every new point of {@link latest$}: the last bucket updated in place, a new bucket appended when
+   * time moves on. The buckets before the current one are read downsampled, the current one from its
+   * raw points (see `liveDownsampled`). Completes when `latest$` does; errors with any read.
+   *
+   * @example
+   * ```ts
+   * client.series(id).liveValues({ start: Date.now() / 1000 - 86_400, every: 60, agg: 'max' }).subscribe((window) => draw(window));
+   * ```
+   */
+  liveValues(options: LiveWindowOptions): Observable<readonly Point[]> {
+    const { start, every } = options;
+    const agg = options.agg ?? 'mean';
+    return liveDownsampled(
+      {
+        history: (end) => this.values({ start, end, every, agg }),
+        raw: (from) => this.values({ start: from }),
+        latest$: this.latest$,
+      },
+      { start, every, agg },
     );
   }
 

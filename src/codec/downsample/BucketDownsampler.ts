@@ -110,6 +110,11 @@ export class BucketDownsampler implements Downsampler {
     this.sum += s.sum;
   }
 
+  /** The open bucket's point so far (its value as if it closed now), or undefined when none is open. */
+  current(): Point | undefined {
+    return this.count === 0 ? undefined : [this.bucket * this.every, this.value()];
+  }
+
   unresolved(): readonly number[] {
     return NONE;
   }
