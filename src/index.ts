@@ -22,7 +22,6 @@ export type { BucketValuesOptions, M4ValuesOptions, DownsampleOptions } from './
 export type { BucketAggregate } from './codec/downsample/BucketAggregate.js';
 export type { DownsampleSpec, BucketSpec, M4Spec } from './codec/downsample/DownsampleSpec.js';
 export { downsamplePoints } from './codec/downsample/downsamplePoints.js';
-export { liveDownsampled, type LiveWindowOptions, type LiveWindowSources } from './streams/liveDownsampled.js';
 export { Series, DEFAULT_VALUES_OPTIONS, type WriteResult, type ValuesOptions, type SeriesClient } from './client/Series.js';
 export { DEFAULT_WATCH_OPTIONS, type WatchOptions } from './client/WatchOptions.js';
 export type { ClientContext } from './client/ClientContext.js';
@@ -51,7 +50,9 @@ export type { JournalRecord, JournalPoints, JournalIncrement, JournalAck } from 
 export { batchWriter, DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './streams/batchWriter.js';
 export { WriteFailedError } from './errors/WriteFailedError.js';
 export { OutcomeUnknownError } from './errors/OutcomeUnknownError.js';
-export { incrementTo } from './streams/incrementTo.js';
+export { incrementTo, type IncrementToOptions } from './streams/incrementTo.js';
+export { journaledIncrements } from './streams/journaledIncrements.js';
+export { newIdempotencyKey } from './streams/newIdempotencyKey.js';
 export { incrementSink, DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './streams/incrementSink.js';
 export { isNotApplied } from './streams/isNotApplied.js';
 export { resumeValues, DEFAULT_RESUME_OPTIONS, type ResumeOptions } from './streams/resumeValues.js';

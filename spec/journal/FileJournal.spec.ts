@@ -23,14 +23,14 @@ describe('FileJournal', () => {
     const j = new FileJournal(dir);
     assert.deepEqual(await j.open(), []);
     const a = await j.append({ kind: 'points', points: pts(1, 3) });
-    const b = await j.append({ kind: 'increment', key: 'key-1', amount: 2, increments: 2 });
+    const b = await j.append({ kind: 'increment', key: 'key-1', amount: 2, increments: 2, createdAt: 5 });
     const c = await j.append({ kind: 'points', points: pts(10, 2) });
     await j.ack(a);
     await j.close();
     const again = new FileJournal(dir);
     assert.deepEqual(await again.open(), [{ seq: b, kind: 'increment' }, { seq: c, kind: 'points' }]);
     assert.deepEqual(await again.read(c), { kind: 'points', seq: c, points: pts(10, 2) });
-    assert.deepEqual(await again.read(b), { kind: 'increment', seq: b, key: 'key-1', amount: 2, increments: 2 });
+    assert.deepEqual(await again.read(b), { kind: 'increment', seq: b, key: 'key-1', amount: 2, increments: 2, createdAt: 5 });
     // New records never reuse a number still in the journal.
     assert.ok((await again.append({ kind: 'points', points: pts(20, 1) })) > c);
     await again.close();

@@ -8,7 +8,7 @@ import { crc32, decodeJournalRecords, encodeJournalRecord, readJournalFrames, ty
 const records: JournalRecord[] = [
   { kind: 'points', seq: 1, points: [[1764000000.25, 1.5], [1764000000.5, -2]] },
   { kind: 'points', seq: 2, points: [[1, null], [2, true], [3, false], [4, 0.1]] },
-  { kind: 'increment', seq: 3, key: 'k-é-1', amount: -2.5, increments: 7 },
+  { kind: 'increment', seq: 3, key: 'k-é-1', amount: -2.5, increments: 7, createdAt: 1764000000123 },
   { kind: 'ack', seq: 1 },
   { kind: 'points', seq: 4, points: [] },
 ];

@@ -96,6 +96,7 @@ describe('writeFrom', () => {
     let produced = 0;
     let acked = 0;
     let maxAhead = 0;
+    // eslint-disable-next-line @typescript-eslint/require-await -- a pulled source, read one chunk at a time
     async function* csv() {
       for (let i = 0; i < lines; i += 500) {
         let text = '';

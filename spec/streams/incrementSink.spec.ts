@@ -18,11 +18,13 @@ const reset = () => new NetworkError('POST', 'u', Object.assign(new Error('socke
 
 function sender(answers: Observable<unknown>[]) {
   const sent: number[] = [];
-  const send = (amount: number): Observable<unknown> => {
+  const keys: (string | undefined)[] = [];
+  const send = (amount: number, key?: string): Observable<unknown> => {
     sent.push(amount);
+    keys.push(key);
     return answers[Math.min(sent.length - 1, answers.length - 1)]!;
   };
-  return { sent, send };
+  return { sent, keys, send };
 }
 
 describe('incrementSink', () => {
@@ -80,14 +82,40 @@ describe('incrementSink', () => {
     });
   });
 
-  it('never re-sends an increment whose outcome is unknown: OutcomeUnknownError with the amount', () => {
+  it('without keys, never re-sends an increment whose outcome is unknown: OutcomeUnknownError with the amount', () => {
     ts().run(({ cold, hot, expectObservable, flush }) => {
-      const { sent, send } = sender([cold('--#', {}, reset())]);
-      expectObservable(hot('a-b', { a: 2, b: 5 }).pipe(incrementSink(send, { windowMs: 1 }))).toBe(
+      const { sent, keys, send } = sender([cold('--#', {}, reset())]);
+      expectObservable(hot('a-b', { a: 2, b: 5 }).pipe(incrementSink(send, { windowMs: 1, idempotencyKeys: false }))).toBe(
         '---#',
         undefined,
         new OutcomeUnknownError(2, 5, reset()),
       );
+      flush();
+      assert.deepEqual(sent, [2]);
+      assert.deepEqual(keys, [undefined]);
+    });
+  });
+
+  it('with keys (the default), re-sends an unknown outcome under the same key; each window has its own', () => {
+    ts().run(({ cold, hot, expectObservable, flush }) => {
+      const { sent, keys, send } = sender([cold('--#', {}, reset()), cold('-|'), cold('-|')]);
+      let n = 0;
+      const newKey = () => `key-${++n}`;
+      // a: sent at 1, reset at 3, retried after 100 ms (no jitter) at 103, acked at 104; b (2) waits.
+      expectObservable(hot('a-b|', { a: 2, b: 5 }).pipe(incrementSink(send, { windowMs: 1, retryBaseMs: 100, random: () => 1, newKey }))).toBe('104ms x 0ms (y|)', {
+        x: { amount: 2, increments: 1, attempts: 2, durationMs: 103 },
+        y: { amount: 5, increments: 1, attempts: 1, durationMs: 1 },
+      });
+      flush();
+      assert.deepEqual(sent, [2, 2, 5]);
+      assert.deepEqual(keys, ['key-1', 'key-1', 'key-2']);
+    });
+  });
+
+  it('with keys, an unknown outcome past idempotencyWindowMs is an OutcomeUnknownError, not re-sent', () => {
+    ts().run(({ cold, hot, expectObservable, flush }) => {
+      const { sent, send } = sender([cold('50ms #', {}, reset())]);
+      expectObservable(hot('a', { a: 2 }).pipe(incrementSink(send, { windowMs: 1, idempotencyWindowMs: 40 }))).toBe('51ms #', undefined, new OutcomeUnknownError(2, 0, reset()));
       flush();
       assert.deepEqual(sent, [2]);
     });

@@ -18,6 +18,8 @@ export interface JournalIncrement {
   amount: number;
   /** How many source increments it sums. */
   increments: number;
+  /** When the window was closed, ms since the epoch: past the server's key window it is not re-sent. */
+  createdAt: number;
 }
 
 /** Says that the record `seq` is done (acknowledged by the server, or dropped by the overflow policy). */
@@ -80,7 +82,7 @@ function payloadBytes(record: JournalRecord): number {
       return 1 + 8 + 4 + 1 + n * 16 + (numbers ? 0 : n);
     }
     case 'increment':
-      return 1 + 8 + 8 + 4 + 2 + textEncoder.encode(record.key).length;
+      return 1 + 8 + 8 + 4 + 8 + 2 + textEncoder.encode(record.key).length;
     case 'ack':
       return 1 + 8;
   }
@@ -88,7 +90,8 @@ function payloadBytes(record: JournalRecord): number {
 
 /**
  * Encodes one record as a frame: payload length (u32), CRC-32 of the payload (u32), payload, all
- * little-endian. A points payload is its kind, seq (f64), count (u32), a flag (1 = every value is a
+ * little-endian. An increment payload is its kind, seq, amount (f64), increments (u32), createdAt (f64),
+ * the key's length (u16) and the key (UTF-8). A points payload is its kind, seq (f64), count (u32), a flag (1 = every value is a
  * number), the times and the values as f64, then one kind byte a point when some value is a literal
  * (0 number, 1 null, 2 true, 3 false). The frame is what a journal appends.
  */
@@ -121,8 +124,9 @@ export function encodeJournalRecord(record: JournalRecord): Uint8Array {
     view.setFloat64(at + 1, record.seq, true);
     view.setFloat64(at + 9, record.amount, true);
     view.setUint32(at + 17, record.increments, true);
-    view.setUint16(at + 21, key.length, true);
-    bytes.set(key, at + 23);
+    view.setFloat64(at + 21, record.createdAt, true);
+    view.setUint16(at + 29, key.length, true);
+    bytes.set(key, at + 31);
   } else {
     view.setUint8(at, KIND_ACK);
     view.setFloat64(at + 1, record.seq, true);
@@ -138,11 +142,11 @@ function decodePayload(view: DataView, at: number, size: number): JournalRecord 
   const kind = view.getUint8(at);
   const seq = view.getFloat64(at + 1, true);
   if (kind === KIND_ACK && size === 9) return { kind: 'ack', seq };
-  if (kind === KIND_INCREMENT && size >= 23) {
-    const length = view.getUint16(at + 21, true);
-    if (size !== 23 + length) return undefined;
-    const key = textDecoder.decode(new Uint8Array(view.buffer, view.byteOffset + at + 23, length));
-    return { kind: 'increment', seq, amount: view.getFloat64(at + 9, true), increments: view.getUint32(at + 17, true), key };
+  if (kind === KIND_INCREMENT && size >= 31) {
+    const length = view.getUint16(at + 29, true);
+    if (size !== 31 + length) return undefined;
+    const key = textDecoder.decode(new Uint8Array(view.buffer, view.byteOffset + at + 31, length));
+    return { kind: 'increment', seq, amount: view.getFloat64(at + 9, true), increments: view.getUint32(at + 17, true), createdAt: view.getFloat64(at + 21, true), key };
   }
   if (kind !== KIND_POINTS || size < 14) return undefined;
   const n = view.getUint32(at + 9, true);

@@ -127,8 +127,8 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
   void app.register(cors, {
     origin: o.corsOrigins === '*' ? '*' : o.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Accept', 'Last-Event-ID', 'Cache-Control'],
-    exposedHeaders: ['Link', 'ETag', 'Location', 'WWW-Authenticate', 'Retry-After', 'X-Timetric-Downsampled'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Accept', 'Last-Event-ID', 'Cache-Control', 'Idempotency-Key'],
+    exposedHeaders: ['Link', 'ETag', 'Location', 'WWW-Authenticate', 'Retry-After', 'X-Timetric-Downsampled', 'X-Timetric-Replaced', 'Idempotent-Replayed'],
     maxAge: 600,
   });
   void app.register(formbody, { bodyLimit: o.maxFormBytes });

@@ -1,10 +1,11 @@
-import { Observable, asyncScheduler, switchMap, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, Subscription, asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
 import { ParseError } from '../errors/ParseError.js';
-import { backoffDelay } from './backoffDelay.js';
 import type { PauseGate } from './PauseGate.js';
 import { isNotApplied } from './isNotApplied.js';
-import { retryAfterMs } from './retryAfterMs.js';
+import { isRetryable } from './isRetryable.js';
+import { newIdempotencyKey } from './newIdempotencyKey.js';
+import { retryThroughGate } from './retry/retryThroughGate.js';
 
 /** One increment request the server acknowledged. */
 export interface IncrementReceipt {
@@ -34,9 +35,33 @@ export interface IncrementOptions {
   gate?: PauseGate;
   /** Where every timer runs. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
+  /**
+   * Send each window with an `Idempotency-Key` (one key per window, kept across its retries), so
+   * that a request whose outcome is unknown (connection lost after sending, timeout, 502/504) can be
+   * sent again: a server that honours the key (this package's does) applies it once. Set `false`
+   * for a server that ignores the header (the historical Timetric): then an unknown outcome is an
+   * `OutcomeUnknownError` and never re-sent. Default true.
+   */
+  idempotencyKeys?: boolean;
+  /**
+   * How long after its first attempt a window may still be re-sent under its key, ms: the server's
+   * `idempotencyWindowSeconds` (24 h on ours). Past it the server may have forgotten the key, so
+   * an unknown outcome becomes an `OutcomeUnknownError`. Default 86,400,000 (24 h).
+   */
+  idempotencyWindowMs?: number;
+  /** Makes the key of a window. Default {@link newIdempotencyKey} (128 random bits). */
+  newKey?: () => string;
 }
 
-export const DEFAULT_INCREMENT_OPTIONS = { windowMs: 1_000, maxRetries: 10, retryBaseMs: 250, maxBackoffMs: 30_000 };
+/** Defaults of {@link IncrementOptions}. */
+export const DEFAULT_INCREMENT_OPTIONS = {
+  windowMs: 1_000,
+  maxRetries: 10,
+  retryBaseMs: 250,
+  maxBackoffMs: 30_000,
+  idempotencyKeys: true,
+  idempotencyWindowMs: 86_400_000,
+};
 
 /**
  * The core of `incrementTo`: sums the numbers of the source inside a window (opened by the first
@@ -63,10 +88,11 @@ export const DEFAULT_INCREMENT_OPTIONS = { windowMs: 1_000, maxRetries: 10, retr
  * @param options See {@link IncrementOptions}.
  * @returns An operator from increments to receipts.
  */
-export function incrementSink(sendIncrement: (amount: number) => Observable<unknown>, options: IncrementOptions = {}): OperatorFunction<number, IncrementReceipt> {
+export function incrementSink(sendIncrement: (amount: number, key: string | undefined) => Observable<unknown>, options: IncrementOptions = {}): OperatorFunction<number, IncrementReceipt> {
   const o = { ...DEFAULT_INCREMENT_OPTIONS, ...options };
   const scheduler = options.scheduler ?? asyncScheduler;
-  const random = options.random ?? Math.random;
+  const newKey = options.newKey ?? newIdempotencyKey;
+  const retryPolicy = { maxRetries: o.maxRetries, retryBaseMs: o.retryBaseMs, maxBackoffMs: o.maxBackoffMs, random: options.random ?? Math.random, scheduler, gate: options.gate };
   return (source) =>
     new Observable<IncrementReceipt>((subscriber) => {
       let pending = 0;
@@ -74,12 +100,11 @@ export function incrementSink(sendIncrement: (amount: number) => Observable<unkn
       let windowTimer: Subscription | undefined;
       let windowClosed = false;
       let inFlight: Subscription | undefined;
-      let retryTimer: Subscription | undefined;
       let sourceDone = false;
       let sourceError: { err: unknown } | undefined;
 
       const finishIfIdle = (): void => {
-        if (!sourceDone || inFlight || retryTimer || pendingCount > 0) return;
+        if (!sourceDone || inFlight || pendingCount > 0) return;
         if (sourceError) subscriber.error(sourceError.err);
         else subscriber.complete();
       };
@@ -92,37 +117,38 @@ export function incrementSink(sendIncrement: (amount: number) => Observable<unkn
         pending = 0;
         pendingCount = 0;
         const started = scheduler.now();
+        const key = o.idempotencyKeys ? newKey() : undefined;
         let attempts = 0;
-        const attempt = (): void => {
-          retryTimer = undefined;
-          attempts++;
-          let failed = false;
-          const gate = options.gate;
-          inFlight = (gate ? gate.whenOpen(scheduler).pipe(switchMap(() => sendIncrement(amount))) : sendIncrement(amount)).subscribe({
-            error: (err: unknown) => {
-              failed = true;
-              inFlight = undefined;
-              if (isNotApplied(err) && attempts <= o.maxRetries) {
-                const asked = retryAfterMs(err, scheduler.now()) ?? 0;
-                const delay = Math.min(o.maxBackoffMs, Math.max(asked, backoffDelay(attempts, o.retryBaseMs, o.maxBackoffMs, random)));
-                gate?.pauseOn(err, delay, scheduler.now());
-                retryTimer = scheduler.schedule(attempt, delay);
-              } else if (isNotApplied(err) || !isOutcomeUnknown(err)) {
-                subscriber.error(err);
-              } else {
-                subscriber.error(new OutcomeUnknownError(amount, pending, err));
-              }
-            },
-            complete: () => {
-              if (failed) return;
-              inFlight = undefined;
-              subscriber.next({ amount, increments, attempts, durationMs: scheduler.now() - started });
-              if (pendingCount > 0 && (windowClosed || sourceDone)) sendPending();
-              else finishIfIdle();
-            },
-          });
-        };
-        attempt();
+        let failed = false;
+        const attempt$ = retryThroughGate(
+          () => {
+            attempts++;
+            return sendIncrement(amount, key);
+          },
+          {
+            ...retryPolicy,
+            resetOnSuccess: false,
+            // Keyed, an unknown outcome may be sent again while the server still knows the key.
+            shouldRetry: (err) => isNotApplied(err) || (key !== undefined && isRetryable(err) && scheduler.now() - started < o.idempotencyWindowMs),
+          },
+        );
+        const request = new Subscription();
+        inFlight = request;
+        request.add(attempt$.subscribe({
+          error: (err: unknown) => {
+            failed = true;
+            inFlight = undefined;
+            if (isNotApplied(err) || !isOutcomeUnknown(err)) subscriber.error(err);
+            else subscriber.error(new OutcomeUnknownError(amount, pending, err));
+          },
+          complete: () => {
+            if (failed) return;
+            inFlight = undefined;
+            subscriber.next({ amount, increments, attempts, durationMs: scheduler.now() - started });
+            if (pendingCount > 0 && (windowClosed || sourceDone)) sendPending();
+            else finishIfIdle();
+          },
+        }));
       };
 
       const upstream = source.subscribe({
@@ -137,26 +163,25 @@ export function incrementSink(sendIncrement: (amount: number) => Observable<unkn
             windowTimer = scheduler.schedule(() => {
               windowTimer = undefined;
               windowClosed = true;
-              if (!inFlight && !retryTimer) sendPending();
+              if (!inFlight) sendPending();
             }, o.windowMs);
           }
         },
         error: (err: unknown) => {
           sourceDone = true;
           sourceError = { err };
-          if (pendingCount > 0 && !inFlight && !retryTimer) sendPending();
+          if (pendingCount > 0 && !inFlight) sendPending();
           else finishIfIdle();
         },
         complete: () => {
           sourceDone = true;
-          if (pendingCount > 0 && !inFlight && !retryTimer) sendPending();
+          if (pendingCount > 0 && !inFlight) sendPending();
           else finishIfIdle();
         },
       });
       return () => {
         upstream.unsubscribe();
         windowTimer?.unsubscribe();
-        retryTimer?.unsubscribe();
         inFlight?.unsubscribe();
       };
     });

@@ -1,13 +1,32 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Series } from '../client/Series.js';
+import type { Journal } from '../journal/Journal.js';
 import { incrementSink, type IncrementOptions, type IncrementReceipt } from './incrementSink.js';
+import { journaledIncrements } from './journaledIncrements.js';
+import type { JournalOptions } from './journaledWriter.js';
+import { openNamedJournal } from './openNamedJournal.js';
+import { postIncrement, type WriteTarget } from './WriteTarget.js';
+
+/** Options of `incrementTo`: {@link IncrementOptions}, and a `journal`. */
+export interface IncrementToOptions extends IncrementOptions, Pick<JournalOptions, 'fsync'> {
+  /**
+   * Where accepted windows wait until acknowledged, so that a crash loses none and none is applied
+   * twice (each window keeps its `Idempotency-Key` across restarts): a {@link Journal}, or a name
+   * (an IndexedDB database in browsers, a directory with `timetric/node`'s `incrementTo`). Use one
+   * journal per sink; a `writeTo` sink needs its own. Default: none.
+   */
+  journal?: Journal | string;
+  /** How a journal given by name is opened. Default: IndexedDB; `timetric/node` passes a file journal. */
+  openJournal?: (name: string) => Journal;
+}
 
 /**
  * A sink operator for counters: sums the increments of the source inside `windowMs` into one
- * `increment=` request to `series` and emits an {@link IncrementReceipt} per acknowledged request.
- * An increment whose outcome is unknown (connection lost after sending, timeout) is never sent
- * again: the stream errors with `OutcomeUnknownError` carrying the amount. Only 429/503 and
- * connections that were never made are retried. Details: {@link incrementSink}.
+ * `increment=` request to `series`, sent with an `Idempotency-Key` (one per window), and emits an
+ * {@link IncrementReceipt} per acknowledged request. A request whose outcome is unknown (connection
+ * lost after sending, timeout) is sent again under the same key, which a server that honours keys
+ * applies once; with `idempotencyKeys: false` (for a server that ignores them) it is never sent
+ * again and the stream errors with `OutcomeUnknownError` carrying the amount. With `journal`,
+ * windows survive crashes and restarts (see `journaledIncrements`). Details: {@link incrementSink}.
  *
  * @example
  * ```ts
@@ -17,9 +36,12 @@ import { incrementSink, type IncrementOptions, type IncrementReceipt } from './i
  * fromEvent(button, 'click').pipe(map(() => 1), incrementTo(series, { windowMs: 2000 })).subscribe();
  * ```
  *
- * @param series Where to add the increments.
- * @param options See {@link IncrementOptions}; timers run on the client's scheduler unless given.
+ * @param series Where to add the increments (see {@link WriteTarget}).
+ * @param options See {@link IncrementToOptions}; timers run on the client's scheduler unless given.
  */
-export function incrementTo(series: Series, options: IncrementOptions = {}): OperatorFunction<number, IncrementReceipt> {
-  return incrementSink((amount) => series.increment(amount), { scheduler: series.client.scheduler, gate: series.client.pauseGate, ...options });
+export function incrementTo(series: WriteTarget, options: IncrementToOptions = {}): OperatorFunction<number, IncrementReceipt> {
+  const { journal, openJournal, ...rest } = options;
+  const o = { scheduler: series.client.scheduler, gate: series.client.pauseGate, ...rest };
+  if (journal === undefined) return incrementSink((amount, key) => postIncrement(series, amount, key), o);
+  return (source) => source.pipe(journaledIncrements((amount, key) => postIncrement(series, amount, key), typeof journal === 'string' ? (openJournal ?? openNamedJournal)(journal) : journal, o));
 }

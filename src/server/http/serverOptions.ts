@@ -104,6 +104,12 @@ export interface TimetricServerOptions {
   publicUrl?: string | undefined;
   /** On `close()`, how long requests in progress may take to finish before their connections are cut, ms. Default 10,000. */
   closeGraceMs?: number;
+  /**
+   * How long an `Idempotency-Key` of an increment is remembered, per series, seconds: a repeat
+   * within it is answered as the first time and not applied again. Kept in the database (every
+   * instance, every restart); older keys are purged. Default 86,400 (24 h).
+   */
+  idempotencyWindowSeconds?: number;
   /** Fastify logger option. Default false. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -145,6 +151,7 @@ export const DEFAULT_SERVER_OPTIONS = {
   maxInfluxSeriesPerUser: 10_000,
   corsOrigins: '*' as '*' | string[],
   closeGraceMs: 10_000,
+  idempotencyWindowSeconds: 86_400,
   headersTimeoutMs: 10_000,
   bodyIdleTimeoutMs: 30_000,
   maxConnections: 'auto' as number | 'auto',

@@ -8,6 +8,7 @@ import { HttpProblem } from './HttpProblem.js';
 import type { ServerContext } from './ServerContext.js';
 import type { WriteGate } from './WriteGate.js';
 import { paramsOf, requestParams, type Params } from './formParams.js';
+import { idempotencyKeyOf, requestFingerprint } from './idempotency.js';
 import { ingestCsv } from './ingestCsv.js';
 import { isForm, isMultipart } from './isMultipart.js';
 import { limitBodyIdle } from './limitBodyIdle.js';
@@ -31,8 +32,12 @@ function number(name: string, text: string): number {
   return v;
 }
 
-/** Applies `value=` or `increment=` from form fields (body first, query as fallback). */
-async function applyFields(ctx: ServerContext, id: string, params: Params): Promise<void> {
+/**
+ * Applies `value=` or `increment=` from form fields (body first, query as fallback). An increment
+ * with an `Idempotency-Key` is applied at most once per key (issue 14); returns whether this
+ * request repeated a key seen before (answered as the first time, not applied again).
+ */
+async function applyFields(ctx: ServerContext, id: string, params: Params, key: string | undefined): Promise<{ replayed: boolean }> {
   const value = params.get('value');
   const increment = params.get('increment');
   if (value !== undefined && increment !== undefined) throw new HttpProblem(400, 'send value= or increment=, not both');
@@ -40,10 +45,18 @@ async function applyFields(ctx: ServerContext, id: string, params: Params): Prom
   if (value !== undefined) {
     await ctx.store.appendValue(id, now, fieldValue('value', value));
   } else if (increment !== undefined) {
-    await ctx.store.increment(id, now, number('increment', increment));
+    const delta = number('increment', increment);
+    if (key !== undefined && ctx.store.incrementOnce) {
+      const claim = { key, fingerprint: requestFingerprint(`increment=${delta}`), now, windowSeconds: ctx.options.idempotencyWindowSeconds };
+      const outcome = await ctx.store.incrementOnce(id, now, delta, claim);
+      if (outcome.kind === 'mismatch') throw new HttpProblem(422, `Idempotency-Key ${JSON.stringify(key)} was already used for another request to this series: use a new key for a new request`);
+      return { replayed: outcome.kind === 'repeated' };
+    }
+    await ctx.store.increment(id, now, delta);
   } else {
     throw new HttpProblem(400, 'nothing to write: send value=V, increment=D, or a CSV body (text/csv or the multipart part "csv")');
   }
+  return { replayed: false };
 }
 
 /** Stages then commits, aborting on any failure so nothing is half-applied. */
@@ -78,6 +91,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext, ga
       };
       if (gate.principal(request)) await writerFor({});
       let writer: PointWriter | undefined;
+      let replayed = false;
       try {
         const limits = { maxFieldsBytes: ctx.options.maxFormBytes, bodyIdleTimeoutMs: idleMs };
         const { fields, hadCsv } = await readMultipart(request, limits, async (file, fieldsSoFar) => {
@@ -87,18 +101,19 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext, ga
         });
         await writerFor(fields);
         if (hadCsv) await writer!.commit();
-        else if (mode === 'merge') await applyFields(ctx, id, paramsOf(fields, new URL(request.url, 'http://x').searchParams));
+        else if (mode === 'merge') replayed = (await applyFields(ctx, id, paramsOf(fields, new URL(request.url, 'http://x').searchParams), idempotencyKeyOf(request))).replayed;
         else throw new HttpProblem(400, 'PUT needs a CSV body (text/csv or the multipart part "csv")');
       } catch (err) {
         await writer?.abort();
         throw err;
       }
+      if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.code(204).send();
     }
     await seriesFor(ctx.store, id, await gate.writer(request, reply, {}), 'write');
     if (isForm(request) || request.body === undefined || request.body === null) {
       if (mode === 'replace') throw new HttpProblem(400, 'PUT needs a CSV body with Content-Type: text/csv');
-      await applyFields(ctx, id, requestParams(request));
+      if ((await applyFields(ctx, id, requestParams(request), idempotencyKeyOf(request))).replayed) void reply.header('idempotent-replayed', 'true');
     } else {
       const writer = await ctx.store.openWriter(id, mode);
       const body = limitBodyIdle(request.body as AsyncIterable<Buffer>, idleMs);

@@ -1,5 +1,6 @@
 import type { DownsampleSpec } from '../../codec/downsample/DownsampleSpec.js';
 import type { Point, PointValue } from '../../codec/Point.js';
+import type { IdempotencyClaim, IdempotentOutcome } from './IdempotencyClaim.js';
 import type { SeriesCapError } from './SeriesCapError.js';
 
 /*
@@ -184,6 +185,13 @@ export interface SeriesStore {
    * not a number (true/false/null).
    */
   increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }>;
+  /**
+   * Optional: {@link increment} at most once per `claim.key` of this series within the claim's
+   * window (an `Idempotency-Key`): a key seen before with the same fingerprint is not applied again
+   * (`repeated`, with the status first answered), with another fingerprint it is refused
+   * (`mismatch`). The key is recorded in the increment's transaction.
+   */
+  incrementOnce?(id: string, time: number, delta: number, claim: IdempotencyClaim): Promise<IdempotentOutcome>;
   /**
    * Opens a staged write to an existing series, or — with `create` — to a series that comes into
    * existence only when the write commits (`/create/` with data is all or nothing too).

@@ -20,6 +20,7 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
     latestWithVersion: (id) => series.latestWithVersion(id),
     appendValue: (id, t, v) => series.appendValue(id, t, v),
     increment: (id, t, d) => series.increment(id, t, d),
+    ...(series.incrementOnce && { incrementOnce: (id, t, d, claim) => series.incrementOnce!(id, t, d, claim) }),
     openWriter: (id, mode, create) => series.openWriter(id, mode, create),
     onChange: (listener) => series.onChange(listener),
     ...(series.compact && { compact: (id) => series.compact!(id) }),

@@ -38,6 +38,8 @@ import type { PgWriteContext } from './PgWriteContext.js';
 import { PostgresChunkTable } from './PostgresChunkTable.js';
 import { PostgresDownsampleTable } from './PostgresDownsampleTable.js';
 import { PostgresPointWriter } from './PostgresPointWriter.js';
+import { pgRecordKey, pgSeenKey } from './pgIdempotencyKeys.js';
+import type { IdempotencyClaim, IdempotentOutcome } from '../IdempotencyClaim.js';
 import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
 import { READ_SNAPSHOT, readChunkedColumns } from './readChunkedColumns.js';
 import { seriesKey } from './seriesKey.js';
@@ -243,13 +245,33 @@ export class PostgresSeriesStore implements SeriesStore {
   }
 
   async increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }> {
+    const outcome = await this.incrementWith(id, time, delta, undefined);
+    if (outcome.kind !== 'applied') throw new Error('unreachable: an increment without a key was not applied');
+    return outcome;
+  }
+
+  /** `increment` at most once per key (issue 14): looked up under the series' row lock and recorded in the same transaction. */
+  incrementOnce(id: string, time: number, delta: number, claim: IdempotencyClaim): Promise<IdempotentOutcome> {
+    return this.incrementWith(id, time, delta, claim);
+  }
+
+  private async incrementWith(id: string, time: number, delta: number, claim: IdempotencyClaim | undefined): Promise<IdempotentOutcome> {
     checkPoint(time, delta);
     let headPoints = 0;
+    let seen: IdempotentOutcome | undefined;
     const result = await inTransaction(this.pool, async (client) => {
       // The row lock taken by the bump makes concurrent increments of one series queue up; under
       // READ COMMITTED the next statement then sees the value the previous increment committed.
       const version = await bumpVersion(client, id);
       if (version === undefined) throw new StoreConflictError(`series ${id} does not exist`);
+      if (claim) {
+        const row = await pgSeenKey(client, id, claim);
+        if (row) {
+          seen = row.fingerprint === claim.fingerprint ? { kind: 'repeated', status: row.status } : { kind: 'mismatch' };
+          // Roll back: the bump is undone, nothing applied.
+          throw new StoreConflictError('idempotency key seen before');
+        }
+      }
       const key = seriesKey(id);
       const latest = await runStepAsync(latestChunked(new PostgresChunkTable(client, key), key));
       const base = latest ? latest[1] : 0;
@@ -265,11 +287,17 @@ export class PostgresSeriesStore implements SeriesStore {
       // hide behind the latest point, and the next increment would build on a value without it.
       const at = latest && latest[0] > time ? latest[0] : time;
       headPoints = await this.putPoint(client, id, at, value);
+      if (claim) await pgRecordKey(client, id, claim, 204);
       await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(id)]);
-      return { point: [at, value] as const, version };
+      return { kind: 'applied' as const, point: [at, value] as const, version };
+    }).catch((err: unknown) => {
+      if (seen) return seen;
+      throw err;
     });
-    this.changes.emitLocal(id);
-    if (headPoints > 0) this.headWritten(id, headPoints);
+    if (result.kind === 'applied') {
+      this.changes.emitLocal(id);
+      if (headPoints > 0) this.headWritten(id, headPoints);
+    }
     return result;
   }
 

@@ -186,4 +186,21 @@ export const pgMigrations: PgMigration[] = [
       CREATE INDEX keyed_series_names ON keyed_series (owner_id, database, measurement);
     `,
   },
+  {
+    // Issue 14: Idempotency-Key of increments, per series (see series-005-idempotency): recorded
+    // in the transaction of the write it guards, under the series' row lock, so every instance on
+    // the database sees it.
+    name: 'pg-005-idempotency',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        series_id text COLLATE "C" NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+        key text COLLATE "C" NOT NULL,
+        fingerprint text NOT NULL,
+        status integer NOT NULL,
+        created_at float8 NOT NULL,
+        PRIMARY KEY (series_id, key)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+    `,
+  },
 ];

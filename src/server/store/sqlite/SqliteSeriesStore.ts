@@ -27,6 +27,8 @@ import type {
 } from '../Store.js';
 import { SeriesCapError } from '../SeriesCapError.js';
 import { StoreConflictError } from '../StoreConflictError.js';
+import type { IdempotencyClaim, IdempotentOutcome } from '../IdempotencyClaim.js';
+import { SqliteIdempotencyKeys } from './SqliteIdempotencyKeys.js';
 import { HeadCompactor } from './HeadCompactor.js';
 import { SqliteChunkTable } from './SqliteChunkTable.js';
 import { SqliteDownsampleTable } from './SqliteDownsampleTable.js';
@@ -288,6 +290,8 @@ export class SqliteSeriesStore implements SeriesStore {
     value: (latest: PointValue | undefined) => PointValue,
     at: (latestTime: number | undefined) => number,
     needsLatest: boolean,
+    /** Runs inside the transaction after the point is written (records an idempotency key). */
+    after?: () => void,
   ): Promise<{ point: Point; version: number }> {
     try {
       const result = this.db.transaction(() => {
@@ -300,6 +304,7 @@ export class SqliteSeriesStore implements SeriesStore {
         if (!Number.isFinite(t)) throw new RangeError(`series ${id}: the time ${t} is not a finite number`);
         if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`series ${id}: the value ${v} is not a finite number`);
         this.compactor.wroteHead(key, writeSortedRuns(this.table, key, [{ times: [t], values: [v] }], this.chunkOptions));
+        after?.();
         return { point: [t, v] as const, version: this.q.bump.get(id)!.version };
       }).immediate();
       this.emit(id);
@@ -315,23 +320,36 @@ export class SqliteSeriesStore implements SeriesStore {
   }
 
   increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }> {
-    return this.writeOne(
-      id,
-      (latest) => {
-        if (latest === undefined) return delta;
-        if (typeof latest !== 'number') {
-          throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(latest)}, not a number`);
-        }
-        const sum = latest + delta;
-        if (!Number.isFinite(sum)) throw new StoreConflictError(`cannot increment: ${latest} + ${delta} is not a finite number`);
-        return sum;
-      },
-      // Stamped before the latest point (a point written in the future): land on it, or the
-      // increment would hide behind it and the next one would build on a value without it.
-      (latestTime) => (latestTime !== undefined && latestTime > time ? latestTime : time),
-      true,
-    );
+    return this.writeOne(id, (latest) => incrementedValue(id, latest, delta), (latestTime) => incrementTime(latestTime, time), true);
   }
+
+  /**
+   * `increment` at most once per key (issue 14): the key is looked up and recorded in the write's
+   * own transaction, so a crash between them cannot apply it without recording it.
+   */
+  async incrementOnce(id: string, time: number, delta: number, claim: IdempotencyClaim): Promise<IdempotentOutcome> {
+    const keys = (this.idempotencyKeys ??= new SqliteIdempotencyKeys(this.db));
+    try {
+      const applied = await this.writeOne(
+        id,
+        (latest) => {
+          const row = keys.seen(id, claim);
+          // Thrown to roll the transaction back: nothing applied.
+          if (row) throw new KeySeen(row.fingerprint === claim.fingerprint ? { kind: 'repeated', status: row.status } : { kind: 'mismatch' });
+          return incrementedValue(id, latest, delta);
+        },
+        (latestTime) => incrementTime(latestTime, time),
+        true,
+        () => keys.record(id, claim, 204),
+      );
+      return { kind: 'applied', ...applied };
+    } catch (err) {
+      if (err instanceof KeySeen) return err.outcome;
+      throw err;
+    }
+  }
+
+  private idempotencyKeys: SqliteIdempotencyKeys | undefined;
 
   /** A staged write's commit: one immediate transaction (see {@link SqliteWriterContext.apply}). */
   private apply(id: string, mode: WriteMode, create: NewSeries | undefined, runs: Iterable<Columns>): number {
@@ -421,4 +439,30 @@ export class SqliteSeriesStore implements SeriesStore {
   close(): void {
     this.compactor.close();
   }
+}
+
+/** An idempotency key seen before, thrown out of the write's transaction. */
+class KeySeen extends Error {
+  constructor(readonly outcome: IdempotentOutcome) {
+    super('idempotency key seen before');
+  }
+}
+
+/** latest + delta, or the conflict that forbids it (the latest value is not a number, or the sum overflows). */
+function incrementedValue(id: string, latest: PointValue | undefined, delta: number): number {
+  if (latest === undefined) return delta;
+  if (typeof latest !== 'number') {
+    throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(latest)}, not a number`);
+  }
+  const sum = latest + delta;
+  if (!Number.isFinite(sum)) throw new StoreConflictError(`cannot increment: ${latest} + ${delta} is not a finite number`);
+  return sum;
+}
+
+/**
+ * Stamped before the latest point (a point written in the future): land on it, or the increment
+ * would hide behind it and the next one would build on a value without it.
+ */
+function incrementTime(latestTime: number | undefined, time: number): number {
+  return latestTime !== undefined && latestTime > time ? latestTime : time;
 }

@@ -119,4 +119,21 @@ export const seriesMigrations: Migration[] = [
       CREATE INDEX keyed_series_names ON keyed_series (owner_id, database, measurement);
     `,
   },
+  {
+    // Issue 14: Idempotency-Key of increments, per series, with the request's fingerprint and the
+    // status it was answered with; recorded in the transaction of the write it guards, so it holds
+    // across restarts and for every instance on the file. Expired rows are purged by created_at.
+    name: 'series-005-idempotency',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        series_id TEXT NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (series_id, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+    `,
+  },
 ];
