@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { installed, npmInstall, packed, run, typecheck } from './packedPackages.js';
+import { installed, npmInstall, packed, ROOT, run, typecheck } from './packedPackages.js';
 
 /** Packages of the server that must never come with the client. */
 const SERVER_ONLY = ['fastify', 'better-sqlite3', 'pg', 'pg-copy-streams', 'mqtt', '@fastify/cors', '@fastify/formbody', '@fastify/multipart', 'light-my-request', '@types/better-sqlite3'];
@@ -58,7 +58,7 @@ describe('the client package (timetric), packed and installed into a new app', (
     assert.match(r.stderr, /Cannot find (package|module) '(fastify|better-sqlite3|@fastify\/[a-z]+)'/);
   });
 
-  it('its types check in an ESM and a CommonJS consumer (tsc strict, declarations checked)', () => {
+  it('its types check in an ESM and a CommonJS consumer, and the README example compiles (tsc strict, declarations checked)', () => {
     typecheck(app, {
       'esm.mts': [
         "import { TimetricClient, writeTo, type Point } from 'timetric';",
@@ -73,6 +73,8 @@ describe('the client package (timetric), packed and installed into a new app', (
         'export { first, latest };',
         '',
       ].join('\n'),
+      // The README's first example, as a user pastes it.
+      'readme.mts': `${/```ts\n([^]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))![1]!}export {};\n`,
       'cjs.cts': [
         "import timetric = require('timetric');",
         "const client: timetric.TimetricClient = new timetric.TimetricClient({ authtype: 'anonymous' });",
