@@ -112,6 +112,12 @@ export interface TimetricServerOptions {
   idempotencyWindowSeconds?: number;
   /** Fastify logger option. Default false. */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * The dashboard page at `/dashboard/`: `true` serves the page `npm run build` put in the
+   * package's `dist/dashboard`, a string serves it from that folder, `false` leaves `/dashboard/`
+   * unanswered (404). Default true.
+   */
+  dashboard?: boolean | string;
 }
 
 /** Defaults of {@link TimetricServerOptions}. */
@@ -119,12 +125,6 @@ export const DEFAULT_SERVER_OPTIONS = {
   clock: (): number => Date.now() / 1000,
   maxCsvBytes: 2 * 1024 ** 3,
   maxFormBytes: 1_000_000,
-  /**
-   * The dashboard page at `/dashboard/`: `true` serves the page `npm run build` put in the
-   * package's `dist/dashboard`, a string serves it from that folder, `false` leaves `/dashboard/`
-   * unanswered (404). Default true.
-   */
-  dashboard?: boolean | string;
   maxCsvLineBytes: 65_536,
   maxSignInFailures: 10,
   signInLockoutSeconds: 900,
@@ -156,5 +156,5 @@ export const DEFAULT_SERVER_OPTIONS = {
   bodyIdleTimeoutMs: 30_000,
   maxConnections: 'auto' as number | 'auto',
   logger: false as FastifyServerOptions['logger'],
-};
   dashboard: true as boolean | string,
+};
