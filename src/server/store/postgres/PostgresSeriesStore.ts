@@ -44,7 +44,9 @@ import { fromPgValue, pgNumber, toPgValue } from './pgValue.js';
 import { READ_SNAPSHOT, readChunkedColumns } from './readChunkedColumns.js';
 import { seriesKey } from './seriesKey.js';
 import { keyedNamesPg, writeKeyedPg } from './writeKeyedPg.js';
-import { SERIES_COLUMNS, SUMMARY_COLUMNS, toHead, toRecord, toSummary, type HeadRow, type SeriesRow, type SummaryRow } from './seriesRows.js';
+import { toHead, toRecord, toSummary, type HeadRow, type SeriesRow, type SummaryRow } from '../seriesRows.js';
+import { incrementRule } from '../incrementRule.js';
+import { SERIES_COLUMNS, SUMMARY_COLUMNS } from './seriesColumns.js';
 
 /** The last point of the last chunk and the last head point: the later is the series' latest. */
 type LatestRow = [cts: number | null, cv: number | null, cb: boolean | null, hts: number | null, hv: number | null, hb: boolean | null];
@@ -274,18 +276,8 @@ export class PostgresSeriesStore implements SeriesStore {
       }
       const key = seriesKey(id);
       const latest = await runStepAsync(latestChunked(new PostgresChunkTable(client, key), key));
-      const base = latest ? latest[1] : 0;
-      if (typeof base !== 'number') {
-        throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(base)}, not a number`);
-      }
-      const value = base + delta;
-      if (!Number.isFinite(value)) {
-        throw new StoreConflictError(`cannot increment: ${base} + ${delta} overflows a double (the latest value of ${id} stays ${base})`);
-      }
-      // Never land before the latest point: an increment stamped earlier (taken before this
-      // transaction waited for the lock, or on an instance whose clock is behind) would otherwise
-      // hide behind the latest point, and the next increment would build on a value without it.
-      const at = latest && latest[0] > time ? latest[0] : time;
+      const value = incrementRule.value(id, latest?.[1], delta);
+      const at = incrementRule.time(latest?.[0], time);
       headPoints = await this.putPoint(client, id, at, value);
       if (claim) await pgRecordKey(client, id, claim, 204);
       await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.changes.payloadFor(id)]);

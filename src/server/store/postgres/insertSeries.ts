@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { NewSeries, SeriesRecord } from '../Store.js';
 import { StoreConflictError } from '../StoreConflictError.js';
-import { SERIES_COLUMNS, toRecord, type SeriesRow } from './seriesRows.js';
+import { toRecord, type SeriesRow } from '../seriesRows.js';
+import { SERIES_COLUMNS } from './seriesColumns.js';
 import { seriesKey } from './seriesKey.js';
 
 const INSERT_SERIES = `INSERT INTO series (id, key, owner_id, title, caption, description, tags, public, extra, created_at, version)

@@ -9,7 +9,9 @@ import { latestChunked } from '../chunks/latestChunked.js';
 import { pageEndChunked } from '../chunks/pageEndChunked.js';
 import { readChunkedStep, type ReadCursor } from '../chunks/readChunkedStep.js';
 import { runStepSync } from '../chunks/runStepSync.js';
+import { incrementRule } from '../incrementRule.js';
 import { searchInBatches } from '../searchInBatches.js';
+import { toHead, toRecord, toSummary, type HeadRow, type SeriesRow, type SummaryRow } from '../seriesRows.js';
 import type {
   KeyedSeriesWrite,
   LatestWithVersion,
@@ -38,41 +40,6 @@ import { DEFAULT_SQLITE_STORE_OPTIONS, type SqliteStoreOptions } from './sqliteS
 import { readColumnsInSteps, type ReadStep } from './readColumnsInSteps.js';
 import { sqliteStorageStats } from './sqliteStorageStats.js';
 import { writeSortedRuns } from './writeSortedRuns.js';
-
-interface HeadRow {
-  id: string;
-  owner_id: number;
-  public: number;
-  version: number;
-}
-
-interface SummaryRow extends HeadRow {
-  title: string;
-  caption: string;
-  description: string | null;
-  tags: string;
-  created_at: number;
-}
-
-interface SeriesRow extends SummaryRow {
-  extra: string;
-}
-
-const toHead = (row: HeadRow): SeriesHead => ({ id: row.id, ownerId: row.owner_id, public: row.public === 1, version: row.version });
-
-function toSummary(row: SummaryRow): SeriesSummary {
-  return {
-    id: row.id,
-    ownerId: row.owner_id,
-    title: row.title,
-    caption: row.caption,
-    description: row.description,
-    tags: JSON.parse(row.tags) as string[],
-    public: row.public === 1,
-    createdAt: row.created_at,
-    version: row.version,
-  };
-}
 
 const SUMMARY_COLUMNS = 's.id, s.owner_id, s.public, s.version, s.created_at, m.title, m.caption, m.description, m.tags';
 
@@ -178,7 +145,7 @@ export class SqliteSeriesStore implements SeriesStore {
 
   getSeries(id: string): Promise<SeriesRecord | undefined> {
     const row = this.q.getSeries.get(id);
-    return Promise.resolve(row && { ...toSummary(row), extra: JSON.parse(row.extra) as Record<string, string> });
+    return Promise.resolve(row && toRecord(row));
   }
 
   getSeriesHead(id: string): Promise<SeriesHead | undefined> {
@@ -320,7 +287,7 @@ export class SqliteSeriesStore implements SeriesStore {
   }
 
   increment(id: string, time: number, delta: number): Promise<{ point: Point; version: number }> {
-    return this.writeOne(id, (latest) => incrementedValue(id, latest, delta), (latestTime) => incrementTime(latestTime, time), true);
+    return this.writeOne(id, (latest) => incrementRule.value(id, latest, delta), (latestTime) => incrementRule.time(latestTime, time), true);
   }
 
   /**
@@ -336,9 +303,9 @@ export class SqliteSeriesStore implements SeriesStore {
           const row = keys.seen(id, claim);
           // Thrown to roll the transaction back: nothing applied.
           if (row) throw new KeySeen(row.fingerprint === claim.fingerprint ? { kind: 'repeated', status: row.status } : { kind: 'mismatch' });
-          return incrementedValue(id, latest, delta);
+          return incrementRule.value(id, latest, delta);
         },
-        (latestTime) => incrementTime(latestTime, time),
+        (latestTime) => incrementRule.time(latestTime, time),
         true,
         () => keys.record(id, claim, 204),
       );
@@ -446,23 +413,4 @@ class KeySeen extends Error {
   constructor(readonly outcome: IdempotentOutcome) {
     super('idempotency key seen before');
   }
-}
-
-/** latest + delta, or the conflict that forbids it (the latest value is not a number, or the sum overflows). */
-function incrementedValue(id: string, latest: PointValue | undefined, delta: number): number {
-  if (latest === undefined) return delta;
-  if (typeof latest !== 'number') {
-    throw new StoreConflictError(`cannot increment: the latest value of ${id} is ${String(latest)}, not a number`);
-  }
-  const sum = latest + delta;
-  if (!Number.isFinite(sum)) throw new StoreConflictError(`cannot increment: ${latest} + ${delta} is not a finite number`);
-  return sum;
-}
-
-/**
- * Stamped before the latest point (a point written in the future): land on it, or the increment
- * would hide behind it and the next one would build on a value without it.
- */
-function incrementTime(latestTime: number | undefined, time: number): number {
-  return latestTime !== undefined && latestTime > time ? latestTime : time;
 }
