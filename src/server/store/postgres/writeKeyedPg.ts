@@ -58,18 +58,26 @@ export async function writeKeyedPg(
         const res = await client.query<[string]>({ text: 'SELECT count(*) FROM keyed_series WHERE owner_id = $1', values: [ownerId], rowMode: 'array' });
         const held = Number(res.rows[0]![0]);
         if (held + missing.length > maxKeyedSeries) throw new SeriesCapError(maxKeyedSeries, held, missing.length);
+        const rows: [string[], string[], string[], string[], string[]] = [[], [], [], [], []];
         for (let i = 0; i < writes.length; i++) {
           const w = writes[i]!;
           if (ids.has(hashes[i]!)) continue;
           await insertSeries(client, w.create);
-          await client.query({
-            name: 'tt_keyed_insert',
-            text: 'INSERT INTO keyed_series (owner_id, key_hash, series_id, key, database, measurement) VALUES ($1, $2, $3, $4, $5, $6)',
-            values: [ownerId, hashes[i], w.create.id, w.key, w.database, w.measurement],
-          });
+          rows[0].push(hashes[i]!);
+          rows[1].push(w.create.id);
+          rows[2].push(w.key);
+          rows[3].push(w.database);
+          rows[4].push(w.measurement);
           ids.set(hashes[i]!, w.create.id);
           created++;
         }
+        // One statement for all the new keys.
+        await client.query({
+          name: 'tt_keyed_insert',
+          text: `INSERT INTO keyed_series (owner_id, key_hash, series_id, key, database, measurement)
+            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+          values: [ownerId, ...rows],
+        });
       }
     }
     const order = writes.map((w, i) => ({ id: ids.get(hashes[i]!)!, w })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -79,10 +87,15 @@ export async function writeKeyedPg(
       const key = seriesKey(id);
       const where = await runStepAsync(writeChunked(new PostgresChunkTable(client, key), key, w.points, ctx.chunks));
       if (where === 'head') heads.push([id, await noteHeadPoints(client, id, w.points.times.length)]);
-      await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, ctx.changes.payloadFor(id)]);
       points += w.points.times.length;
       written.push(id);
     }
+    // Every series' change notice in one statement (delivered at commit, as each would be).
+    await client.query({
+      name: 'tt_keyed_notify',
+      text: 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload',
+      values: [CHANGE_CHANNEL, written.map((id) => ctx.changes.payloadFor(id))],
+    });
     return { created, points };
   });
   for (const id of written) ctx.changes.emitLocal(id);
