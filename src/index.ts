@@ -1,4 +1,7 @@
-// The package's only barrel: the browser-safe client. Server code is under 'timetric/server'.
+// The package's only barrel: what users of the browser-safe client call, and the types and
+// DEFAULT_… constants of its options. Server code is under 'timetric/server'. The stream cores
+// (batchWriter, incrementSink, pollLatest, liveLatest, resumeValues, pointPages), the retry loop and
+// the client's helpers are internal: Series, writeTo and incrementTo are built on them.
 export type { Point, PointValue, TimeInput } from './codec/Point.js';
 export { parseTime, MAX_UNIX_SECONDS } from './codec/parseTime.js';
 export { parseValue, checkValue } from './codec/parseValue.js';
@@ -16,6 +19,20 @@ export { AuthenticationError } from './errors/AuthenticationError.js';
 export { NotFoundError } from './errors/NotFoundError.js';
 export { TimeoutError } from './errors/TimeoutError.js';
 export { NetworkError } from './errors/NetworkError.js';
+export {
+  isTimetricError,
+  isHttpError,
+  isAuthenticationError,
+  isNotFoundError,
+  isTimeoutError,
+  isNetworkError,
+  isParseError,
+  isConfigurationError,
+  isWriteFailedError,
+  isOutcomeUnknownError,
+  isPushUnavailableError,
+  isCrossOriginLinkError,
+} from './errors/typeGuards.js';
 
 export { TimetricClient, type OAuthToken } from './client/TimetricClient.js';
 export type { BucketValuesOptions, M4ValuesOptions, DownsampleOptions } from './client/DownsampleOptions.js';
@@ -31,13 +48,11 @@ export type { RequestSpec } from './client/RequestSpec.js';
 export type { SeriesMetadata } from './client/createSeriesRequest.js';
 export { searchSeries, DEFAULT_SEARCH_OPTIONS, type SeriesInfo, type SeriesSearch, type SearchTransport } from './client/searchSeries.js';
 export type { SeriesData, PointInput } from './client/encodeSeriesData.js';
-export { normalizeConfig } from './client/normalizeConfig.js';
 
-export { pollLatest, DEFAULT_POLL_OPTIONS, type PollOptions, type LatestAnswer } from './streams/pollLatest.js';
+export { DEFAULT_POLL_OPTIONS, type PollOptions } from './streams/pollLatest.js';
+export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './streams/retry/RetryOptions.js';
 export { isRetryable, RETRYABLE_STATUSES } from './streams/isRetryable.js';
-export { retryAfterMs } from './streams/retryAfterMs.js';
-export { backoffDelay } from './streams/backoffDelay.js';
-export { documentVisibility } from './streams/documentVisibility.js';
+export { backoffDelay } from './streams/retry/backoffDelay.js';
 export { writeTo, type WriteToOptions, type SinkPoint } from './streams/writeTo.js';
 export { writeFrom, type PullSource } from './streams/writeFrom.js';
 export { journaledWriter, journaledPull, DEFAULT_JOURNAL_OPTIONS, type JournalOptions } from './streams/journaledWriter.js';
@@ -47,21 +62,15 @@ export { IndexedDbJournal } from './journal/IndexedDbJournal.js';
 export { MemoryJournal } from './journal/MemoryJournal.js';
 export { JournalLockedError } from './journal/JournalLockedError.js';
 export type { JournalRecord, JournalPoints, JournalIncrement, JournalAck } from './codec/journalRecord.js';
-export { batchWriter, DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './streams/batchWriter.js';
+export { DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './streams/batchWriter.js';
 export { WriteFailedError } from './errors/WriteFailedError.js';
 export { OutcomeUnknownError } from './errors/OutcomeUnknownError.js';
 export { incrementTo, type IncrementToOptions } from './streams/incrementTo.js';
 export { journaledIncrements } from './streams/journaledIncrements.js';
 export { newIdempotencyKey } from './streams/newIdempotencyKey.js';
-export { incrementSink, DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './streams/incrementSink.js';
-export { isNotApplied } from './streams/isNotApplied.js';
-export { resumeValues, DEFAULT_RESUME_OPTIONS, type ResumeOptions } from './streams/resumeValues.js';
-export { isTransientReadError } from './streams/isTransientReadError.js';
-export { pointPages } from './streams/pointPages.js';
-export { PauseGate } from './streams/PauseGate.js';
-export { liveLatest, type LiveMode, type LiveOptions, type LiveSources, type LiveTransport, type LiveUpdate } from './streams/liveLatest.js';
+export { DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './streams/incrementSink.js';
+export type { PauseGate } from './streams/PauseGate.js';
+export { DEFAULT_LIVE_OPTIONS, type LiveMode, type LiveOptions, type LiveTransport, type LiveUpdate } from './streams/liveLatest.js';
 export { isPushUnavailable, PUSH_UNAVAILABLE_STATUSES } from './streams/isPushUnavailable.js';
 export { PushUnavailableError } from './errors/PushUnavailableError.js';
 export { CrossOriginLinkError } from './errors/CrossOriginLinkError.js';
-export { latestPoint } from './client/latestPoint.js';
-export { idleWatchdog, type IdleWatchdog } from './client/idleWatchdog.js';

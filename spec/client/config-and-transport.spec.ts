@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { VirtualTimeScheduler, lastValueFrom } from 'rxjs';
-import { ConfigurationError, NetworkError, TimeoutError, TimetricClient, normalizeConfig } from '../../src/index.js';
+import { normalizeConfig } from '../../src/client/normalizeConfig.js';
+import { ConfigurationError, NetworkError, TimeoutError, TimetricClient } from '../../src/index.js';
 
 describe('config', () => {
   it('defaults to oauth and accepts the historical spellings', () => {

@@ -1,5 +1,5 @@
 import { defer, of, switchMap, timer, type Observable, type SchedulerLike } from 'rxjs';
-import { HttpError } from '../errors/HttpError.js';
+import { isHttpError } from '../errors/typeGuards.js';
 
 /**
  * A pause shared by every writer and poller of one client. When the server answers 429 or 503, the
@@ -12,8 +12,7 @@ import { HttpError } from '../errors/HttpError.js';
  * @example
  * ```ts
  * import { asyncScheduler } from 'rxjs';
- * import { PauseGate } from 'timetric';
- * const gate = new PauseGate();
+ * const gate = client.pauseGate; // every TimetricClient has one
  * gate.pauseFor(2000, asyncScheduler.now());
  * gate.whenOpen(asyncScheduler).subscribe(() => console.log('may send again')); // after ~2 s
  * ```
@@ -33,7 +32,7 @@ export class PauseGate {
 
   /** Closes the gate for `delayMs` when `err` is a 429 or 503 answer; returns whether it did. */
   pauseOn(err: unknown, delayMs: number, nowMs: number): boolean {
-    if (!(err instanceof HttpError) || (err.status !== 429 && err.status !== 503)) return false;
+    if (!isHttpError(err) || (err.status !== 429 && err.status !== 503)) return false;
     this.pauseFor(delayMs, nowMs);
     return true;
   }

@@ -1,4 +1,4 @@
-import { HttpError } from '../errors/HttpError.js';
+import { isHttpError } from '../errors/typeGuards.js';
 
 // Socket codes meaning the connection was never made: the request cannot have reached the server.
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -12,13 +12,13 @@ const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUN
  *
  * @example
  * ```ts
- * import { isNotApplied } from 'timetric';
+ * import { isNotApplied } from './isNotApplied.js'; // internal: incrementTo retries by it
  * isNotApplied(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })); // true
  * isNotApplied(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));     // false
  * ```
  */
 export function isNotApplied(err: unknown): boolean {
-  if (err instanceof HttpError) return err.status === 429 || err.status === 503;
+  if (isHttpError(err)) return err.status === 429 || err.status === 503;
   let e: unknown = err;
   for (let depth = 0; depth < 8 && typeof e === 'object' && e !== null; depth++) {
     const code = (e as { code?: unknown }).code;

@@ -1,5 +1,4 @@
-import { HttpError } from '../errors/HttpError.js';
-import { PushUnavailableError } from '../errors/PushUnavailableError.js';
+import { isHttpError, isPushUnavailableError } from '../errors/typeGuards.js';
 
 /** Statuses by which a server without the Server-Sent Events extension refuses `value/events/`. */
 export const PUSH_UNAVAILABLE_STATUSES: readonly number[] = [404, 405, 406, 501];
@@ -10,5 +9,5 @@ export const PUSH_UNAVAILABLE_STATUSES: readonly number[] = [404, 405, 406, 501]
  * these switch to polling, which then reports a series that really is missing.
  */
 export function isPushUnavailable(err: unknown): boolean {
-  return err instanceof PushUnavailableError || (err instanceof HttpError && PUSH_UNAVAILABLE_STATUSES.includes(err.status));
+  return isPushUnavailableError(err) || (isHttpError(err) && PUSH_UNAVAILABLE_STATUSES.includes(err.status));
 }

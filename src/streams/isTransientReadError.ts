@@ -12,7 +12,7 @@ const CUT_OFF = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_PREMATU
  *
  * @example
  * ```ts
- * import { isTransientReadError } from 'timetric';
+ * import { isTransientReadError } from './isTransientReadError.js'; // internal: values() resumes by it
  * isTransientReadError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })); // true
  * ```
  */

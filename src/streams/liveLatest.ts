@@ -54,7 +54,7 @@ export interface LiveSources {
  *
  * @example
  * ```ts
- * import { liveLatest } from 'timetric/streams';
+ * import { liveLatest } from './liveLatest.js'; // internal: Series.live() is built on it
  * liveLatest({ push: () => openEvents(), poll: () => pollLatest(fetchAnswer) }).subscribe(({ point, transport }) => console.log(transport, point));
  * ```
  *

@@ -55,7 +55,7 @@ export function pollRetryPolicy(options: PollOptions, owner = 'pollLatest'): Ret
  *
  * @example
  * ```ts
- * import { pollLatest } from 'timetric/streams';
+ * import { pollLatest } from './pollLatest.js'; // internal: Series.watch({ mode: 'poll' }) is built on it
  * pollLatest((etag) => fetchLatestAnswer(etag), { intervalMs: 1000 }).subscribe((p) => console.log(p));
  * ```
  *

@@ -40,7 +40,7 @@ export const DEFAULT_RESUME_OPTIONS = {
  *
  * @example
  * ```ts
- * import { resumeValues } from 'timetric/streams';
+ * import { resumeValues } from './resumeValues.js'; // internal: Series.values() is built on it
  * const all$ = resumeValues((from) => readCsvFrom(from), { maxRetries: 3 });
  * ```
  *

@@ -1,4 +1,4 @@
-import { HttpError } from '../../errors/HttpError.js';
+import { isHttpError } from '../../errors/typeGuards.js';
 
 /**
  * The wait a `Retry-After` header asks for, in ms: the header is delta-seconds or an HTTP date
@@ -7,7 +7,7 @@ import { HttpError } from '../../errors/HttpError.js';
  * @param now - Current time in ms (the scheduler's `now()`), for HTTP dates.
  */
 export function retryAfterMs(err: unknown, now: number): number | undefined {
-  if (!(err instanceof HttpError)) return undefined;
+  if (!isHttpError(err)) return undefined;
   const value = err.headers?.get('retry-after')?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;

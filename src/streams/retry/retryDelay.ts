@@ -9,7 +9,8 @@ import { retryAfterMs } from './retryAfterMs.js';
  *
  * @example
  * ```ts
- * import { retryDelay, DEFAULT_RETRY_OPTIONS } from 'timetric/streams';
+ * import { retryDelay } from './retryDelay.js'; // internal
+import { DEFAULT_RETRY_OPTIONS } from 'timetric';
  * retryDelay(new Error('reset'), 1, { ...DEFAULT_RETRY_OPTIONS, random: () => 0 }, Date.now()); // 125
  * ```
  *

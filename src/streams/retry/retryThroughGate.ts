@@ -25,7 +25,8 @@ export interface RetryThroughGateOptions extends RetryOptions {
  *
  * @example
  * ```ts
- * import { retryThroughGate, isRetryable } from 'timetric/streams';
+ * import { retryThroughGate } from './retry/retryThroughGate.js'; // internal: every retrying stream is built on it
+import { isRetryable } from 'timetric';
  * const answer$ = retryThroughGate(() => series.latest(), { shouldRetry: isRetryable, maxRetries: 3 });
  * ```
  *
