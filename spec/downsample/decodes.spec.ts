@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { encodeChunk } from '../../src/codec/chunk/encodeChunk.js';
 import { summarizeChunk } from '../../src/codec/chunk/summarizeChunk.js';
 import type { DownsampleSpec } from '../../src/codec/downsample/DownsampleSpec.js';
-import type { Point } from '../../src/codec/Point.js';
+import type { Point, PointValue } from '../../src/codec/Point.js';
 import type { TimeBounds } from '../../src/server/store/chunks/ChunkTable.js';
 import type { Columns } from '../../src/server/store/chunks/Columns.js';
 import { downsampleInSteps } from '../../src/server/store/chunks/downsampleInSteps.js';
@@ -51,7 +51,7 @@ async function read(table: MemoryTable, spec: DownsampleSpec, chunksPerStep = 4)
   return out;
 }
 
-const seconds = (from: number, n: number, value: (i: number) => number | null = (i) => ((i * 7919) % 101) - 50): Point[] =>
+const seconds = (from: number, n: number, value: (i: number) => PointValue = (i) => ((i * 7919) % 101) - 50): Point[] =>
   Array.from({ length: n }, (_, i): Point => [from + i, value(i)]);
 
 describe('downsampled reads decode only chunks that straddle an edge', () => {
@@ -75,11 +75,16 @@ describe('downsampled reads decode only chunks that straddle an edge', () => {
     assert.equal(table.reads, 5);
   });
 
-  it('mean: a chunk with numbers decodes (its summary has no count of numbers); one with none does not', async () => {
-    const points = [...seconds(0, 1200), ...seconds(1200, 600, () => null)];
+  it('mean: a chunk inside a bucket is read for its count of numbers (not in its summary), not folded point by point; one without numbers is not read', async () => {
+    const points = [...seconds(0, 1200, (i) => (i % 7 === 0 ? null : i % 11 === 0 ? true : i)), ...seconds(1200, 600, () => null)];
     const table = new MemoryTable(points, 600);
+    const counted: number[] = [];
+    const original = table.chunkData.bind(table);
+    table.chunkData = (ref) => (counted.push(ref), original(ref));
     assert.deepStrictEqual(await read(table, { start: 0, end: 1800, every: 600, agg: 'mean' }), bruteBuckets(points, 0, 1800, 600, 'mean'));
-    assert.equal(table.reads, 2);
+    assert.deepStrictEqual(counted, [0, 1]);
+    // Straddling chunks are decoded: the same means.
+    assert.deepStrictEqual(await read(table, { start: 0, end: 1800, every: 450, agg: 'mean' }), bruteBuckets(points, 0, 1800, 450, 'mean'));
   });
 
   it('M4: whole chunks give first/last from summaries, and one decode per extreme gives its time', async () => {

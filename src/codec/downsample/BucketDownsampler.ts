@@ -88,8 +88,39 @@ export class BucketDownsampler implements Downsampler {
     this.sum += value;
   }
 
+  /**
+   * {@link point} for a run of points, in one loop with the open bucket's state in locals (a
+   * decoded chunk is folded at several times the speed of a call per point).
+   */
   points(times: ArrayLike<number>, values: ArrayLike<PointValue>, from = 0, to = times.length): void {
-    for (let i = from; i < to; i++) this.point(times[i]!, values[i]!);
+    const { start, end, every } = this;
+    let { bucket, count, numbers, min, max, sum, first, last } = this;
+    for (let i = from; i < to; i++) {
+      const time = times[i]!;
+      if (!(time >= start)) continue;
+      if (!(time < end)) break;
+      const b = Math.floor(time / every);
+      const value = values[i]!;
+      if (b !== bucket) {
+        if (count > 0) {
+          Object.assign(this, { count, numbers, min, max, sum, first, last });
+          this.close();
+        }
+        bucket = this.bucket = b;
+        count = numbers = sum = 0;
+        min = Infinity;
+        max = -Infinity;
+      }
+      if (count === 0) first = value;
+      count++;
+      last = value;
+      if (typeof value !== 'number') continue;
+      numbers++;
+      if (value < min || (value === 0 && min === 0 && Object.is(value, -0))) min = value;
+      if (value > max || (value === 0 && max === 0 && Object.is(max, -0))) max = value;
+      sum += value;
+    }
+    Object.assign(this, { bucket, count, numbers, min, max, sum, first, last });
   }
 
   takesSummary(s: RunSummary): boolean {

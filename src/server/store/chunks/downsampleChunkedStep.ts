@@ -1,4 +1,5 @@
 import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
+import { countChunkNumbers } from '../../../codec/downsample/countChunkNumbers.js';
 import type { Downsampler } from '../../../codec/downsample/Downsampler.js';
 import type { DownsampleTable } from './downsampleTable.js';
 import { firstIndexAfter } from './firstIndexAfter.js';
@@ -13,7 +14,9 @@ const SUMMARIES_PER_DECODE = 16;
  * points among them into `ds`, in time order, and returns where the next step goes on (undefined
  * once nothing lies beyond). A chunk that lies inside one bucket (M4: one column) is folded from its
  * summary; only chunks that straddle an edge — of a bucket, a column, or the range — are decoded,
- * and (M4) the chunk holding a column's minimum or maximum, to give that point its time. A step
+ * and (M4) the chunk holding a column's minimum or maximum, to give that point its time. A mean
+ * reads the count of numbers of a chunk inside a bucket from its kinds (the summary lacks it),
+ * without decoding its numbers. A step
  * decodes at most `chunksPerStep` chunks, so each is short and self-contained (a store runs it in
  * one read transaction, and a year of summaries costs a few hundred of them, not the points).
  */
@@ -41,6 +44,9 @@ export function* downsampleChunkedStep<K>(
     for (; h < head.times.length && head.times[h]! < chunk.start; h++) ds.point(head.times[h]!, head.values[h]!);
     if (ds.takesSummary(chunk)) {
       ds.summary(chunk, chunk.ref);
+    } else if (ds.takesSummary({ ...chunk, numbers: 0 })) {
+      // Inside one bucket, but the mean needs the count of numbers: read from the chunk's kinds.
+      ds.summary({ ...chunk, numbers: countChunkNumbers(yield* table.chunkData(chunk.ref)) }, chunk.ref);
     } else {
       const { times, values } = decodeChunk(yield* table.chunkData(chunk.ref));
       const from = chunk.start < cursor.time || (!cursor.included && chunk.start === cursor.time) ? firstIndexAfter(times, cursor.time, cursor.included) : 0;
