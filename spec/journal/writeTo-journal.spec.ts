@@ -41,8 +41,22 @@ describe('writeTo with a journal', () => {
     );
     assert.equal(receipts.reduce((n, r) => n + r.points, 0), 20_000);
     assert.equal(journaled.reduce((n, p) => n + p, 0), 20_000);
+    assert.ok(receipts.every((r) => r.replaced === 0), 'the server says nothing was replaced');
     assert.deepEqual(await lastValueFrom(s.values({ pageSize: 50_000 }).pipe(toArray())), pairs(20_000));
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('receipts say how many points replaced a stored point (X-Timetric-Replaced), on the head and the chunk paths', async () => {
+    const s = await client().createSeries({ title: 'jr', caption: 'c' });
+    await lastValueFrom(from(pairs(12_000)).pipe(writeTo(s)));
+    // Whole-second stamps at 10 readings a second: 10 points a second, 9 of them replaced.
+    const coarse = Array.from({ length: 30 }, (_, i) => [1_800_000_000 + Math.floor(i / 10), i] as const);
+    const few = await lastValueFrom(from(coarse).pipe(writeTo(s, { maxBatchPoints: 10 }), toArray()));
+    assert.deepEqual(few.map((r) => r.replaced), [9, 9, 9], 'short writes (the head path): points of one write at one time count too');
+    const overwrite = await lastValueFrom(from(coarse.slice(0, 10)).pipe(writeTo(s, { maxBatchPoints: 10 })));
+    assert.equal(overwrite.replaced, 10, 'nine within the write, one stored before');
+    const again = await lastValueFrom(from(pairs(12_000).slice(2_000, 8_000)).pipe(writeTo(s, { maxBatchPoints: 6_000 }), toArray()));
+    assert.deepEqual(again.map((r) => r.replaced), [6_000], 'a write merged into chunks');
   });
 
   it('keeps what it accepted while the server is unreachable; the next sink on the journal sends it first', async () => {

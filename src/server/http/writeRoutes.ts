@@ -14,6 +14,7 @@ import { isForm, isMultipart } from './isMultipart.js';
 import { limitBodyIdle } from './limitBodyIdle.js';
 import { readMultipart } from './readMultipart.js';
 import { seriesFor } from './seriesAccess.js';
+import { searchParamsOf } from './searchParamsOf.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -59,15 +60,20 @@ async function applyFields(ctx: ServerContext, id: string, params: Params, key: 
   return { replayed: false };
 }
 
-/** Stages then commits, aborting on any failure so nothing is half-applied. */
-async function staged(writer: PointWriter, fill: () => Promise<void>): Promise<void> {
+/** Stages then commits, aborting on any failure so nothing is half-applied; returns the commit's answer. */
+async function staged(writer: PointWriter, fill: () => Promise<void>): Promise<Awaited<ReturnType<PointWriter['commit']>>> {
   try {
     await fill();
   } catch (err) {
     await writer.abort();
     throw err;
   }
-  await writer.commit();
+  return writer.commit();
+}
+
+/** `X-Timetric-Replaced`: how many points of a write replaced a stored point at the same time (when the store counts them). */
+function reportReplaced(reply: FastifyReply, replaced: number | undefined): void {
+  if (replaced !== undefined) void reply.header('x-timetric-replaced', String(replaced));
 }
 
 /**
@@ -100,8 +106,8 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext, ga
           await ingestCsv(file, writer, ctx.options);
         });
         await writerFor(fields);
-        if (hadCsv) await writer!.commit();
-        else if (mode === 'merge') replayed = (await applyFields(ctx, id, paramsOf(fields, new URL(request.url, 'http://x').searchParams), idempotencyKeyOf(request))).replayed;
+        if (hadCsv) reportReplaced(reply, (await writer!.commit()).replaced);
+        else if (mode === 'merge') replayed = (await applyFields(ctx, id, paramsOf(fields, searchParamsOf(request)), idempotencyKeyOf(request))).replayed;
         else throw new HttpProblem(400, 'PUT needs a CSV body (text/csv or the multipart part "csv")');
       } catch (err) {
         await writer?.abort();
@@ -117,7 +123,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext, ga
     } else {
       const writer = await ctx.store.openWriter(id, mode);
       const body = limitBodyIdle(request.body as AsyncIterable<Buffer>, idleMs);
-      await staged(writer, async () => void (await ingestCsv(body, writer, ctx.options)));
+      reportReplaced(reply, (await staged(writer, async () => void (await ingestCsv(body, writer, ctx.options)))).replaced);
     }
     return reply.code(204).send();
   };

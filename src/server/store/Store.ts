@@ -114,8 +114,12 @@ export type WriteMode = 'merge' | 'replace';
  */
 export interface PointWriter {
   stage(points: readonly Point[]): Promise<void>;
-  /** Applies all staged points atomically. Returns how many were staged and the new version. */
-  commit(): Promise<{ points: number; version: number }>;
+  /**
+   * Applies all staged points atomically. Returns how many were staged, the new version, and how
+   * many replaced a point already stored at the same time (`X-Timetric-Replaced`; undefined when
+   * the store does not count them).
+   */
+  commit(): Promise<{ points: number; version: number; replaced?: number | undefined }>;
   /** Discards the staged points. Safe after commit and when called twice. */
   abort(): Promise<void>;
 }

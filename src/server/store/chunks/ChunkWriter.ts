@@ -23,6 +23,8 @@ const NONE: Columns = { times: [], values: [] };
 export class ChunkWriter<K = number> {
   private carry: OwnedColumns | undefined;
   private readonly o: Required<ChunkStoreOptions>;
+  /** Points added so far that replaced a stored point at the same time (`X-Timetric-Replaced`). */
+  replaced = 0;
 
   constructor(
     private readonly table: ChunkTable<K>,
@@ -57,6 +59,9 @@ export class ChunkWriter<K = number> {
       for (const c of chunks) existing = mergeColumns(existing, decodeChunk(yield* table.chunkData(c.ref)));
       existing = mergeColumns(existing, yield* table.headIn(key, bounds));
       const merged = mergeColumns(existing, i === 0 && j === n ? run : sliceColumns(run, i, j));
+      // What the run met and what came out differ by the points it replaced (the carry holds
+      // earlier times only, so it meets none of the run).
+      this.replaced += existing.times.length + (j - i) - merged.times.length;
       if (chunks.length) yield* table.deleteChunks(chunks.map((c) => c.ref));
       yield* table.deleteHeadIn(key, bounds);
       this.carry = yield* this.writeFull(merged);

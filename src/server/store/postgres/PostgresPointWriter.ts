@@ -240,7 +240,7 @@ export class PostgresPointWriter implements PointWriter {
     });
   }
 
-  commit(): Promise<{ points: number; version: number }> {
+  commit(): Promise<{ points: number; version: number; replaced: number }> {
     if (this.done) return Promise.reject(new Error('commit() after commit() or abort()'));
     this.done = true;
     return this.enqueue(async () => {
@@ -253,14 +253,15 @@ export class PostgresPointWriter implements PointWriter {
         const table = new PostgresChunkTable(client, this.key);
         const empty = this.create !== undefined || this.mode === 'replace';
         if (this.mode === 'replace' && !this.create) await runStepAsync(table.deleteAll(this.key));
-        const inHead = await this.apply(client, table, empty);
+        const tally = { replaced: 0 };
+        const inHead = await this.apply(client, table, empty, tally);
         const headPoints = inHead > 0 ? await noteHeadPoints(client, this.id, inHead) : 0;
         await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, this.ctx.changes.payloadFor(this.id)]);
         await client.query('COMMIT');
         this.release(false);
         this.ctx.changes.emitLocal(this.id);
         if (inHead > 0) this.ctx.headWritten(this.id, headPoints);
-        return { points: this.count, version };
+        return { points: this.count, version, replaced: tally.replaced };
       } catch (err) {
         await this.rollback();
         throw err;
@@ -269,30 +270,38 @@ export class PostgresPointWriter implements PointWriter {
   }
 
   /** Writes everything staged into the series (locked); returns how many points went into the head. */
-  private async apply(client: PoolClient, table: PostgresChunkTable, empty: boolean): Promise<number> {
+  private async apply(client: PoolClient, table: PostgresChunkTable, empty: boolean, tally: { replaced: number }): Promise<number> {
     const o = this.ctx.chunks;
     let inHead = 0;
     const write = async (run: Columns): Promise<void> => {
-      if ((await runStepAsync(writeChunked(table, this.key, run, o))) === 'head') inHead += run.times.length;
+      if ((await runStepAsync(writeChunked(table, this.key, run, o, tally))) === 'head') inHead += run.times.length;
     };
     let run: Columns = { times: this.runTimes.subarray(0, this.runLength), values: this.runValues.slice(0, this.runLength) };
     if (this.stagedChunks > 0) {
-      await this.applyStagedChunks(client, table, run, empty);
+      tally.replaced += await this.applyStagedChunks(client, table, run, empty);
     } else {
       // A short write: everything is in memory, so it is one run (and may land in the head).
       if (this.lateStaged === 0 && this.late.length > 0) {
-        run = mergeColumns(run, sortUniquePoints(this.late));
+        // Points of this write at one time collapse into one (the last wins): counted as replaced.
+        const late = sortUniquePoints(this.late);
+        const merged = mergeColumns(run, late);
+        tally.replaced += this.late.length - merged.times.length + run.times.length;
+        run = merged;
         this.late = [];
       }
       if (run.times.length > 0) await write(run);
     }
-    if (this.late.length > 0) await write(sortUniquePoints(this.late));
-    if (this.lateStaged > 0) await this.applyLateStaging(client, table);
+    if (this.late.length > 0) {
+      const late = sortUniquePoints(this.late);
+      tally.replaced += this.late.length - late.times.length;
+      await write(late);
+    }
+    if (this.lateStaged > 0) tally.replaced += await this.applyLateStaging(client, table);
     return inHead;
   }
 
   /** The ascending run: staged chunks, then `rest` (one to two chunks' worth, still in memory). */
-  private async applyStagedChunks(client: PoolClient, table: PostgresChunkTable, rest: Columns, empty: boolean): Promise<void> {
+  private async applyStagedChunks(client: PoolClient, table: PostgresChunkTable, rest: Columns, empty: boolean): Promise<number> {
     const o = this.ctx.chunks;
     const from = this.firstStagedTs;
     const to = this.lastTs;
@@ -325,19 +334,22 @@ export class PostgresPointWriter implements PointWriter {
     }
     await runStepAsync(writer.add(rest));
     await runStepAsync(writer.finish());
+    return writer.replaced;
   }
 
   /** The late points from the staging table, sorted, last arrival winning, in runs of `stagedRunPoints`. */
-  private async applyLateStaging(client: PoolClient, table: PostgresChunkTable): Promise<void> {
+  private async applyLateStaging(client: PoolClient, table: PostgresChunkTable): Promise<number> {
     await client.query("SET LOCAL work_mem = '64MB'");
     await client.query('DECLARE timetric_late NO SCROLL CURSOR FOR SELECT DISTINCT ON (ts) ts, v, b FROM timetric_staging ORDER BY ts, seq DESC');
     const writer = new ChunkWriter(table, this.key, this.ctx.chunks);
+    let fetched = 0;
     for (;;) {
       const page = await client.query<[number, number | null, boolean | null]>({
         text: `FETCH ${this.ctx.stagedRunPoints} FROM timetric_late`,
         rowMode: 'array',
       });
       const rows = page.rows;
+      fetched += rows.length;
       if (rows.length === 0) break;
       const times = new Float64Array(rows.length);
       const values = new Array<PointValue>(rows.length);
@@ -351,6 +363,8 @@ export class PostgresPointWriter implements PointWriter {
     }
     await client.query('CLOSE timetric_late');
     await runStepAsync(writer.finish());
+    // DISTINCT ON kept one point a time: the others replaced it.
+    return writer.replaced + (this.lateStaged - fetched);
   }
 
   abort(): Promise<void> {

@@ -15,9 +15,9 @@ export interface SqliteWriterContext {
   /**
    * Applies sorted unique runs to the series in ONE transaction (creating the series first when
    * `create` is given, emptying it first for `replace`), bumps the version, tells listeners; returns
-   * the new version. Throws StoreConflictError when the series is gone (or taken, for `create`).
+   * the new version; `tally` counts the points that replaced a stored one. Throws StoreConflictError when the series is gone (or taken, for `create`).
    */
-  apply(id: string, mode: WriteMode, create: NewSeries | undefined, runs: Iterable<Columns>): number;
+  apply(id: string, mode: WriteMode, create: NewSeries | undefined, runs: Iterable<Columns>, tally?: { replaced: number }): number;
   nextWriterId(): number;
 }
 
@@ -82,7 +82,7 @@ export class SqlitePointWriter implements PointWriter {
     buffer.clear();
   }
 
-  async commit(): Promise<{ points: number; version: number }> {
+  async commit(): Promise<{ points: number; version: number; replaced: number }> {
     if (this.done) throw new Error('commit() after commit() or abort()');
     if (this.spilling) await this.spilling.catch(() => undefined);
     if (this.done) throw new Error('commit() after commit() or abort()');
@@ -92,8 +92,17 @@ export class SqlitePointWriter implements PointWriter {
       if (this.staged && this.buffer.length > 0) await this.spill();
       if (this.aborted) throw new Error('the write was aborted while it committed');
       const runs = this.staged ? this.staged.sortedRuns(this.ctx.batchPoints) : this.buffer.sortedRuns(this.ctx.batchPoints);
-      const version = this.ctx.apply(this.id, this.mode, this.create, runs);
-      return { points: this.count, version };
+      const tally = { replaced: 0 };
+      // Points of this write at one time collapse into one (the last wins): those count as replaced too.
+      let unique = 0;
+      const counted = (function* () {
+        for (const run of runs) {
+          unique += run.times.length;
+          yield run;
+        }
+      })();
+      const version = this.ctx.apply(this.id, this.mode, this.create, counted, tally);
+      return { points: this.count, version, replaced: tally.replaced + (this.count - unique) };
     } finally {
       this.discard();
     }

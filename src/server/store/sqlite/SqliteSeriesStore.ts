@@ -110,7 +110,7 @@ export class SqliteSeriesStore implements SeriesStore {
       db,
       memoryLimit: o.memoryLimit,
       batchPoints: o.batchPoints,
-      apply: (id, mode, create, runs) => this.apply(id, mode, create, runs),
+      apply: (id, mode, create, runs, tally) => this.apply(id, mode, create, runs, tally),
       nextWriterId: () => ++this.writerSeq,
     };
   }
@@ -319,7 +319,7 @@ export class SqliteSeriesStore implements SeriesStore {
   private idempotencyKeys: SqliteIdempotencyKeys | undefined;
 
   /** A staged write's commit: one immediate transaction (see {@link SqliteWriterContext.apply}). */
-  private apply(id: string, mode: WriteMode, create: NewSeries | undefined, runs: Iterable<Columns>): number {
+  private apply(id: string, mode: WriteMode, create: NewSeries | undefined, runs: Iterable<Columns>, tally?: { replaced: number }): number {
     const version = this.db.transaction(() => {
       if (create) this.insert(create);
       const key = this.q.key.get(id);
@@ -328,7 +328,7 @@ export class SqliteSeriesStore implements SeriesStore {
         runStepSync(this.table.deleteAll(key));
         this.compactor.emptied(key);
       }
-      this.compactor.wroteHead(key, writeSortedRuns(this.table, key, runs, this.chunkOptions));
+      this.compactor.wroteHead(key, writeSortedRuns(this.table, key, runs, this.chunkOptions, tally));
       return this.q.bump.get(id)!.version;
     }).immediate();
     this.emit(id);
