@@ -69,8 +69,15 @@ export class SeriesResolver {
         if (!isRetryable(err) || this.signal.aborted) throw err;
         const delay = backoffDelay(attempt, this.options.retryBaseMs ?? 500, this.options.maxBackoffMs ?? 30_000, Math.random);
         await new Promise<void>((resolve) => {
-          const timer = this.client.scheduler.schedule(() => resolve(), delay);
-          this.signal.addEventListener('abort', () => (timer.unsubscribe(), resolve()), { once: true });
+          const onAbort = (): void => {
+            timer.unsubscribe();
+            resolve();
+          };
+          const timer = this.client.scheduler.schedule(() => {
+            this.signal.removeEventListener('abort', onAbort);
+            resolve();
+          }, delay);
+          this.signal.addEventListener('abort', onAbort, { once: true });
         });
         if (this.signal.aborted) throw err;
       }
