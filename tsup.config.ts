@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
 // Two entry points: '.' (browser-safe client) and './server' (Node only), plus the CLI.
@@ -16,7 +18,12 @@ export default defineConfig({
   // Shared modules (codecs, error classes) become chunks that both entry points import, so an error
   // thrown by timetric/server code is instanceof the classes exported by timetric.
   splitting: true,
-  // import.meta.url in the CommonJS build, __dirname/__filename in the ESM build (the server finds
-  // its files next to its code), each only where code uses it.
-  shims: true,
+  // import.meta.url in the CommonJS build only (the server finds its files next to its code), with
+  // tsup's own shim. Not tsup's `shims: true`: its ESM half (__dirname from 'path' and 'url') lands
+  // in a chunk the client entry imports, and browser bundles of the client then fail on 'path'.
+  esbuildOptions(options, context) {
+    if (context.format !== 'cjs') return;
+    options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
+    options.inject = [...(options.inject ?? []), join(dirname(createRequire(import.meta.url).resolve('tsup/package.json')), 'assets', 'cjs_shims.js')];
+  },
 });

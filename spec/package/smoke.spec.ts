@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -36,6 +37,10 @@ describe('the built package', () => {
       seen.add(file);
       const js = readFileSync(file, 'utf8');
       assert.doesNotMatch(js, /from ["']node:|require\(["']node:|better-sqlite3|fastify/, file);
+      // Node's modules without the node: prefix too (esbuild writes 'path' for 'node:path').
+      for (const m of js.matchAll(/(?:from|import|require)\s*\(?\s*["']([^"'./][^"']*)["']/g)) {
+        assert.ok(!builtinModules.includes(m[1]!.split('/')[0]!), `${file} imports Node's ${m[1]}`);
+      }
       for (const m of js.matchAll(/(?:from|import)\s*\(?\s*["'](\.\/[^"']+)["']/g)) visit(join(dirname(file), m[1]!));
     };
     visit('dist/index.js');
