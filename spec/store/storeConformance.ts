@@ -457,6 +457,8 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         assert.equal(await store.getUserById(987654), undefined);
         await assert.rejects(store.createUser('carol', 'scrypt$c$d'), StoreConflictError);
         assert.notEqual(alice, bob);
+        assert.deepEqual(await store.getUserNames([bob, u.id, 987654, bob]), new Map([[bob, 'bob'], [u.id, 'carol']]), 'one lookup; unknown ids left out');
+        assert.deepEqual(await store.getUserNames([]), new Map());
       });
 
       it('API tokens: create, list (all or per user, in creation order), revoke once', async () => {

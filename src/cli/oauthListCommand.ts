@@ -3,6 +3,7 @@ import { formatTable } from './formatTable.js';
 import { isoSeconds } from './isoSeconds.js';
 import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
 import { userIdFilter } from './userIdFilter.js';
+import { userNamesOf } from './userNamesOf.js';
 import { withStore } from './withStore.js';
 
 /** `timetric oauth list [--user NAME] [--json]`: the OAuth access tokens users granted, never their secrets. */
@@ -25,13 +26,10 @@ Options:
     return withStore(resolveDb(values.db, io.env), async (store) => {
       const userId = await userIdFilter(store, values.user);
       const tokens = await store.listOAuthAccessTokens(userId);
-      const names = new Map<number, string>();
-      for (const t of tokens) {
-        if (t.userId !== null && !names.has(t.userId)) names.set(t.userId, (await store.getUserById(t.userId))?.name ?? `#${t.userId}`);
-      }
+      const nameOf = await userNamesOf(store, tokens.map((t) => t.userId));
       const rows = tokens.map((t) => ({
         token: t.token,
-        user: t.userId === null ? '' : names.get(t.userId)!,
+        user: nameOf(t.userId),
         consumer: t.consumerKey,
         createdAt: isoSeconds(t.createdAt),
       }));

@@ -3,6 +3,7 @@ import { DB_OPTION, parseCommandArgs, resolveDb } from './parseCommandArgs.js';
 import { formatTable } from './formatTable.js';
 import { isoSeconds as iso } from './isoSeconds.js';
 import { userIdFilter } from './userIdFilter.js';
+import { userNamesOf } from './userNamesOf.js';
 import { withStore } from './withStore.js';
 
 
@@ -26,11 +27,10 @@ Options:
     return withStore(resolveDb(values.db, io.env), async (store) => {
       const userId = await userIdFilter(store, values.user);
       const tokens = await store.listApiTokens(userId);
-      const names = new Map<number, string>();
-      for (const t of tokens) if (!names.has(t.userId)) names.set(t.userId, (await store.getUserById(t.userId))?.name ?? `#${t.userId}`);
+      const nameOf = await userNamesOf(store, tokens.map((t) => t.userId));
       const rows = tokens.map((t) => ({
         key: t.key,
-        user: names.get(t.userId)!,
+        user: nameOf(t.userId),
         name: t.name,
         createdAt: iso(t.createdAt),
         revokedAt: t.revokedAt === null ? null : iso(t.revokedAt),

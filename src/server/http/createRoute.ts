@@ -9,6 +9,7 @@ import { mintSeriesId } from '../ids.js';
 import { limitBodyIdle } from './limitBodyIdle.js';
 import { readMultipart } from './readMultipart.js';
 import { seriesMetadata } from './seriesMetadata.js';
+import { searchParamsOf } from './searchParamsOf.js';
 
 /**
  * `POST /create/`: metadata as (a) multipart fields with an optional `csv` file part, (b) the query
@@ -26,7 +27,7 @@ export function registerCreateRoute(app: FastifyInstance, ctx: ServerContext, ga
   const idleMs = ctx.options.bodyIdleTimeoutMs;
   app.post('/create/', hooks, async (request: FastifyRequest, reply: FastifyReply) => {
     const id = mintSeriesId();
-    const query = new URL(request.url, 'http://x').searchParams;
+    const query = searchParamsOf(request);
     if (isMultipart(request)) {
       // The store reads `create` at commit time, once the fields (and a deferred principal) are known.
       const create = {} as NewSeries;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { formFields } from '../auth/toAuthRequest.js';
+import { searchParamsOf } from './searchParamsOf.js';
 
 /** Form fields and query parameters as one lookup: the body wins, the query fills in (Python quirk). */
 export interface Params {
@@ -46,5 +47,5 @@ export function paramsOf(...sources: (Record<string, string | string[]> | URLSea
 export function requestParams(request: FastifyRequest): Params {
   const type = request.headers['content-type'] ?? '';
   const form = /^application\/x-www-form-urlencoded\b/i.test(type) ? formFields(request.body) : undefined;
-  return paramsOf(form, new URL(request.url, 'http://x').searchParams);
+  return paramsOf(form, searchParamsOf(request));
 }

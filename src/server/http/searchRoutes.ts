@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SeriesSummary } from '../store/Store.js';
 import { HttpProblem } from './HttpProblem.js';
 import type { ServerContext } from './ServerContext.js';
+import { searchParamsOf } from './searchParamsOf.js';
 
 function whole(name: string, text: string | null, fallback: number, max: number): number {
   if (text === null || text === '') return fallback;
@@ -40,7 +41,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
   const { maxSearchQueryChars, maxTagsPerQuery } = ctx.options;
   const search = (tagsFromPath: (req: FastifyRequest) => string[]) => async (request: FastifyRequest, reply: FastifyReply) => {
     const who = await ctx.authenticate(request);
-    const params = new URL(request.url, 'http://x').searchParams;
+    const params = searchParamsOf(request);
     const n = whole('n', params.get('n'), 20, 100);
     const p = whole('p', params.get('p'), 1, 1_000_000);
     const q = params.get('q') || undefined;

@@ -280,6 +280,8 @@ export interface AuthStore {
   createUser(name: string, passwordHash: string): Promise<UserRecord>;
   getUserByName(name: string): Promise<UserRecord | undefined>;
   getUserById(id: number): Promise<UserRecord | undefined>;
+  /** The names of the users with these ids, in one lookup (ids of no user are left out). */
+  getUserNames(ids: readonly number[]): Promise<Map<number, string>>;
 
   createApiToken(token: Omit<ApiTokenRecord, 'createdAt' | 'revokedAt'>): Promise<ApiTokenRecord>;
   getApiToken(key: string): Promise<ApiTokenRecord | undefined>;

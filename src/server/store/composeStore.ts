@@ -30,6 +30,7 @@ export function composeStore(series: SeriesStore, auth: AuthStore, lifecycle: Pi
     createUser: (n, h) => auth.createUser(n, h),
     getUserByName: (n) => auth.getUserByName(n),
     getUserById: (id) => auth.getUserById(id),
+    getUserNames: (ids) => auth.getUserNames(ids),
     createApiToken: (t) => auth.createApiToken(t),
     getApiToken: (k) => auth.getApiToken(k),
     listApiTokens: (u) => auth.listApiTokens(u),

@@ -57,6 +57,12 @@ export class PostgresAuthStore implements AuthStore {
     return res.rows[0] && user(res.rows[0]);
   }
 
+  async getUserNames(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map<number, string>();
+    const res = await this.pool.query<{ id: number; name: string }>('SELECT id, name FROM users WHERE id = ANY($1::integer[])', [[...new Set(ids)]]);
+    return new Map<number, string>(res.rows.map((r) => [r.id, r.name]));
+  }
+
   async getUserById(id: number): Promise<UserRecord | undefined> {
     const res = await this.pool.query<UserRow>({
       name: 'tt_user_by_id',

@@ -26,6 +26,7 @@ export class SqliteAuthStore implements AuthStore {
     insertUser: Statement<[string, string, number], UserRow>;
     userByName: Statement<[string], UserRow>;
     userById: Statement<[number], UserRow>;
+    userNames: Statement<[string], { id: number; name: string }>;
     insertToken: Statement<[string, number, string, string, number], ApiTokenRow>;
     tokenByKey: Statement<[string], ApiTokenRow>;
     allTokens: Statement<[], ApiTokenRow>;
@@ -50,6 +51,7 @@ export class SqliteAuthStore implements AuthStore {
       insertUser: db.prepare('INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) RETURNING *'),
       userByName: db.prepare('SELECT * FROM users WHERE name = ?'),
       userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+      userNames: db.prepare('SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))'),
       insertToken: db.prepare(
         'INSERT INTO api_tokens (key, user_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
       ),
@@ -93,6 +95,11 @@ export class SqliteAuthStore implements AuthStore {
   getUserByName(name: string): Promise<UserRecord | undefined> {
     const row = this.q.userByName.get(name);
     return Promise.resolve(row && user(row));
+  }
+
+  getUserNames(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return Promise.resolve(new Map<number, string>());
+    return this.run(() => new Map<number, string>(this.q.userNames.all(JSON.stringify([...new Set(ids)])).map((r) => [r.id, r.name])));
   }
 
   getUserById(id: number): Promise<UserRecord | undefined> {
