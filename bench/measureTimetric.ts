@@ -53,6 +53,11 @@ export interface MeasureTimetricOptions {
   writeToPoints: DataSetPoints;
   /** How long each run of `value=` appends (16 at a time) keeps starting requests, ms. */
   appendsMs: number;
+  /**
+   * Runs of `value=` appends per store, taken in turn (A B, B A, A B, …): more than `runs`, since
+   * fsync-bound commits on a shared machine vary from run to run far more than the stores differ.
+   */
+  appendRuns: number;
   /** PostgreSQL ingest runs on the primary data set (the others get one upload each, for their bytes). */
   postgresIngestRuns: number;
   /** A fresh PostgreSQL database per call (its URL, and how to drop it once its server stopped); absent: no PostgreSQL figures. */
@@ -212,7 +217,7 @@ async function writes(running: Running[], set: DataSet, o: MeasureTimetricOption
     });
   }
   o.progress('  SQLite writeTo done');
-  for (let run = 0; run < o.runs; run++) {
+  for (let run = 0; run < o.appendRuns; run++) {
     await inTurn(running, run, o, async (r) => {
       const url = `${r.server.url}/series/${await newSeries(r.client, `appends ${run}`)}/`;
       // A fixed time window rather than a fixed count: fsync-bound commits vary 20× on this shared

@@ -7,7 +7,8 @@
 // counter; (c) irregular timestamps with 1–6 decimals. BENCH_POINTS (default 1,000,000) each.
 // Every server runs in its own process over loopback (bench/storageServer.ts, the defaults of its
 // tree's `openStore`: SQLite in WAL mode with synchronous=FULL; PostgreSQL a throwaway durable
-// cluster). Rates are medians of 3 runs; bytes a point come from the first upload of each set,
+// cluster). Rates are medians of 3 runs (appends: of BENCH_APPEND_RUNS, default 8, each store in
+// turn, A B, B A, …, printed with quartiles and the ratio of each pair); bytes a point come from the first upload of each set,
 // as what that series added (sizes measured before and after it):
 //   SQLite: "live" = main file + WAL after a TRUNCATE checkpoint, as the store left the upload;
 //     "compacted" = after the store's own `compact(id)` where it has one (chunked stores), the size
@@ -37,6 +38,7 @@ const ROW_FORMAT_COMMIT = '63c5db0886dc330f78b86fff88fe48ed973135b5';
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const WRITE_POINTS = Number(process.env.BENCH_WRITE_POINTS ?? 2 * POINTS);
 const APPENDS_MS = Number(process.env.BENCH_APPENDS_MS ?? 2_000);
+const APPEND_RUNS = Number(process.env.BENCH_APPEND_RUNS ?? 8);
 const RUNS = 3;
 const PREVIOUS_REF = process.env.BENCH_PREVIOUS_REF ?? ROW_FORMAT_COMMIT;
 const NOW_REF = process.env.BENCH_NOW_REF;
@@ -45,7 +47,14 @@ const started = performance.now();
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 const loadAtStart = load();
 const progress = (line: string): void => void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: readonly number[]): number => quantile(xs, 0.5);
+/** The q-quantile, linear between the two nearest of the sorted runs (the median of an even count is the mean of the middle two). */
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
+}
 
 progress(`generating ${POINTS.toLocaleString('en-US')} points × ${datasets.length} data sets`);
 const sets: BenchSet[] = datasets.map((set) => {
@@ -70,6 +79,7 @@ const options: MeasureTimetricOptions = {
   primarySet: 'a',
   writeToPoints,
   appendsMs: APPENDS_MS,
+  appendRuns: APPEND_RUNS,
   postgresIngestRuns: RUNS,
   progress,
   postgresDatabase: async () => {
@@ -175,11 +185,24 @@ row(`ingest, raw text/csv POST of ${int(POINTS)} points, SQLite`, 'sqlite.ingest
 row('full CSV read, GET /csv/, client drains bytes', 'sqlite.read', rateOf('points/s'), names);
 row('values$, default pageSize', 'sqlite.values', rateOf('points/s'), names);
 row(`writeTo acknowledged, ${int(WRITE_POINTS)} points`, 'sqlite.writeTo', rateOf('points/s'), ['a']);
-row(`value= appends, 16 concurrent, ${int(APPENDS_MS)} ms a run`, 'sqlite.appends', rateOf('req/s'), ['']);
+row(`value= appends, 16 concurrent, ${int(APPENDS_MS)} ms a run, median of ${APPEND_RUNS}`, 'sqlite.appends', rateOf('req/s'), ['']);
 row('bytes a point, PostgreSQL, compacted (VACUUM FULL)', 'pg.bytes.compacted', bytes, names, influxBytes);
 row('bytes a point, PostgreSQL, live', 'pg.bytes.live', bytes, names);
 row("bytes a point, PostgreSQL, the store's own count (storageStats)", 'pg.bytes.store', bytes, names);
 row('ingest into an existing series, raw CSV POST, PostgreSQL', 'pg.ingest', rateOf('points/s'), ['a'], influxIngest);
+{
+  // The appends A/B: runs taken in turn (A B, B A, …), so pairs saw about the same load.
+  const a = now.get('sqlite.appends/') ?? [];
+  const b = previous?.get('sqlite.appends/') ?? [];
+  if (a.length > 0 && b.length > 0) {
+    const spread = (xs: readonly number[]): string => `min ${int(Math.min(...xs))}, quartiles ${int(quantile(xs, 0.25))}–${int(quantile(xs, 0.75))}, max ${int(Math.max(...xs))}`;
+    const pairs = a.slice(0, b.length).map((x, i) => x / b[i]!);
+    details.push(
+      `appends A/B, ${a.length} runs each in turn: now median ${int(median(a))} req/s (${spread(a)}); previous median ${int(median(b))} req/s (${spread(b)}); ` +
+        `ratio of medians ${(median(a) / median(b)).toFixed(2)}, of pairs ${pairs.map((r) => r.toFixed(2)).join(' ')} (median ${median(pairs).toFixed(2)}, quartiles ${quantile(pairs, 0.25).toFixed(2)}–${quantile(pairs, 0.75).toFixed(2)})`,
+    );
+  }
+}
 for (const set of names.slice(1)) {
   details.push(`PostgreSQL ingest ${set} (the upload measured for its bytes, 1 run): now ${runsOf(now.get(`pg.ingest/${set}`), rateOf('points/s'))}; previous ${runsOf(previous?.get(`pg.ingest/${set}`), rateOf('points/s'))}`);
 }

@@ -116,6 +116,25 @@ describe('timetric stats', () => {
     assert.deepEqual(got.series.map((s) => [s.seriesId, s.points, s.chunks, s.headPoints]), [[id, 10_000, 3, 0]]);
   });
 
+  it('warns about heads over twice the default compactHeadAt (compaction failing), naming them; --json lists them in headBacklog', async () => {
+    const file = join(dir, 'backlog.db');
+    const stuck = 'statsStuck'.padEnd(22, 'x');
+    // A store that never compacts stands in for one whose compactions fail.
+    const store = await openSqliteStore(file, { synchronous: 'NORMAL', chunks: { compactHeadAt: 1_000_000, compactEveryMs: 0 } });
+    const user = await store.createUser('backlog', 'scrypt$x$y');
+    for (const id of [stuck, empty]) await store.createSeries({ ...newSeries(id), ownerId: user.id });
+    for (let i = 0; i < 2_049; i++) await store.appendValue(stuck, 1_600_000_000 + i, i);
+    await store.close();
+    const run = await stats(['--db', file]);
+    assert.equal(run.code, 0, run.stderr);
+    const last = run.stdout.trimEnd().split('\n').at(-1)!;
+    assert.equal(last, `warning: 1 series hold more than 2,048 points in the head (${stuck}): their compaction is failing (see the server log) or the server's compactHeadAt is larger`);
+    const json = JSON.parse((await stats(['--db', file, '--json'])).stdout) as StatsJson & { headBacklog: string[] };
+    assert.deepEqual(json.headBacklog, [stuck]);
+    const quiet = JSON.parse((await stats(['--db', db, '--json'])).stdout) as StatsJson & { headBacklog: string[] };
+    assert.deepEqual(quiet.headBacklog, [], 'a head of 100 points is no backlog');
+  });
+
   it('runs as a process: exit code 0 and the table on stdout', async () => {
     const { main, remove } = await bundleCli('stats');
     try {

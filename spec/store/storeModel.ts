@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import type { Point, PointValue } from '../../src/codec/Point.js';
 import type { ChunkStoreOptions } from '../../src/server/store/chunks/chunkStoreOptions.js';
+import { logCompactionFailure } from '../../src/server/store/chunks/logCompactionFailure.js';
 import type { NewSeries, PointRange, Store } from '../../src/server/store/Store.js';
 import { StoreConflictError } from '../../src/server/store/StoreConflictError.js';
 import { seededRandom } from '../helpers/seededRandom.js';
@@ -19,6 +20,7 @@ export const MODEL_CHUNK_OPTIONS = {
   compactHeadAt: 24,
   chunksPerStep: 3,
   compactEveryMs: 0,
+  onCompactionFailure: logCompactionFailure,
 } satisfies Required<ChunkStoreOptions>;
 
 /** Hooks of {@link runStoreModel}. */

@@ -1,3 +1,5 @@
+import { logCompactionFailure, type CompactionFailure } from './logCompactionFailure.js';
+
 /** How the stores cut and keep chunks; absent fields default from {@link DEFAULT_CHUNK_STORE_OPTIONS}. */
 export interface ChunkStoreOptions {
   /** Points in a full chunk. Writes cut chunks of this size; a shorter last chunk is filled by later appends. Default 4,096. */
@@ -10,6 +12,12 @@ export interface ChunkStoreOptions {
   chunksPerStep?: number;
   /** How often head points left below `compactHeadAt` are compacted anyway (by age), ms; 0 never. Default 60,000. */
   compactEveryMs?: number;
+  /**
+   * Told of a background head compaction that failed (its points stay in the head, read as usual,
+   * and it is retried), at the 1st, 2nd, 4th, 8th… failure of a series in a row. Default
+   * {@link logCompactionFailure}: one line on stderr.
+   */
+  onCompactionFailure?: (failure: CompactionFailure) => void;
 }
 
 /** Defaults of {@link ChunkStoreOptions}. */
@@ -19,4 +27,5 @@ export const DEFAULT_CHUNK_STORE_OPTIONS = {
   compactHeadAt: 1024,
   chunksPerStep: 32,
   compactEveryMs: 60_000,
+  onCompactionFailure: logCompactionFailure,
 } satisfies Required<ChunkStoreOptions>;

@@ -1,3 +1,4 @@
+import { nextTimeAfter } from '../../../codec/nextTimeAfter.js';
 import type { ChunkTable } from './ChunkTable.js';
 import { ChunkWriter } from './ChunkWriter.js';
 import type { Columns } from './Columns.js';
@@ -20,16 +21,18 @@ export function* writeChunked<K>(
 ): Step<'head' | 'chunks'> {
   const n = points.times.length;
   if (n === 0) return 'head';
-  const o = { ...DEFAULT_CHUNK_STORE_OPTIONS, ...options };
-  if (n <= o.headWritePoints) {
-    const meets = yield* table.chunksMeeting(key, points.times[0]!, points.times[n - 1]!, 1);
-    if (meets.length === 0) {
+  if (n <= (options.headWritePoints ?? DEFAULT_CHUNK_STORE_OPTIONS.headWritePoints)) {
+    // One index seek, not chunksMeeting's two (a single-point append pays it every time): chunks
+    // are disjoint, so only the chunk with the greatest start at or before the last time can
+    // meet the run, and it does when it reaches the first time.
+    const last = yield* table.chunkBefore(key, nextTimeAfter(points.times[n - 1]!));
+    if (last === undefined || last.end < points.times[0]!) {
       if (tally) tally.replaced += sameTimes(yield* table.headIn(key, { low: points.times[0]!, lowIncluded: true, high: points.times[n - 1]!, highIncluded: true }), points);
       yield* table.upsertHead(key, points);
       return 'head';
     }
   }
-  const writer = new ChunkWriter(table, key, o);
+  const writer = new ChunkWriter(table, key, { ...DEFAULT_CHUNK_STORE_OPTIONS, ...options });
   yield* writer.add(points);
   yield* writer.finish();
   if (tally) tally.replaced += writer.replaced;

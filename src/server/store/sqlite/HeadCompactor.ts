@@ -1,3 +1,5 @@
+import { logCompactionFailure, type CompactionFailure } from '../chunks/logCompactionFailure.js';
+
 /** What a {@link HeadCompactor} does with the store. */
 export interface HeadCompactorHost {
   /** Compacts one series' head in one transaction of its own. */
@@ -16,7 +18,8 @@ export interface HeadCompactorHost {
  * request waits at most one series' compaction. Head sizes are counted here, not queried per
  * write (an upsert over an existing head point counts twice: it only makes a compaction early).
  * A failed compaction (the file busy in another process, say) leaves the head as it is, to be
- * retried by the next sweep or write; `failures` counts them.
+ * retried by the next sweep or write; `failures` counts them, and `onFailure` reports them at the
+ * 1st, 2nd, 4th, 8th… failure of a series in a row (default: {@link logCompactionFailure}).
  */
 export class HeadCompactor {
   private readonly counts = new Map<number, number>();
@@ -29,12 +32,15 @@ export class HeadCompactor {
   /** Background compactions that threw. */
   failures = 0;
   lastFailure: unknown;
+  /** Failures in a row by series, since its last successful compaction. */
+  private readonly failing = new Map<number, number>();
 
   constructor(
     private readonly host: HeadCompactorHost,
     private readonly compactHeadAt: number,
     private readonly compactEveryMs: number,
     private readonly now: () => number = Date.now,
+    private readonly onFailure: (failure: CompactionFailure<number>) => void = logCompactionFailure,
   ) {
     if (compactEveryMs > 0) {
       this.timer = setInterval(() => this.sweep(), compactEveryMs);
@@ -92,9 +98,20 @@ export class HeadCompactor {
     try {
       this.host.compact(key);
       this.emptied(key);
+      this.failing.delete(key);
     } catch (err) {
       this.failures++;
       this.lastFailure = err;
+      const inRow = (this.failing.get(key) ?? 0) + 1;
+      this.failing.set(key, inRow);
+      // Powers of two: 1, 2, 4, 8… (a report that throws must not stop the compactor).
+      if ((inRow & (inRow - 1)) === 0) {
+        try {
+          this.onFailure({ key, error: err, failuresOfSeries: inRow, failures: this.failures });
+        } catch {
+          // Nothing else to tell: the failure is counted.
+        }
+      }
     }
     if (this.pending.size > 0 && !this.closed) {
       this.scheduled = true;

@@ -105,6 +105,8 @@ export class SqliteSeriesStore implements SeriesStore {
       },
       this.chunkOptions.compactHeadAt,
       this.chunkOptions.compactEveryMs,
+      undefined,
+      this.chunkOptions.onCompactionFailure,
     );
     this.ctx = {
       db,
