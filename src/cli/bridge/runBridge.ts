@@ -254,7 +254,7 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
       else {
         t = sink.stamp(h.arrival / 1000);
         if (stamps.size >= STAMP_MEMORY) stamps.delete(stamps.keys().next().value!);
-        stamps.set(h.key, { payload: h.payload, time: t });
+        stamps.set(h.key, { payload: Buffer.from(h.payload), time: t });
       }
       stampKeys.set(h.ticket, h.key);
     }
@@ -306,7 +306,8 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
     stats.received++;
     const ticket = acks.add(packet.qos > 0 ? packet.messageId : undefined);
     const topic = packet.topic;
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : Buffer.from(packet.payload);
+    // A view into mqtt.js's read buffer: copied only where it is kept (the stamp of a bare value).
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const target: SeriesTarget | undefined = o.map ? o.map.target(topic) : { title: topic };
     if (target === undefined || 'ignore' in target) {
       if (target === undefined) {
