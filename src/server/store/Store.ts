@@ -1,7 +1,6 @@
 import type { DownsampleSpec } from '../../codec/downsample/DownsampleSpec.js';
 import type { Point, PointValue } from '../../codec/Point.js';
 import type { IdempotencyClaim, IdempotentOutcome } from './IdempotencyClaim.js';
-import type { SeriesCapError } from './SeriesCapError.js';
 
 /*
  * The storage contract of the server. Two implementations: SQLite (default, one file or memory)
@@ -216,7 +215,7 @@ export interface SeriesStore {
   /**
    * Optional: writes points into many series in ONE transaction, finding each by its key through
    * an index (per owner) and creating those not found. All or nothing: when the owner would hold
-   * more than `maxKeyedSeries` keyed series, it throws {@link SeriesCapError} and applies nothing.
+   * more than `maxKeyedSeries` keyed series, it throws `SeriesCapError` (./SeriesCapError.ts) and applies nothing.
    * Listeners hear of every series written, after the commit.
    *
    * @returns How many series were created and how many points were written.
