@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const ALL = ['server', 'streams', 'postgres', 'codec', 'storage'];
+const ALL = ['server', 'streams', 'postgres', 'codec', 'storage', 'ingest'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of chosen) {
