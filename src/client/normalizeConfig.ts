@@ -10,13 +10,29 @@ function pick(config: TimetricConfig, ...keys: string[]): string | undefined {
   return undefined;
 }
 
+/** What each authtype needs, for messages that tell how to choose another. */
+const NEEDS: Record<string, string> = {
+  apitoken: "authtype: 'apitoken' with apitoken_key and apitoken_secret (an API token)",
+  oauth: "authtype: 'oauth' with consumer_key and consumer_secret (OAuth 1.0a)",
+  anonymous: "authtype: 'anonymous' (public series only, read-only)",
+};
+
+/** The authtype whose keys the config holds, when that is not the one in force. */
+function meant(config: TimetricConfig, authtype: string): string | undefined {
+  if (authtype !== 'apitoken' && pick(config, 'apitoken_key', 'apitoken_secret', 'apitoken-secret') !== undefined) return 'apitoken';
+  if (authtype !== 'oauth' && pick(config, 'consumer_key', 'consumer_secret') !== undefined) return 'oauth';
+  return undefined;
+}
+
 function need(config: TimetricConfig, key: string, ...aliases: string[]): string {
   const value = pick(config, key, ...aliases);
   if (value === undefined) {
-    throw new ConfigurationError(
-      `config is missing ${key} (needed for authtype '${config.authtype ?? 'oauth'}')${aliases.length ? `; also accepted: ${aliases.join(', ')}` : ''}`,
-      key,
-    );
+    const authtype = config.authtype ?? 'oauth';
+    const inForce = config.authtype === undefined ? `authtype '${authtype}', the default when the config has no authtype` : `authtype '${authtype}'`;
+    const hint = meant(config, authtype);
+    const others = Object.keys(NEEDS).filter((t) => t !== authtype);
+    const choose = hint !== undefined ? `the config holds ${hint} keys: set ${NEEDS[hint]!}` : `for another, set ${others.map((t) => NEEDS[t]!).join(', or ')}`;
+    throw new ConfigurationError(`config is missing ${key}, needed for ${inForce}${aliases.length ? ` (also accepted: ${aliases.join(', ')})` : ''}; ${choose}`, key);
   }
   return value;
 }
