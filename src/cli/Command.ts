@@ -22,14 +22,11 @@ export interface CliIo {
 }
 
 /**
- * One `timetric` command. The dispatcher (src/cli/main.ts) lists them in a table: adding a command
- * is adding a file that exports one of these and a line in that table.
+ * One `timetric` command. The dispatcher (`COMMANDS` in src/cli/runTimetric.ts) lists them with
+ * the words that select each one and its line in the command list: adding a command is adding a
+ * file that exports one of these and a line in that table.
  */
 export interface Command {
-  /** The words that select it: `'serve'`, `'token create'`. */
-  name: string;
-  /** One line for the command list. */
-  summary: string;
   /** The full `--help` text. */
   help: string;
   /**

@@ -37,8 +37,6 @@ export function formatBridgeStats(s: BridgeStats): string {
 
 /** `timetric bridge --mqtt URL --topic FILTER…`: MQTT messages into series, acknowledged once written. */
 export const bridgeCommand: Command = {
-  name: 'bridge',
-  summary: 'write MQTT messages into series (QoS 1, acknowledged once the server has them)',
   help: `Usage: timetric bridge --mqtt mqtt://HOST:PORT --topic FILTER [--topic FILTER…] [options]
 
 Subscribes to the topic filters with QoS 1 on a persistent session and writes every message as a

@@ -18,8 +18,6 @@ function timeFlag(flag: string, text: string): number {
 
 /** `timetric cat ID [--start T] [--end T] [--format csv|json]`: prints a series' points. */
 export const catCommand: Command = {
-  name: 'cat',
-  summary: 'print the points of a series (CSV or JSON lines)',
   help: `Usage: timetric cat ID [--start TIME] [--end TIME] [--format csv|json] [--iso]
 
 Prints the points of series ID, oldest first, read page by page as fast as the output is taken
@@ -48,7 +46,7 @@ ${CLIENT_HELP}`,
       ...(values.end !== undefined ? { end: timeFlag('--end', values.end) } : {}),
     };
     const client = clientFrom(values, io);
-    return withClientErrors(this.name, io, async () => {
+    return withClientErrors('cat', io, async () => {
       // Pages are pulled one at a time, and the next one only once stdout has taken this one: a
       // slow reader slows the reading down, and memory holds one page whatever the series' size.
       for await (const page of client.series(id).pages({ ...range, pageSize: CAT_PAGE_POINTS })) {

@@ -5,8 +5,6 @@ import { withStore } from './withStore.js';
 
 /** `timetric consumer create --name N [--callback URL] [--json]`: registers an OAuth consumer. */
 export const consumerCreateCommand: Command = {
-  name: 'consumer create',
-  summary: 'register an OAuth consumer (an application) and print its key and secret',
   help: `Usage: timetric consumer create --name N [--callback URL] [--json] [--db FILE|URL]
 
 Registers an OAuth 1.0/1.0a consumer. The application signs its requests (HMAC-SHA1) with the key

@@ -6,8 +6,6 @@ import { withStore } from './withStore.js';
 
 /** `timetric consumer list [--json]`: the registered OAuth consumers, without their secrets. */
 export const consumerListCommand: Command = {
-  name: 'consumer list',
-  summary: 'list OAuth consumers (keys, names, callbacks), not their secrets',
   help: `Usage: timetric consumer list [--json] [--db FILE|URL]
 
 Lists the registered OAuth consumers, oldest first: key, name, default callback, creation time.

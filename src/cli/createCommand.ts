@@ -6,8 +6,6 @@ import { UsageError } from './UsageError.js';
 
 /** `timetric create --title T --caption C [--tags a,b] [--public] [FILE|-]`: prints the new series id. */
 export const createCommand: Command = {
-  name: 'create',
-  summary: 'create a series (optionally with CSV data) and print its id',
   help: `Usage: timetric create --title TITLE --caption CAPTION [--tags a,b] [--public] [FILE|-]
 
 Creates a series and prints its id on stdout. With FILE (or "-" for standard input), then
@@ -29,7 +27,7 @@ ${CLIENT_HELP}`,
     if (values.title === undefined) throw new UsageError('missing --title');
     if (values.caption === undefined) throw new UsageError('missing --caption');
     const client = clientFrom(values, io);
-    return withClientErrors(this.name, io, async () => {
+    return withClientErrors('create', io, async () => {
       const series = await client.createSeries({
         title: values.title!,
         caption: values.caption!,

@@ -8,8 +8,6 @@ import { withStore } from './withStore.js';
 
 /** `timetric oauth list [--user NAME] [--json]`: the OAuth access tokens users granted, never their secrets. */
 export const oauthListCommand: Command = {
-  name: 'oauth list',
-  summary: 'list OAuth access tokens (token, user, consumer), never secrets',
   help: `Usage: timetric oauth list [--user NAME] [--json] [--db FILE|URL]
 
 Lists the OAuth access tokens that users granted to consumers (apps), oldest first: token, user,

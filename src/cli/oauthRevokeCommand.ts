@@ -6,8 +6,6 @@ import { withStore } from './withStore.js';
 
 /** `timetric oauth revoke TOKEN`: withdraws one OAuth access token; requests signed with it get 401. */
 export const oauthRevokeCommand: Command = {
-  name: 'oauth revoke',
-  summary: 'revoke one OAuth access token',
   help: `Usage: timetric oauth revoke TOKEN [--db FILE|URL]
 
 Revokes the OAuth access token TOKEN (see timetric oauth list) at once: requests signed with it get

@@ -6,8 +6,6 @@ import { UsageError } from './UsageError.js';
 
 /** `timetric push ID [FILE|-]`: streams CSV points into a series and prints how many were written. */
 export const pushCommand: Command = {
-  name: 'push',
-  summary: 'stream CSV points (time,value lines) from a file or stdin into a series',
   help: `Usage: timetric push ID [FILE|-] [--url URL --key KEY --secret SECRET]
 
 Streams CSV lines "time,value" (unix seconds or ISO 8601 UTC) from FILE, or from standard input
@@ -24,7 +22,7 @@ ${CLIENT_HELP}`,
     const [id, file = '-'] = positionals;
     if (id === undefined) throw new UsageError('missing the series ID');
     const client = clientFrom(values, io);
-    return withClientErrors(this.name, io, async () => {
+    return withClientErrors('push', io, async () => {
       const count = await streamPoints(client.series(id), file, io);
       io.out(`${count}\n`);
       return 0;

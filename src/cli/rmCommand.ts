@@ -6,8 +6,6 @@ import { UsageError } from './UsageError.js';
 
 /** `timetric rm ID`: deletes a series. */
 export const rmCommand: Command = {
-  name: 'rm',
-  summary: 'delete a series',
   help: `Usage: timetric rm ID
 
 Deletes series ID and all its points. Exit code 3 when it does not exist or the token may not
@@ -21,7 +19,7 @@ ${CLIENT_HELP}`,
     const id = positionals[0];
     if (id === undefined) throw new UsageError('missing the series ID');
     const client = clientFrom(values, io);
-    return withClientErrors(this.name, io, async () => {
+    return withClientErrors('rm', io, async () => {
       await lastValueFrom(client.series(id).delete());
       return 0;
     });

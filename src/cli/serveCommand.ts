@@ -69,8 +69,6 @@ function shutdownRequested(io: CliIo): Promise<string> {
 
 /** `timetric serve [--port] [--host] [--db]`: runs the Timetric-compatible HTTP server. */
 export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'run the Timetric-compatible HTTP server',
   help: `Usage: timetric serve [--port 8080] [--host 127.0.0.1] [--db FILE|URL]
 
 Runs the server and prints "listening on <URL>". Ctrl-C (SIGINT) or SIGTERM stops taking new

@@ -17,8 +17,6 @@ const perPoint = (bytes: number, points: number): number | null => (points > 0 ?
 
 /** `timetric stats [--series ID] [--json]`: how the points are stored, per series and in total. */
 export const statsCommand: Command = {
-  name: 'stats',
-  summary: 'show how points are stored: points, chunks, head, bytes a point',
   help: `Usage: timetric stats [--series ID] [--json] [--db FILE|URL]
 
 Shows how the store holds its points, per series (oldest first) and in total: points, compressed

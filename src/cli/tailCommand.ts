@@ -8,8 +8,6 @@ import { UsageError } from './UsageError.js';
 
 /** `timetric tail ID [--mode auto|push|poll] [--interval MS] [--iso] [--verbose]`: one line per change of the latest point. */
 export const tailCommand: Command = {
-  name: 'tail',
-  summary: 'follow the latest point of a series, one line per change',
   help: `Usage: timetric tail ID [--mode auto|push|poll] [--interval MS] [--iso] [--verbose]
 
 Follows the latest point of series ID (the library's live()/latest$) and prints one "time,value"
@@ -38,7 +36,7 @@ ${CLIENT_HELP}`,
     const intervalMs = values.interval === undefined ? undefined : Number(values.interval);
     if (intervalMs !== undefined && !(Number.isFinite(intervalMs) && intervalMs > 0)) throw new UsageError(`--interval must be a positive number of milliseconds, not "${values.interval}"`);
     const client = clientFrom(values, io);
-    return withClientErrors(this.name, io, async () => {
+    return withClientErrors('tail', io, async () => {
       const series = client.series(id);
       // One plain request first: an unreachable server, an unknown series or bad credentials end
       // the command at once with one line, instead of a live stream retrying in silence.

@@ -6,8 +6,6 @@ import { CommandFailure } from './CommandFailure.js';
 
 /** `timetric token create --user NAME [--name LABEL] [--json]`: mints an API token. */
 export const tokenCreateCommand: Command = {
-  name: 'token create',
-  summary: 'mint an API token (Basic KEY:SECRET) for a user',
   help: `Usage: timetric token create --user NAME [--name LABEL] [--json] [--db FILE|URL]
 
 Mints an API token for user NAME. Clients send it as HTTP Basic credentials, the key as the user

@@ -9,8 +9,6 @@ import { withStore } from './withStore.js';
 
 /** `timetric token list [--user NAME] [--json]`: the API tokens, never their secrets. */
 export const tokenListCommand: Command = {
-  name: 'token list',
-  summary: 'list API tokens (keys, owners, labels, revocation), never secrets',
   help: `Usage: timetric token list [--user NAME] [--json] [--db FILE|URL]
 
 Lists API tokens, oldest first: key, owner, label, creation time and whether revoked.

@@ -6,8 +6,6 @@ import { withStore } from './withStore.js';
 
 /** `timetric token revoke KEY`: revokes one API token; the user's other tokens keep working. */
 export const tokenRevokeCommand: Command = {
-  name: 'token revoke',
-  summary: 'revoke one API token',
   help: `Usage: timetric token revoke KEY [--db FILE|URL]
 
 Revokes the API token KEY at once: requests with it get 401. The user's other tokens keep working.

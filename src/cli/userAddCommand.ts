@@ -15,8 +15,6 @@ async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** `timetric user add NAME --password P`: creates a user (password stored as scrypt). */
 export const userAddCommand: Command = {
-  name: 'user add',
-  summary: 'create a user who can sign in on the OAuth authorize page and own API tokens',
   help: `Usage: timetric user add NAME (--password P | --password-stdin) [--db FILE|URL]
 
 Creates user NAME. The password is stored as an scrypt hash; the user types it on the OAuth
