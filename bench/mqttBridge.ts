@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import mqtt from 'mqtt';
 import { TimetricClient } from '../src/index.js';
 import { runBridge, type BridgeStats } from '../src/cli/bridge/runBridge.js';
 import { startMosquitto } from '../spec/bridge/startMosquitto.js';
@@ -17,6 +18,8 @@ import { startStorageServer } from './startStorageServer.js';
 export interface MqttBridgeFigures {
   /** Messages from the first publish to the server's acknowledgement of the last, per second (publishers and bridge at once). */
   messagesPerSecond: number;
+  /** The same publishers into a plain mqtt.js subscriber that acknowledges on arrival and writes nothing: what broker and publishers allow here. */
+  brokerOnlyMessagesPerSecond: number;
   /** Messages a second the bridge takes from a backlog the broker holds (published while it was away) to the server's acknowledgement. */
   backlogMessagesPerSecond: number;
   messages: number;
@@ -44,11 +47,12 @@ function mosquittoPub(port: number, topic: string, lines: string): Promise<void>
 }
 
 /**
- * Two figures for the bridge on a server on SQLite in its own process and a real Mosquitto:
+ * Three figures for the bridge on a server on SQLite in its own process and a real Mosquitto:
  * `messagesPerSecond`, `messages` QoS 1 messages ("time,value" lines) published by one
  * `mosquitto_pub` process per topic while the bridge runs, from the first publish until the server
- * acknowledged the last; and `backlogMessagesPerSecond`, the same number published while the bridge
- * is away and then taken from the broker's queue.
+ * acknowledged the last; `backlogMessagesPerSecond`, the same number published while the bridge
+ * is away and then taken from the broker's queue; and, for scale, `brokerOnlyMessagesPerSecond`,
+ * the same publishing into a subscriber that writes nothing.
  */
 export async function measureMqttBridge(options: { messages: number; topics?: number }): Promise<MqttBridgeFigures> {
   const topics = options.topics ?? 4;
@@ -103,11 +107,25 @@ export async function measureMqttBridge(options: { messages: number; topics?: nu
     });
     const elapsedMs = live.doneAt - t0;
     round++;
+    // The same publishing into a subscriber that writes nothing, for scale.
+    const plain = await mqtt.connectAsync(broker.url, { clientId: 'bench-plain', protocolVersion: 5, properties: { receiveMaximum: 65_535 } });
+    let received = 0;
+    let allReceived!: () => void;
+    const receivedAll = new Promise<void>((resolve) => (allReceived = resolve));
+    plain.on('message', () => ++received === messages && allReceived());
+    await plain.subscribeAsync('bench/#', { qos: 1 });
+    const p0 = performance.now();
+    await publishAll();
+    await receivedAll;
+    const brokerOnlyMs = performance.now() - p0;
+    await plain.endAsync();
+    round++;
     await publishAll(); // the backlog: no bridge connected, the broker queues it for the session
     const backlog = await bridgeUntil(messages, () => Promise.resolve());
     return {
       messagesPerSecond: messages / (elapsedMs / 1000),
       backlogMessagesPerSecond: messages / ((backlog.doneAt - backlog.connectedAt) / 1000),
+      brokerOnlyMessagesPerSecond: messages / (brokerOnlyMs / 1000),
       messages,
       elapsedMs,
       topics,
@@ -131,5 +149,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(`MQTT bridge, ${n(runs[0]!.messages)} QoS 1 messages over ${runs[0]!.topics} topics (one mosquitto_pub each) → Mosquitto → bridge → server on SQLite, median of 3`);
   console.log(`  published → acknowledged by the server: ${n(live)} messages/s (runs ${runs.map((r) => n(r.messagesPerSecond)).join(', ')}; floor ${n(FLOOR)}, goal ${n(GOAL)}: ${live >= GOAL ? 'goal met' : live >= FLOOR ? 'floor met' : 'below the floor'})`);
   console.log(`  a backlog the broker held → acknowledged: ${n(median((r) => r.backlogMessagesPerSecond))} messages/s (runs ${runs.map((r) => n(r.backlogMessagesPerSecond)).join(', ')})`);
+  console.log(`  the same publishers into a subscriber that writes nothing: ${n(median((r) => r.brokerOnlyMessagesPerSecond))} messages/s (runs ${runs.map((r) => n(r.brokerOnlyMessagesPerSecond)).join(', ')})`);
   console.log(`  load average ${runs.at(-1)!.loadAverage}`);
 }
