@@ -1,9 +1,9 @@
-import Papa from 'papaparse';
 import { ParseError } from '../errors/ParseError.js';
 import { isNumberText } from './isNumberText.js';
 import type { Point, PointValue } from './Point.js';
 import { MAX_UNIX_SECONDS, parseTime } from './parseTime.js';
 import { parseValue } from './parseValue.js';
+import { splitQuotedCsv } from './splitQuotedCsv.js';
 
 /** Options of {@link CsvPointDecoder}; defaults in {@link DEFAULT_CSV_POINT_DECODER_OPTIONS}. */
 export interface CsvPointDecoderOptions {
@@ -112,8 +112,8 @@ function lineError(line: number, text: string, why: string, cause?: unknown): Pa
  * Incremental Timetric CSV reader: feed text in chunks of any size with {@link push}, get the
  * complete lines' points back at once, and call {@link end} after the last chunk for the rest.
  * Works the same in Node and browsers (no streams involved), so the server reads uploads and the
- * client reads downloads with the same code. Quoted fields are papaparse's to split; blocks
- * without a quote character are split by hand, with the same result, faster.
+ * client reads downloads with the same code. Blocks holding a quote character are split by CSV's
+ * quoting rules (as papaparse splits them); blocks without one by a faster path, same result.
  *
  * Lines are `timestamp,value` with optional spaces after the comma, `\n` or `\r\n` ends, no header;
  * empty lines are skipped. A bad line throws {@link ParseError} with its 1-based line number and
@@ -229,15 +229,15 @@ export class CsvPointDecoder {
   }
 
   private parse(block: string): Point[] {
-    // `block` is everything before a '\n', so even '' is one (empty) line; papaparse gives no row
+    // `block` is everything before a '\n', so even '' is one (empty) line; the splitter gives no row
     // for it, and line numbers would then depend on where the chunks were cut.
     if (block === '') {
       this.lines++;
       return [];
     }
     // Without a quote character a CSV line is its fields split at the commas, which is what
-    // papaparse does then too; reading them by hand avoids a string per field (1.3-3.4x the
-    // points per CPU second, bench/csvDecoder.ts). A block holding a quote goes to papaparse whole.
+    // the quoted splitter does then too; reading them by hand avoids a string per field (1.3-3.4x the
+    // points per CPU second, bench/csvDecoder.ts). A block holding a quote goes to splitQuotedCsv whole.
     return block.indexOf('"') < 0 ? this.parsePlain(block) : this.parseQuoted(block);
   }
 
@@ -287,12 +287,9 @@ export class CsvPointDecoder {
     return to;
   }
 
-  /** The lines of a block holding a `"`: split by papaparse, which knows CSV quoting. */
+  /** The lines of a block holding a `"`: split by {@link splitQuotedCsv}, as papaparse splits them. */
   private parseQuoted(block: string): Point[] {
-    const result = new Papa.Parser({ delimiter: ',', newline: '\n' }).parse(block, 0, false) as {
-      data: string[][];
-    };
-    const rows = result.data;
+    const rows = splitQuotedCsv(block);
     const points: Point[] = new Array<Point>();
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
