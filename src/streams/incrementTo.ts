@@ -17,6 +17,8 @@ export interface IncrementToOptions extends IncrementOptions, Pick<JournalOption
   journal?: Journal | string;
   /** How a journal given by name is opened. Default: IndexedDB; `timetric/node` passes a file journal. */
   openJournal?: (name: string) => Journal;
+  /** With a journal: told after each window is appended to it (from then on it is accepted). */
+  onJournaled?: (window: { seq: number; key: string; amount: number; increments: number }) => void;
 }
 
 /**
@@ -40,8 +42,8 @@ export interface IncrementToOptions extends IncrementOptions, Pick<JournalOption
  * @param options See {@link IncrementToOptions}; timers run on the client's scheduler unless given.
  */
 export function incrementTo(series: WriteTarget, options: IncrementToOptions = {}): OperatorFunction<number, IncrementReceipt> {
-  const { journal, openJournal, ...rest } = options;
+  const { journal, openJournal, onJournaled, ...rest } = options;
   const o = { scheduler: series.client.scheduler, gate: series.client.pauseGate, ...rest };
   if (journal === undefined) return incrementSink((amount, key) => postIncrement(series, amount, key), o);
-  return (source) => source.pipe(journaledIncrements((amount, key) => postIncrement(series, amount, key), typeof journal === 'string' ? (openJournal ?? openNamedJournal)(journal) : journal, o));
+  return (source) => source.pipe(journaledIncrements((amount, key) => postIncrement(series, amount, key), typeof journal === 'string' ? (openJournal ?? openNamedJournal)(journal) : journal, { ...o, ...(onJournaled && { onJournaled }) }));
 }

@@ -37,7 +37,7 @@ type Window = Omit<JournalIncrement, 'kind'>;
 export function journaledIncrements(
   sendIncrement: (amount: number, key: string) => Observable<unknown>,
   journal: Journal,
-  options: IncrementOptions & Pick<JournalOptions, 'fsync'> = {},
+  options: IncrementOptions & Pick<JournalOptions, 'fsync'> & { onJournaled?: (window: { seq: number; key: string; amount: number; increments: number }) => void } = {},
 ): OperatorFunction<number, IncrementReceipt> {
   const o = { ...DEFAULT_INCREMENT_OPTIONS, maxRetries: Infinity, ...options };
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -83,6 +83,7 @@ export function journaledIncrements(
         pendingCount = 0;
         const queued = (seq: number): void => {
           queue.push({ seq, window: { ...entry, seq } });
+          options.onJournaled?.({ seq, key: entry.key, amount: entry.amount, increments: entry.increments });
           if (o.fsync !== 'never') chain = chain.then(() => journal.sync());
           pump();
         };

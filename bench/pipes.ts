@@ -1,0 +1,142 @@
+// Durable pipes benchmark (issue 14), one run prints everything:
+//  (1) journaled writeTo, 2,000,000 points, fsync per window: acknowledged points/s, end to end
+//      (client → server in its own process on a SQLite file), and the journal's append rate alone;
+//  (2) backfill of a 10,000,000-line CSV file through writeFrom: points/s and the client's peak RSS
+//      (VmHWM of the child process that runs it);
+//  (3) writeTo without a journal against the code of an earlier commit (BENCH_PREVIOUS, default the
+//      commit before the journal), in the same run, alternating, each in its own child process;
+//  (4) with BENCH_SOAK=1, the 2-minute kill/cut soak of spec/pipes/soak.spec.ts.
+// Medians of BENCH_RUNS (3) runs; the 1-minute load average before and after.
+// Usage: npm run bench:pipes   (BENCH_POINTS, BENCH_BACKFILL_LINES, BENCH_RUNS, BENCH_PREVIOUS, BENCH_SOAK)
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { from, lastValueFrom } from 'rxjs';
+import { previousTree } from './previousTree.js';
+
+const auth = { authtype: 'apitoken', apitoken_key: 'crash-key', apitoken_secret: 'crash-secret' } as const;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const hwmMb = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
+const pairs = (n: number, base: number) => Array.from({ length: n }, (_, i) => [base + i * 0.001, i % 1000] as const);
+
+// --- child modes: each measurement in its own process, so RSS and JIT state are its own ---
+const mode = process.argv[2];
+if (mode === '--write') {
+  // bench/pipes.ts --write ROOT URL ID POINTS JOURNAL_DIR|-
+  const [, , , root, url, id, n, journal] = process.argv;
+  const lib = (await import(pathToFileURL(join(root!, 'src/index.ts')).href)) as typeof import('../src/index.js');
+  const client = new lib.TimetricClient(auth, { baseUrl: url! });
+  const data = pairs(Number(n), 1_600_000_000 + Math.random() * 1e6);
+  const { FileJournal } = await import('../src/node/FileJournal.js');
+  const started = performance.now();
+  // Without a journal the whole array is buffered (the earlier code fails a synchronous source past maxBufferPoints).
+  if (journal === '-') await lastValueFrom(from(data).pipe(lib.writeTo(client.series(id!), { maxBufferPoints: data.length + 1 })), { defaultValue: undefined });
+  else {
+    await lastValueFrom(from(data).pipe(lib.writeTo(client.series(id!), { journal: new FileJournal(journal!), fsync: 'window' })), { defaultValue: undefined });
+  }
+  console.log(JSON.stringify({ rate: Number(n) / ((performance.now() - started) / 1000) }));
+  process.exit(0);
+}
+if (mode === '--backfill') {
+  // bench/pipes.ts --backfill URL ID FILE
+  const [, , , url, id, file] = process.argv;
+  const { createReadStream } = await import('node:fs');
+  const lib = await import('../src/index.js');
+  const client = new lib.TimetricClient(auth, { baseUrl: url! });
+  const started = performance.now();
+  await lastValueFrom(lib.writeFrom(client.series(id!), createReadStream(file!, { highWaterMark: 64 * 1024 })), { defaultValue: undefined });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ seconds, vmHwmMb: hwmMb() }));
+  process.exit(0);
+}
+
+const POINTS = Number(process.env.BENCH_POINTS ?? 2_000_000);
+const LINES = Number(process.env.BENCH_BACKFILL_LINES ?? 10_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const load = (): string => loadavg()[0]!.toFixed(2);
+const loadBefore = load();
+const dir = mkdtempSync(join(tmpdir(), 'timetric-pipes-bench-'));
+const server = spawn(process.execPath, ['--import', 'tsx', 'spec/helpers/serveFile.ts', join(dir, 'bench.db')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const { url } = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve))) as { url: string };
+const { TimetricClient } = await import('../src/index.js');
+const client = new TimetricClient(auth, { baseUrl: url });
+const child = (args: string[]): Record<string, number> => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/pipes.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench child ${args[0]} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+};
+const fresh = async (): Promise<string> => (await client.createSeries({ title: 'bench', caption: 'c' })).id;
+
+try {
+  // (1) the journal alone, then journaled writeTo end to end.
+  const { FileJournal } = await import('../src/node/FileJournal.js');
+  const appendRates: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const j = new FileJournal(join(dir, `alone-${r}`));
+    j.openSync();
+    const started = performance.now();
+    for (let i = 0; i < POINTS; i += 5_000) {
+      j.appendSync({ kind: 'points', points: pairs(5_000, i) });
+      if (i % 500_000 === 0) await j.sync();
+    }
+    await j.sync();
+    appendRates.push(POINTS / ((performance.now() - started) / 1000));
+    j.closeSync();
+  }
+  const journaled: number[] = [];
+  for (let r = 0; r < RUNS; r++) journaled.push(child(['--write', '.', url, await fresh(), String(POINTS), join(dir, `journal-${r}`)]).rate!);
+
+  // (3) without a journal: this tree and the previous one, alternating.
+  const ref = process.env.BENCH_PREVIOUS ?? '2099641^';
+  const previous = previousTree(ref);
+  const now: number[] = [];
+  const before: number[] = [];
+  try {
+    for (let r = 0; r < RUNS; r++) {
+      before.push(child(['--write', previous.root, url, await fresh(), String(POINTS), '-']).rate!);
+      now.push(child(['--write', '.', url, await fresh(), String(POINTS), '-']).rate!);
+    }
+  } finally {
+    previous.remove();
+  }
+
+  // (2) backfill of a CSV file through writeFrom.
+  const file = join(dir, 'backfill.csv');
+  await new Promise<void>((resolve, reject) => {
+    const out = createWriteStream(file);
+    out.on('error', reject);
+    let i = 0;
+    const base = 1_500_000_000;
+    const more = (): void => {
+      while (i < LINES) {
+        let block = '';
+        for (const end = Math.min(LINES, i + 10_000); i < end; i++) block += `${base + i * 0.25},${(i % 1000) * 0.5}\n`;
+        if (!out.write(block)) return void out.once('drain', more);
+      }
+      out.end(resolve);
+    };
+    more();
+  });
+  const backfills: Record<string, number>[] = [];
+  for (let r = 0; r < Math.min(RUNS, 1); r++) backfills.push(child(['--backfill', url, await fresh(), file]));
+  rmSync(file);
+
+  console.log(`load average (1 min) before ${loadBefore}, after ${load()}; medians of ${RUNS} runs`);
+  console.log(`journal appends alone (FileJournal, 5,000-point records, ${fmt(POINTS)} points): ${fmt(median(appendRates))} points/s`);
+  console.log(`journaled writeTo, ${fmt(POINTS)} points, fsync per window, acknowledged end to end: ${fmt(median(journaled))} points/s (floor 300,000, goal 500,000) ${median(journaled) >= 300_000 ? 'OK' : 'BELOW FLOOR'}`);
+  console.log(`writeTo without a journal: ${fmt(median(now))} points/s; previous code (${previous.commit.slice(0, 7)} ${previous.subject.slice(0, 50)}…): ${fmt(median(before))} points/s; ratio ${(median(now) / median(before)).toFixed(2)}`);
+  const b = backfills[0]!;
+  console.log(`backfill of ${fmt(LINES)} CSV lines through writeFrom: ${b.seconds!.toFixed(1)} s (${fmt(LINES / b.seconds!)} points/s), client peak RSS ${b.vmHwmMb!.toFixed(0)} MB (floor < 150, goal < 80) ${b.vmHwmMb! < 150 ? 'OK' : 'ABOVE FLOOR'}`);
+  if (process.env.BENCH_SOAK === '1') {
+    const { runSoak } = await import('../spec/pipes/runSoak.js');
+    const s = await runSoak({ seconds: 120, pipeKills: 10, serverKills: 5, cutSeconds: 30 });
+    console.log(`soak 120 s, 10 pipe kills, 5 server kills, 30 s cut: ${fmt(s.acceptedPoints)} points accepted, ${s.missing} missing, ${s.wrongValues} wrong; counter ${s.counter} = accepted ${s.acceptedSum} (${s.windows} windows); drained in ${s.drainMs} ms`);
+  }
+} finally {
+  server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
