@@ -3,7 +3,7 @@
 // while the server is unreachable, a refusal forgotten so the next message tries again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { asapScheduler, lastValueFrom, toArray, type SchedulerLike } from 'rxjs';
+import { asapScheduler, lastValueFrom, toArray, type SchedulerAction } from 'rxjs';
 import { HttpError, TimetricClient } from '../../src/index.js';
 import { SeriesResolver } from '../../src/cli/bridge/SeriesResolver.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
@@ -21,7 +21,13 @@ const urlOf = (input: Parameters<typeof fetch>[0]): string => (typeof input === 
 function setup(fail: (url: string, method: string) => Error | Response | undefined = () => undefined) {
   const delays: number[] = [];
   // Runs every scheduled task at once and records the delay asked for.
-  const scheduler: SchedulerLike = { now: () => Date.now(), schedule: (work, delay, state) => (delays.push(delay ?? 0), asapScheduler.schedule(work, 0, state)) };
+  const scheduler = {
+    now: () => Date.now(),
+    schedule: (work: (this: SchedulerAction<unknown>, state?: unknown) => void, delay?: number, state?: unknown) => {
+      delays.push(delay ?? 0);
+      return asapScheduler.schedule(work, 0, state);
+    },
+  };
   const calls: string[] = [];
   const fetchImpl: typeof fetch = async (input, init) => {
     const url = urlOf(input);
