@@ -5,7 +5,8 @@ import type { ChunkMeta, ChunkWithData } from '../chunks/ChunkMeta.js';
 import type { ChunkTable, TimeBounds } from '../chunks/ChunkTable.js';
 import type { Columns } from '../chunks/Columns.js';
 import { awaitStep, type Step } from '../chunks/Step.js';
-import { copyNumber, fromPgValue, pgNumber, pgPointArrays, toPgValue } from './pgValue.js';
+import { chunkRowParams } from './chunkRowParams.js';
+import { copyNumber, fromPgValue, pgNumber, pgPointArrays } from './pgValue.js';
 
 type MetaRow = [start: number, end: number, count: number];
 type DataRow = [start: number, end: number, count: number, data: Buffer];
@@ -88,25 +89,7 @@ export class PostgresChunkTable implements ChunkTable<string> {
   }
 
   *insertChunk(key: string, s: ChunkSummary, data: Uint8Array): Step<void> {
-    const [firstV, firstB] = toPgValue(s.first[1]);
-    const [lastV, lastB] = toPgValue(s.last[1]);
-    yield* this.rows('tt_c_insert', SQL.insert, [
-      this.own(key),
-      pgNumber(s.start),
-      pgNumber(s.end),
-      s.count,
-      pgNumber(s.min),
-      pgNumber(s.max),
-      pgNumber(s.sum),
-      pgNumber(s.first[0]),
-      pgNumber(firstV),
-      firstB,
-      pgNumber(s.last[0]),
-      pgNumber(lastV),
-      lastB,
-      // A Buffer goes as a binary parameter: no hex text of the bytes.
-      Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-    ]);
+    yield* this.rows('tt_c_insert', SQL.insert, chunkRowParams(this.own(key), s, data));
   }
 
   *deleteChunks(refs: readonly number[]): Step<void> {

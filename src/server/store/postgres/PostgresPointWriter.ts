@@ -19,7 +19,8 @@ import { noteHeadPoints } from './noteHeadPoints.js';
 import { CHANGE_CHANNEL } from './PgChangeChannel.js';
 import type { PgWriteContext } from './PgWriteContext.js';
 import { PostgresChunkTable } from './PostgresChunkTable.js';
-import { copyNumber, fromPgValue, pgNumber, toPgValue } from './pgValue.js';
+import { chunkRowParams } from './chunkRowParams.js';
+import { copyNumber, fromPgValue, pgNumber } from './pgValue.js';
 import { seriesKey } from './seriesKey.js';
 import { sortUniquePoints } from './sortUniquePoints.js';
 
@@ -171,25 +172,11 @@ export class PostgresPointWriter implements PointWriter {
     const values = this.runValues.slice(0, size);
     const s = summarizeChunk(times, values);
     const data = encodeChunk(times, values);
-    const [firstV, firstB] = toPgValue(s.first[1]);
-    const [lastV, lastB] = toPgValue(s.last[1]);
     // Not a named statement: the temporary table is a new one in every transaction.
-    await client.query(`INSERT INTO timetric_chunk_staging (${CHUNK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, [
-      this.key,
-      pgNumber(s.start),
-      pgNumber(s.end),
-      s.count,
-      pgNumber(s.min),
-      pgNumber(s.max),
-      pgNumber(s.sum),
-      pgNumber(s.first[0]),
-      pgNumber(firstV),
-      firstB,
-      pgNumber(s.last[0]),
-      pgNumber(lastV),
-      lastB,
-      Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-    ]);
+    await client.query(
+      `INSERT INTO timetric_chunk_staging (${CHUNK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      chunkRowParams(this.key, s, data),
+    );
     this.stagedChunks++;
     this.runTimes.copyWithin(0, size, this.runLength);
     for (let k = size; k < this.runLength; k++) this.runValues[k - size] = this.runValues[k]!;
