@@ -62,6 +62,13 @@ export interface WriteOptions {
   onDetached?: (event: { receipt: WriteReceipt } | { error: WriteFailedError } | { done: true }) => void;
 }
 
+/**
+ * Defaults of {@link WriteOptions}, merged under the options given to `writeTo`, `writeFrom` and
+ * {@link batchWriter}: batches of at most 5,000 points or 1 MB, closed after a 1 s window; at most
+ * 100,000 points held (`overflow: 'error'` beyond); up to 10 retries within 120 s, the wait
+ * growing from 250 ms to at most 30 s (with jitter); what is buffered is still written after
+ * unsubscribe.
+ */
 export const DEFAULT_WRITE_OPTIONS = {
   maxBatchPoints: 5_000,
   maxBatchBytes: 1_000_000,

@@ -140,6 +140,13 @@ export interface KeyedSeriesWrite {
   points: PointColumns;
 }
 
+/**
+ * The series half of a {@link Store}: series and their metadata, their points (append, replace,
+ * ranges, latest), search, and the optional keyed writes of the InfluxDB-compatible routes. Both
+ * stores (SQLite, PostgreSQL) implement it and pass the same conformance suite
+ * (spec/store/storeConformance.ts); a store of your own should too. Every method is asynchronous; unknown ids
+ * give `undefined` or `false`, never an error.
+ */
 export interface SeriesStore {
   /** Creates an empty series. */
   createSeries(series: NewSeries): Promise<SeriesRecord>;
@@ -228,6 +235,7 @@ export interface SeriesStore {
   keyedNames?(ownerId: number, database?: string): Promise<string[]>;
 }
 
+/** A user as stored: who owns series and tokens and signs in to the OAuth authorize page. */
 export interface UserRecord {
   id: number;
   name: string;
@@ -236,6 +244,10 @@ export interface UserRecord {
   createdAt: number;
 }
 
+/**
+ * An API token as stored (HTTP Basic auth, `timetric token create`): its public key, the user it
+ * acts for and a hash of its secret, never the secret. Times are unix seconds.
+ */
 export interface ApiTokenRecord {
   /** Public key of the token (the Basic user name). */
   key: string;
@@ -248,6 +260,10 @@ export interface ApiTokenRecord {
   revokedAt: number | null;
 }
 
+/**
+ * An OAuth 1.0a consumer (an application registered with `timetric consumer create`) as stored.
+ * Times are unix seconds.
+ */
 export interface ConsumerRecord {
   key: string;
   /** Stored as given: HMAC-SHA1 needs it. */
@@ -258,6 +274,11 @@ export interface ConsumerRecord {
   createdAt: number;
 }
 
+/**
+ * An OAuth 1.0a token as stored: a request token while the three-legged dance runs (authorized
+ * once `userId` and `verifier` are set, consumed by the exchange), then an access token that
+ * acts for `userId` until revoked. Times are unix seconds.
+ */
 export interface OAuthTokenRecord {
   token: string;
   secret: string;
@@ -274,6 +295,11 @@ export interface OAuthTokenRecord {
   expiresAt: number | null;
 }
 
+/**
+ * The authentication half of a {@link Store}: users, API tokens, OAuth consumers and tokens, and
+ * the OAuth nonce memory, shared by every server instance on one database. Both stores implement
+ * it and pass the same conformance suite. Lookups of unknown keys give `undefined`.
+ */
 export interface AuthStore {
   /** Throws {@link StoreConflictError} when the name is taken. */
   createUser(name: string, passwordHash: string): Promise<UserRecord>;
