@@ -16,8 +16,8 @@ import { pollLatest, type LatestAnswer } from '../streams/pollLatest.js';
 import { nextTimeAfter } from '../codec/nextTimeAfter.js';
 import { readPointPages } from './readPointPages.js';
 import { isDownsampleOptions, type DownsampleOptions } from './DownsampleOptions.js';
-import { readDownsampled } from './readDownsampled.js';
-import { liveDownsampled, type LiveWindowOptions } from '../streams/liveDownsampled.js';
+import { lazyLiveDownsampled, lazyReadDownsampled } from './lazyDownsampled.js';
+import type { LiveWindowOptions } from '../streams/liveDownsampled.js';
 import { pointPages } from '../streams/pointPages.js';
 import type { PauseGate } from '../streams/PauseGate.js';
 import type { ClientContext } from './ClientContext.js';
@@ -211,7 +211,7 @@ export class Series {
    * ```
    */
   values(options: ValuesOptions | DownsampleOptions = {}): Observable<Point> {
-    if (isDownsampleOptions(options)) return readDownsampled(this.client, this.path, options);
+    if (isDownsampleOptions(options)) return lazyReadDownsampled(this.client, this.path, options);
     return readPointPages(this.client, this.path, { ...options, pageSize: options.pageSize ?? DEFAULT_VALUES_OPTIONS.pageSize });
   }
 
@@ -250,7 +250,7 @@ export class Series {
   liveValues(options: LiveWindowOptions): Observable<readonly Point[]> {
     const { start, every } = options;
     const agg = options.agg ?? 'mean';
-    return liveDownsampled(
+    return lazyLiveDownsampled(
       {
         history: (end) => this.values({ start, end, every, agg }),
         raw: (from) => this.values({ start: from }),
