@@ -89,38 +89,42 @@ export class BucketDownsampler implements Downsampler {
   }
 
   /**
-   * {@link point} for a run of points, in one loop with the open bucket's state in locals (a
-   * decoded chunk is folded at several times the speed of a call per point).
+   * {@link point} for a run of points: each bucket's part of the run found by binary search (the
+   * bucket of a time never decreases with it) and folded in one loop with the state in locals.
    */
   points(times: ArrayLike<number>, values: ArrayLike<PointValue>, from = 0, to = times.length): void {
     const { start, end, every } = this;
-    let { bucket, count, numbers, min, max, sum, first, last } = this;
-    for (let i = from; i < to; i++) {
-      const time = times[i]!;
-      if (!(time >= start)) continue;
-      if (!(time < end)) break;
-      const b = Math.floor(time / every);
-      const value = values[i]!;
-      if (b !== bucket) {
-        if (count > 0) {
-          Object.assign(this, { count, numbers, min, max, sum, first, last });
-          this.close();
-        }
-        bucket = this.bucket = b;
-        count = numbers = sum = 0;
-        min = Infinity;
-        max = -Infinity;
-      }
-      if (count === 0) first = value;
-      count++;
-      last = value;
-      if (typeof value !== 'number') continue;
-      numbers++;
-      if (value < min || (value === 0 && min === 0 && Object.is(value, -0))) min = value;
-      if (value > max || (value === 0 && max === 0 && Object.is(max, -0))) max = value;
-      sum += value;
+    let i = from;
+    while (i < to && !(times[i]! >= start)) i++;
+    let stop = i;
+    for (let hi = to; stop < hi; ) {
+      const mid = (stop + hi) >>> 1;
+      if (times[mid]! < end) stop = mid + 1;
+      else hi = mid;
     }
-    Object.assign(this, { bucket, count, numbers, min, max, sum, first, last });
+    while (i < stop) {
+      const b = Math.floor(times[i]! / every);
+      let j = i + 1;
+      for (let hi = stop; j < hi; ) {
+        const mid = (j + hi) >>> 1;
+        if (Math.floor(times[mid]! / every) === b) j = mid + 1;
+        else hi = mid;
+      }
+      this.open(b);
+      let { count, numbers, min, max, sum, first } = this;
+      for (let k = i; k < j; k++) {
+        const value = values[k]!;
+        if (count === 0) first = value;
+        count++;
+        if (typeof value !== 'number') continue;
+        numbers++;
+        if (value < min || (value === 0 && min === 0 && Object.is(value, -0))) min = value;
+        if (value > max || (value === 0 && max === 0 && Object.is(max, -0))) max = value;
+        sum += value;
+      }
+      Object.assign(this, { count, numbers, min, max, sum, first, last: values[j - 1]! });
+      i = j;
+    }
   }
 
   takesSummary(s: RunSummary): boolean {

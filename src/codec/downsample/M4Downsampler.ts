@@ -28,6 +28,18 @@ export function m4ColumnOf(time: number, spec: Pick<M4Spec, 'start' | 'end' | 'p
   return Math.min(spec.points - 1, Math.floor(((time - spec.start) * spec.points) / (spec.end - spec.start)));
 }
 
+/** In ascending `times[from, to)`, the first index whose time is at least `time` (`to` when none). */
+function firstAtOrAbove(times: ArrayLike<number>, time: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The {@link Downsampler} of M4: per column its first, last, smallest and largest point (the
  * earliest one among equal values; literals have no place on a line chart's y axis but stay as
@@ -84,32 +96,43 @@ export class M4Downsampler implements Downsampler {
     if (!c.max || isBelow(c.max.value, value)) c.max = { time, value, ref: undefined };
   }
 
-  /** {@link point} for a run of points: each column's part of the run in one loop, tuples made only for the points kept. */
+  /**
+   * {@link point} for a run of points: each column's part of the run found by binary search (the
+   * column of a time is monotone in it) and scanned in one loop for its extremes; tuples are made
+   * only for the points kept.
+   */
   points(times: ArrayLike<number>, values: ArrayLike<PointValue>, from = 0, to = times.length): void {
     const { spec } = this;
     const { start, end } = spec;
     let i = from;
     while (i < to && !(times[i]! >= start)) i++;
-    while (i < to && times[i]! < end) {
+    const stop = firstAtOrAbove(times, end, i, to);
+    while (i < stop) {
       const column = m4ColumnOf(times[i]!, spec);
-      let lo = -1;
-      let hi = -1;
-      let j = i;
-      for (; j < to; j++) {
-        const time = times[j]!;
-        if (!(time < end) || m4ColumnOf(time, spec) !== column) break;
-        const v = values[j]!;
+      // The first point of a later column: the column of a time never decreases with it.
+      let lo = i + 1;
+      let hi = stop;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (m4ColumnOf(times[mid]!, spec) === column) lo = mid + 1;
+        else hi = mid;
+      }
+      const j = lo;
+      let min = -1;
+      let max = -1;
+      for (let k = i; k < j; k++) {
+        const v = values[k]!;
         if (typeof v !== 'number') continue;
-        if (lo < 0 || isBelow(v, values[lo] as number)) lo = j;
-        if (hi < 0 || isBelow(values[hi] as number, v)) hi = j;
+        if (min < 0 || isBelow(v, values[min] as number)) min = k;
+        if (max < 0 || isBelow(values[max] as number, v)) max = k;
       }
       const c = this.enter(column, [times[i]!, values[i]!]);
       c.last = [times[j - 1]!, values[j - 1]!];
-      if (lo >= 0) {
-        const v = values[lo] as number;
-        if (!c.min || isBelow(v, c.min.value)) c.min = { time: times[lo]!, value: v, ref: undefined };
-        const w = values[hi] as number;
-        if (!c.max || isBelow(c.max.value, w)) c.max = { time: times[hi]!, value: w, ref: undefined };
+      if (min >= 0) {
+        const v = values[min] as number;
+        if (!c.min || isBelow(v, c.min.value)) c.min = { time: times[min]!, value: v, ref: undefined };
+        const w = values[max] as number;
+        if (!c.max || isBelow(c.max.value, w)) c.max = { time: times[max]!, value: w, ref: undefined };
       }
       i = j;
     }

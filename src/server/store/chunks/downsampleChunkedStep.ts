@@ -6,8 +6,14 @@ import { firstIndexAfter } from './firstIndexAfter.js';
 import type { ReadCursor } from './readChunkedStep.js';
 import type { Step } from './Step.js';
 
-/** How many chunk summaries one step lists, per chunk it may decode. */
-const SUMMARIES_PER_DECODE = 16;
+/** Most chunk summaries one step lists, per chunk it may decode. */
+export const SUMMARIES_PER_DECODE = 16;
+
+/** Where the next step goes on (undefined once nothing lies beyond) and how many chunks this one folded. */
+export interface DownsampleStepResult {
+  next: ReadCursor | undefined;
+  folded: number;
+}
 
 /**
  * One step of a downsampled read: folds the chunks from `cursor` to `end` (exclusive) and the head
@@ -18,7 +24,8 @@ const SUMMARIES_PER_DECODE = 16;
  * reads the count of numbers of a chunk inside a bucket from its kinds (the summary lacks it),
  * without decoding its numbers. A step
  * decodes at most `chunksPerStep` chunks, so each is short and self-contained (a store runs it in
- * one read transaction, and a year of summaries costs a few hundred of them, not the points).
+ * one read transaction, and a year of summaries costs a few hundred of them, not the points). It
+ * lists at most `limit` summaries (the caller sizes it from how many the step before used).
  */
 export function* downsampleChunkedStep<K>(
   table: DownsampleTable<K>,
@@ -27,8 +34,8 @@ export function* downsampleChunkedStep<K>(
   cursor: ReadCursor,
   end: number,
   chunksPerStep: number,
-): Step<ReadCursor | undefined> {
-  const limit = chunksPerStep * SUMMARIES_PER_DECODE;
+  limit = chunksPerStep * SUMMARIES_PER_DECODE,
+): Step<DownsampleStepResult> {
   const listed = yield* table.chunkSummaries(key, cursor.time, end, limit + 1);
   // A chunk that ends exactly at an excluded cursor was folded by the step before.
   const chunks = (listed[0] && !cursor.included && listed[0].end === cursor.time ? listed.slice(1) : listed).slice(0, limit);
@@ -38,6 +45,7 @@ export function* downsampleChunkedStep<K>(
   let h = 0;
   let decoded = 0;
   let next: ReadCursor | undefined = capped && high < end ? { time: high, included: false } : undefined;
+  let folded = chunks.length;
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i]!;
     // Head points lie between chunks, never inside one.
@@ -58,6 +66,7 @@ export function* downsampleChunkedStep<K>(
       // Enough decoding for one step: the next goes on after this chunk (its head points included).
       next = { time: chunk.end, included: false };
       h = head.times.length;
+      folded = i + 1;
       break;
     }
   }
@@ -67,5 +76,5 @@ export function* downsampleChunkedStep<K>(
     const { times, values } = decodeChunk(yield* table.chunkData(ref));
     ds.resolve(ref, times, values);
   }
-  return next;
+  return { next, folded };
 }

@@ -1,7 +1,7 @@
 import { createDownsampler } from '../../../codec/downsample/createDownsampler.js';
 import type { DownsampleSpec } from '../../../codec/downsample/DownsampleSpec.js';
 import type { Point } from '../../../codec/Point.js';
-import { downsampleChunkedStep } from './downsampleChunkedStep.js';
+import { SUMMARIES_PER_DECODE, downsampleChunkedStep } from './downsampleChunkedStep.js';
 import type { DownsampleTable } from './downsampleTable.js';
 import type { ReadCursor } from './readChunkedStep.js';
 import type { Step } from './Step.js';
@@ -21,10 +21,16 @@ export type RunDownsampleStep = <T>(make: <K>(table: DownsampleTable<K>, key: K)
 export async function* downsampleInSteps(spec: DownsampleSpec, run: RunDownsampleStep, chunksPerStep: number): AsyncGenerator<Point[]> {
   const ds = createDownsampler(spec);
   let cursor: ReadCursor | undefined = { time: spec.start, included: true };
+  // Summaries to list in a step: as many as the step before folded, twice over (a step stops after
+  // chunksPerStep decodes, so where every chunk straddles an edge, listing the most re-lists most).
+  const most = chunksPerStep * SUMMARIES_PER_DECODE;
+  let limit = most;
   while (cursor) {
     const at: ReadCursor = cursor;
-    const got = await run((table, key) => downsampleChunkedStep(table, key, ds, at, spec.end, chunksPerStep));
-    cursor = got;
+    const size = limit;
+    const got = await run((table, key) => downsampleChunkedStep(table, key, ds, at, spec.end, chunksPerStep, size));
+    cursor = got?.next;
+    if (got) limit = Math.min(most, Math.max(chunksPerStep + 1, got.folded * 2));
     const out = ds.take();
     if (out.length > 0) yield out;
     if (cursor) await new Promise((resolve) => setImmediate(resolve));
