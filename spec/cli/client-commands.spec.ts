@@ -212,26 +212,34 @@ describe('timetric client commands', () => {
   });
 
   it('bad flags exit 2, unreachable servers exit 1, unknown series exit 3: one line each', async () => {
+    // An id of the right form that no series has (the malformed ones are usage errors).
+    const UNKNOWN = 'AAAAAAAAAAAAAAAAAAAAAA';
     // As processes: the exit status itself.
-    assertOneLineError(await timetric(['cat', 'x', '--bogus']), 2, /^timetric cat: Unknown option '--bogus' \(see timetric cat --help\)\n$/);
+    assertOneLineError(await timetric(['cat', UNKNOWN, '--bogus']), 2, /^timetric cat: Unknown option '--bogus' \(see timetric cat --help\)\n$/);
     // (create: a read such as cat retries an unreachable server for ~5 s first, the library's resume)
     assertOneLineError(await timetric(['create', '--title', 't', '--caption', 'c'], { env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 1, /^timetric create: .*reachable/);
     assertOneLineError(await timetric(['rm', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /^timetric rm: .*not found/);
     assertOneLineError(await timetric(['tail', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /^timetric tail: .*not found/);
     // In-process: the same code paths, the returned exit code and the printed line.
-    assertOneLineError(await inProcess(['cat', 'x', '--format', 'xml']), 2, /--format must be csv or json/);
-    assertOneLineError(await inProcess(['cat', 'x', '--start', 'yesterday']), 2, /^timetric cat: --start: invalid timestamp "yesterday"/);
-    assertOneLineError(await inProcess(['cat', 'x', '--end', String(Date.now())]), 2, /^timetric cat: --end: .*milliseconds/);
+    assertOneLineError(await inProcess(['cat', UNKNOWN, '--format', 'xml']), 2, /--format must be csv or json/);
+    assertOneLineError(await inProcess(['cat', UNKNOWN, '--start', 'yesterday']), 2, /^timetric cat: --start: invalid timestamp "yesterday"/);
+    assertOneLineError(await inProcess(['cat', UNKNOWN, '--end', String(Date.now())]), 2, /^timetric cat: --end: .*milliseconds/);
     assertOneLineError(await inProcess(['cat']), 2, /missing the series ID/);
     assertOneLineError(await inProcess(['create', '--caption', 'c']), 2, /missing --title/);
     assertOneLineError(await inProcess(['create', '--title', 't']), 2, /missing --caption/);
-    assertOneLineError(await inProcess(['push', 'x', 'a.csv', 'b.csv']), 2, /unexpected argument "b\.csv"/);
+    assertOneLineError(await inProcess(['push', UNKNOWN, 'a.csv', 'b.csv']), 2, /unexpected argument "b\.csv"/);
     assertOneLineError(await inProcess(['rm']), 2, /missing the series ID/);
-    assertOneLineError(await inProcess(['tail', 'x', '--interval', 'soon']), 2, /--interval/);
-    assertOneLineError(await inProcess(['tail', 'x', '--mode', 'sometimes']), 2, /--mode must be/);
-    assertOneLineError(await inProcess(['cat', 'x'], { env: { TIMETRIC_KEY: '' } }), 2, /an API token is needed/);
-    assertOneLineError(await inProcess(['cat', 'x', '--url', 'localhost']), 2, /not a URL: "localhost"/);
-    assertOneLineError(await inProcess(['push', 'x'], { input: '1700000000,1\n', env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 1, /^timetric push: .*reachable/);
+    // A malformed id is a usage error, before any request (the server is not asked).
+    assertOneLineError(await timetric(['tail', 'nope']), 2, /^timetric tail: malformed series ID "nope": expected 22 characters of A-Z a-z 0-9 - _ \(see timetric tail --help\)\n$/);
+    for (const command of ['cat', 'rm', 'push']) {
+      assertOneLineError(await inProcess([command, 'nope'], { input: '', env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 2, new RegExp(`^timetric ${command}: malformed series ID "nope"`));
+    }
+    assertOneLineError(await inProcess(['cat', `${'A'.repeat(21)}!`]), 2, /malformed series ID/);
+    assertOneLineError(await inProcess(['tail', UNKNOWN, '--interval', 'soon']), 2, /--interval/);
+    assertOneLineError(await inProcess(['tail', UNKNOWN, '--mode', 'sometimes']), 2, /--mode must be/);
+    assertOneLineError(await inProcess(['cat', UNKNOWN], { env: { TIMETRIC_KEY: '' } }), 2, /an API token is needed/);
+    assertOneLineError(await inProcess(['cat', UNKNOWN, '--url', 'localhost']), 2, /not a URL: "localhost"/);
+    assertOneLineError(await inProcess(['push', UNKNOWN], { input: '1700000000,1\n', env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 1, /^timetric push: .*reachable/);
     assertOneLineError(await inProcess(['cat', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /not found/);
     assertOneLineError(await inProcess(['push', 'AAAAAAAAAAAAAAAAAAAAAA'], { input: '1700000000,1\n' }), 3, /not found/);
     assertOneLineError(await inProcess(['cat', 'AAAAAAAAAAAAAAAAAAAAAA'], { env: { TIMETRIC_SECRET: 'wrong' } }), 3, /./);

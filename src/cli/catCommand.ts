@@ -1,7 +1,7 @@
 import { formatCsv, formatIsoTime, parseTime } from '../index.js';
 import type { CliIo, Command } from './Command.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, clientFrom, withClientErrors } from './clientOptions.js';
-import { parseCommandArgs } from './parseCommandArgs.js';
+import { parseCommandArgs, seriesIdArg } from './parseCommandArgs.js';
 import { UsageError } from './UsageError.js';
 
 /** Points per request, and per write to stdout. */
@@ -37,8 +37,7 @@ ${CLIENT_HELP}`,
       1,
     );
     if (values.help) return (io.out(`${this.help}\n`), 0);
-    const id = positionals[0];
-    if (id === undefined) throw new UsageError('missing the series ID');
+    const id = seriesIdArg(positionals[0]);
     const format = values.format ?? 'csv';
     if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, not "${format}"`);
     const range = {

@@ -45,3 +45,19 @@ export function parseCommandArgs<T extends Options>(args: string[], options: T, 
 export function resolveDb(flag: string | undefined, env: Record<string, string | undefined>): string {
   return flag ?? (env.TIMETRIC_DB || './timetric.db');
 }
+
+// The grammar of a series id (the server's isSeriesId; the client commands do not load server code).
+const SERIES_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * The series ID argument of a client command. Missing, or not 22 characters of A-Z a-z 0-9 - _
+ * (what every series id is), is a {@link UsageError} (exit code 2) before any request is sent.
+ *
+ * @param id - The positional argument, if any.
+ * @returns The id.
+ */
+export function seriesIdArg(id: string | undefined): string {
+  if (id === undefined) throw new UsageError('missing the series ID');
+  if (!SERIES_ID.test(id)) throw new UsageError(`malformed series ID ${JSON.stringify(id.slice(0, 60))}: expected 22 characters of A-Z a-z 0-9 - _`);
+  return id;
+}

@@ -1,8 +1,7 @@
 import type { CliIo, Command } from './Command.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, clientFrom, withClientErrors } from './clientOptions.js';
-import { parseCommandArgs } from './parseCommandArgs.js';
+import { parseCommandArgs, seriesIdArg } from './parseCommandArgs.js';
 import { streamPoints } from './streamPoints.js';
-import { UsageError } from './UsageError.js';
 
 /** `timetric push ID [FILE|-]`: streams CSV points into a series and prints how many were written. */
 export const pushCommand: Command = {
@@ -19,8 +18,8 @@ ${CLIENT_HELP}`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, CLIENT_OPTIONS, 2);
     if (values.help) return (io.out(`${this.help}\n`), 0);
-    const [id, file = '-'] = positionals;
-    if (id === undefined) throw new UsageError('missing the series ID');
+    const id = seriesIdArg(positionals[0]);
+    const file = positionals[1] ?? '-';
     const client = clientFrom(values, io);
     return withClientErrors('push', io, async () => {
       const count = await streamPoints(client.series(id), file, io);

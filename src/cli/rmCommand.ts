@@ -1,8 +1,7 @@
 import { lastValueFrom } from 'rxjs';
 import type { CliIo, Command } from './Command.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, clientFrom, withClientErrors } from './clientOptions.js';
-import { parseCommandArgs } from './parseCommandArgs.js';
-import { UsageError } from './UsageError.js';
+import { parseCommandArgs, seriesIdArg } from './parseCommandArgs.js';
 
 /** `timetric rm ID`: deletes a series. */
 export const rmCommand: Command = {
@@ -16,8 +15,7 @@ ${CLIENT_HELP}`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, CLIENT_OPTIONS, 1);
     if (values.help) return (io.out(`${this.help}\n`), 0);
-    const id = positionals[0];
-    if (id === undefined) throw new UsageError('missing the series ID');
+    const id = seriesIdArg(positionals[0]);
     const client = clientFrom(values, io);
     return withClientErrors('rm', io, async () => {
       await lastValueFrom(client.series(id).delete());

@@ -3,7 +3,7 @@ import { formatIsoTime, formatValue, isPushUnavailable } from '../index.js';
 import { CommandFailure } from './CommandFailure.js';
 import type { CliIo, Command } from './Command.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, clientFrom, withClientErrors } from './clientOptions.js';
-import { parseCommandArgs } from './parseCommandArgs.js';
+import { parseCommandArgs, seriesIdArg } from './parseCommandArgs.js';
 import { UsageError } from './UsageError.js';
 
 /** `timetric tail ID [--mode auto|push|poll] [--interval MS] [--iso] [--verbose]`: one line per change of the latest point. */
@@ -29,8 +29,7 @@ ${CLIENT_HELP}`,
       1,
     );
     if (values.help) return (io.out(`${this.help}\n`), 0);
-    const id = positionals[0];
-    if (id === undefined) throw new UsageError('missing the series ID');
+    const id = seriesIdArg(positionals[0]);
     const mode = values.mode ?? 'auto';
     if (mode !== 'auto' && mode !== 'poll' && mode !== 'push') throw new UsageError(`--mode must be auto, poll or push, not "${mode}"`);
     const intervalMs = values.interval === undefined ? undefined : Number(values.interval);
