@@ -37,4 +37,4 @@ export const DEFAULT_CLIENT_OPTIONS = {
   timeoutMs: 30_000,
   scheduler: asyncScheduler as SchedulerLike,
   maxPushEventChars: 65_536,
-};
+} satisfies Required<Omit<ClientOptions, 'fetch' | 'signal' | 'latest'>>;
