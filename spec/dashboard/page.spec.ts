@@ -149,12 +149,16 @@ describe('the dashboard page', () => {
     assert.equal(Number(url.searchParams.get('end')), zoomed.end);
     assert.equal(await page.isEnabled('#reset'), true);
 
-    // Live points arrive (appended) and the zoom stays.
+    // A live point arrives (the legend shows it) and the zoom stays; the zoomed window, which
+    // ends before it, does not take it in.
     const t = Math.floor(Date.now() / 1000) + 1;
+    const lastDrawn = (await legend(page, ids.fast!)).last;
     await lastValueFrom(client.series(ids.fast!).update([[t, 3.5]]));
-    await page.waitForFunction(([sid, last]) => document.querySelector(`#legend [data-series="${sid}"]`)?.getAttribute('data-last') === last, [ids.fast!, `${t},3.5`] as const, { timeout: 10_000 });
-    await page.waitForTimeout(100); // a frame or two for the chart to draw it
+    await page.waitForFunction(([sid, latest]) => document.querySelector(`#legend [data-series="${sid}"]`)?.getAttribute('data-latest') === latest, [ids.fast!, `${t},3.5`] as const, { timeout: 10_000 });
+    await page.waitForTimeout(100); // a frame or two for the chart to draw, were it to
     assert.deepEqual(await shown(page), zoomed, 'the live point did not move the zoomed window');
+    assert.equal((await legend(page, ids.fast!)).last, lastDrawn);
+    assert.match((await page.textContent(`#legend [data-series="${ids.fast}"] .value`)) ?? '', /^3\.5 mm\/s$/);
     assert.equal(requests.length, 2, 'live points come over push, no reads');
 
     // The link reopens the zoomed view.

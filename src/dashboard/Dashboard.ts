@@ -388,7 +388,10 @@ export class Dashboard {
     li.dataset.points = String(chart.count(line));
     li.dataset.last = last ? `${last[0]},${last[1]}` : '';
     li.dataset.gaps = String(chart.gaps(line));
-    li.querySelector('.value')!.textContent = last ? `${last[1] ?? '—'} ${unit}`.trim() : '—';
+    // The latest value of the series when the live tail has one, else the last point drawn.
+    const latest = li.dataset.latest?.split(',')[1];
+    const value = latest ?? (last ? String(last[1] ?? '—') : undefined);
+    li.querySelector('.value')!.textContent = value === undefined ? '—' : `${value} ${unit}`.trim();
     if (resolution !== undefined) li.dataset.resolution = resolution;
     if (li.dataset.resolution) li.querySelector('.meta')!.textContent = `${chart.count(line).toLocaleString()} points${li.dataset.resolution === 'm4' ? ' · per pixel' : ' · every point'}`;
   }
@@ -427,33 +430,48 @@ export class Dashboard {
     this.loads.add(
       this.window$().subscribe({
         next: (window) => {
-          for (const p of this.panels) p.chart.setWindow(window.start, window.end);
-          let pending = this.view.series.length;
-          this.view.series.forEach((_, i) => {
-            const { chart, line } = this.where(i)!;
-            const columns = chart.columns;
-            this.loads.add(
-              loadPoints(this.seriesAt(i), window, columns, this.view.raw).subscribe({
-                next: ({ points, resolution }) => {
-                  const xs = new Array<number>(points.length);
-                  const ys = new Array<number | null>(points.length);
-                  for (let k = 0; k < points.length; k++) {
-                    const [t, v] = points[k]!;
-                    xs[k] = t;
-                    ys[k] = typeof v === 'number' ? v : null;
-                  }
-                  chart.setPoints(line, xs, ys, (window.end - window.start) / columns);
-                  this.describe(i, resolution);
-                  if (--pending === 0) this.drawn();
-                },
-                error: (err: Error) => this.say(`${this.title(i)}: ${err.message}`),
-              }),
-            );
+          // Laid out for this window (its axis labels decide the plot's width) before the
+          // columns are read, so the data arrives at the width it is drawn at.
+          for (const p of this.panels) {
+            p.chart.setWindow(window.start, window.end);
+            p.chart.flush();
+          }
+          // uPlot lays a draw out in a microtask: read the columns after it.
+          const loads = this.loads;
+          queueMicrotask(() => {
+            if (!loads.closed) this.loadAll(window, loads);
           });
         },
         error: (err: Error) => this.say(`Could not read the series: ${err.message}`),
       }),
     );
+  }
+
+  /** One read per series of the view for `window`, added to `loads`. */
+  private loadAll(window: { start: number; end: number }, loads: Subscription): void {
+    let pending = this.view.series.length;
+    this.view.series.forEach((_, i) => {
+      const { chart, line } = this.where(i)!;
+      const columns = chart.columns;
+      chart.element.dataset.columns = String(columns);
+      loads.add(
+        loadPoints(this.seriesAt(i), window, columns, this.view.raw).subscribe({
+          next: ({ points, resolution }) => {
+            const xs = new Array<number>(points.length);
+            const ys = new Array<number | null>(points.length);
+            for (let k = 0; k < points.length; k++) {
+              const [t, v] = points[k]!;
+              xs[k] = t;
+              ys[k] = typeof v === 'number' ? v : null;
+            }
+            chart.setPoints(line, xs, ys, (window.end - window.start) / columns);
+            this.describe(i, resolution);
+            if (--pending === 0) this.drawn();
+          },
+          error: (err: Error) => this.say(`${this.title(i)}: ${err.message}`),
+        }),
+      );
+    });
   }
 
   /** Every series of the view drawn: marks the first draw (for the page checks) once per view. */
@@ -479,8 +497,13 @@ export class Dashboard {
               if (li) li.dataset.transport = transport;
               if (!point) return;
               const [t, v] = point;
+              if (li) li.dataset.latest = `${t},${v}`;
               const at = this.where(i);
               if (!at) return;
+              // A fixed window (a zoom, a custom range) shows what it holds: later points wait
+              // for the next view; the legend still shows the latest value.
+              const fixed = this.view.window;
+              if (fixed && t >= fixed.end) return this.describe(i);
               const { chart, line } = at;
               if (!chart.append(line, t, typeof v === 'number' ? v : null)) return;
               this.follow(t);

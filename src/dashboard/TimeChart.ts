@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import { formatReadoutTime } from './formatReadoutTime.js';
 import { formatTicks } from './formatTicks.js';
+import { pixelColumnLine } from './pixelColumnLine.js';
 import { gapThreshold, withGaps } from './withGaps.js';
 
 /** One line of a {@link TimeChart}. */
@@ -54,7 +55,14 @@ export class TimeChart {
     const opts: uPlot.Options = {
       width: size.width,
       height: size.height,
-      scales: { x: { time: true, auto: false } },
+      scales: {
+        x: { time: true, auto: false },
+        // An empty chart gets a range too, so its axes are laid out as they will be with data: the
+        // plot's width (the columns a view is fetched at) does not change when the data arrives.
+        ...Object.fromEntries(
+          units.map((unit) => [`y:${unit}`, { range: (_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax => (min == null || max == null ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true)) }]),
+        ),
+      },
       series: [
         { label: 'time', value: (_u, v: number | null) => (v == null ? '—' : formatReadoutTime(v)) },
         ...lines.map((line) => ({
@@ -63,6 +71,7 @@ export class TimeChart {
           stroke: line.color,
           width: 1.5,
           spanGaps: false,
+          paths: pixelColumnLine(),
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : `${v} ${line.unit}`.trim()),
         })),
       ],
@@ -105,9 +114,10 @@ export class TimeChart {
     this.plot = new uPlot(opts, [[], ...lines.map(() => [])], this.element);
   }
 
-  /** Width of the plotting area in CSS pixels: the columns a view is fetched at. */
+  /** Width of the plotting area in device pixels: the columns a view is fetched at. */
   get columns(): number {
-    return Math.max(1, Math.round(this.plot.bbox.width / devicePixelRatio));
+    // bbox is in device pixels, the columns uPlot draws in.
+    return Math.max(1, Math.round(this.plot.bbox.width));
   }
 
   /** The window shown, unix seconds. */
@@ -197,7 +207,8 @@ export class TimeChart {
   }
 
   private draw(): void {
-    const tables = this.lines.map((line): uPlot.AlignedData => withGaps(line.xs, line.ys, line.threshold));
+    // uPlot reads plain and typed arrays alike; its types name only the plain ones.
+    const tables = this.lines.map((line) => withGaps(line.xs, line.ys, line.threshold) as unknown as uPlot.AlignedData);
     this.gapCounts = tables.map(([xs], k) => xs.length - this.lines[k]!.xs.length);
     const data = tables.length === 1 ? tables[0]! : uPlot.join(tables);
     this.plot.setData(data, false);
@@ -205,6 +216,7 @@ export class TimeChart {
     // What the page checks read: the window drawn.
     this.element.dataset.start = String(this.window.start);
     this.element.dataset.end = String(this.window.end);
+    this.element.dataset.plot = `${this.plot.bbox.left},${this.plot.bbox.width}`;
     this.element.dispatchEvent(new CustomEvent('drawn', { bubbles: true }));
   }
 }

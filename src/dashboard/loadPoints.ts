@@ -1,5 +1,5 @@
-import { map, toArray, type Observable } from 'rxjs';
-import type { Point, Series } from '../index.js';
+import { Observable, map, toArray } from 'rxjs';
+import { CsvPointDecoder, type Point, type Series } from '../index.js';
 
 /** The points of one series for one view, and how they were read. */
 export interface LoadedPoints {
@@ -8,22 +8,58 @@ export interface LoadedPoints {
   resolution: 'm4' | 'raw';
 }
 
-/** Largest page asked for when reading every raw point: our server's maximum. */
-const RAW_PAGE = 100_000;
+/**
+ * Every point of `series` in the window, from one unpaged CSV read decoded as it arrives into one
+ * array: `values()` would emit them one by one, which for millions of points costs more than the
+ * transfer.
+ */
+function readAll(series: Series, window: { start: number; end: number }): Observable<Point[]> {
+  return new Observable<Point[]>((subscriber) => {
+    const controller = new AbortController();
+    const run = async (): Promise<Point[]> => {
+      const r = await series.client.request({ method: 'GET', path: `${series.path}csv/`, query: { start: String(window.start), end: String(window.end) }, signal: controller.signal });
+      const decoder = new CsvPointDecoder();
+      const points: Point[] = [];
+      const add = (batch: Point[]): void => {
+        for (const p of batch) points.push(p);
+      };
+      if (!r.body) add(decoder.push(await r.text()));
+      else {
+        const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          add(decoder.push(value));
+        }
+      }
+      add(decoder.end());
+      return points;
+    };
+    run().then(
+      (points) => {
+        subscriber.next(points);
+        subscriber.complete();
+      },
+      (err: unknown) => subscriber.error(err),
+    );
+    return () => controller.abort();
+  });
+}
 
 /**
  * The points of `series` in `[start, end)` for a chart `columns` pixels wide: one request for the
- * window's M4 summary at `columns` columns (`series.values({ points, agg: 'm4' })`: the server
+ * window's M4 summary, one column per pixel (`series.values({ points, agg: 'm4' })`: the server
  * computes it, or the client folds the raw points of a server without the extension), which is
  * every raw point once the window holds no more than a few points a column; with `raw`, every
- * point (pages of 100,000). Cold; unsubscribing aborts the request.
+ * point, in one request. Cold; unsubscribing aborts the request.
  */
 export function loadPoints(series: Series, window: { start: number; end: number }, columns: number, raw: boolean): Observable<LoadedPoints> {
-  const points$ = raw
-    ? series.values({ start: window.start, end: window.end, pageSize: RAW_PAGE })
-    : series.values({ start: window.start, end: window.end, points: Math.max(1, Math.min(100_000, Math.round(columns))), agg: 'm4' });
-  return points$.pipe(
+  if (raw) return readAll(series, window).pipe(map((points) => ({ points, resolution: 'raw' as const })));
+  // One column per device pixel of the plot, over the window the plot shows: the columns are the
+  // plot's pixel columns, which is what pixelColumnLine draws by.
+  const n = Math.max(1, Math.min(100_000, Math.round(columns)));
+  return series.values({ start: window.start, end: window.end, points: n, agg: 'm4' }).pipe(
     toArray(),
-    map((points) => ({ points, resolution: raw ? ('raw' as const) : ('m4' as const) })),
+    map((points) => ({ points, resolution: 'm4' as const })),
   );
 }

@@ -21,20 +21,31 @@ export function gapThreshold(xs: ArrayLike<number>, columnSeconds: number): numb
 /**
  * The points with a `null` value inserted halfway into every step longer than `threshold`
  * seconds, which uPlot draws as a break in the line. Non-numeric values (`true`, `false`) are
- * drawn as gaps too. Returns new arrays; linear in the points.
+ * drawn as gaps too. Linear in the points; when there is nothing to insert or replace, the
+ * arrays given are returned as they are (no copy).
  */
-export function withGaps(xs: ArrayLike<number>, ys: ArrayLike<number | null>, threshold: number): [number[], (number | null)[]] {
-  const outX: number[] = [];
-  const outY: (number | null)[] = [];
-  for (let i = 0; i < xs.length; i++) {
+export function withGaps(xs: ArrayLike<number>, ys: ArrayLike<number | null>, threshold: number): [ArrayLike<number>, ArrayLike<number | null>] {
+  const n = xs.length;
+  let gaps = 0;
+  let clean = true;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && xs[i]! - xs[i - 1]! > threshold) gaps++;
+    const y = ys[i];
+    if (typeof y !== 'number' && y !== null) clean = false;
+  }
+  if (gaps === 0 && clean) return [xs, ys];
+  const outX = new Array<number>(n + gaps);
+  const outY = new Array<number | null>(n + gaps);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
     const x = xs[i]!;
     if (i > 0 && x - xs[i - 1]! > threshold) {
-      outX.push((x + xs[i - 1]!) / 2);
-      outY.push(null);
+      outX[k] = (x + xs[i - 1]!) / 2;
+      outY[k++] = null;
     }
-    outX.push(x);
     const y = ys[i];
-    outY.push(typeof y === 'number' ? y : null);
+    outX[k] = x;
+    outY[k++] = typeof y === 'number' ? y : null;
   }
   return [outX, outY];
 }
