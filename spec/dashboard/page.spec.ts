@@ -274,7 +274,7 @@ describe('the dashboard page', () => {
     const box = (await page.locator('.chart .u-over').first().boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.62, box.y + box.height * 0.5);
     mkdirSync(join(ROOT, 'var', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'var', 'screenshots', 'dashboard-page.png') });
+    await page.screenshot({ path: join(ROOT, 'var', 'screenshots', 'dashboard-page.png'), fullPage: true });
     await page.context().close();
   });
 });
