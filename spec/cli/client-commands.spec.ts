@@ -103,7 +103,7 @@ describe('timetric client commands', () => {
       await once(out, 'finish');
     });
 
-    it('create prints the id; push streams the file with bounded memory and prints the count', async () => {
+    it('create prints the id; push streams the file with bounded memory and ends with a summary line', async () => {
       const created = await inProcess(['create', '--title', 'Big', '--caption', 'n', '--tags', 'a,b']);
       assert.equal(created.code, 0, created.stderr);
       id = created.stdout.trim();
@@ -115,7 +115,7 @@ describe('timetric client commands', () => {
       const pushed = await timetric(['push', id, file], { nodeArgs: ['--import', REPORT_RSS] });
       const seconds = (performance.now() - started) / 1000;
       assert.equal(pushed.code, 0, pushed.stderr);
-      assert.equal(pushed.stdout, '1000000\n');
+      assert.match(pushed.stdout, /^1,000,000 points written in \d+\.\d s\n$/);
       const rss = Number(/maxrss (\d+)/.exec(pushed.stderr)?.[1]);
       process.stderr.write(`# push 1,000,000 points: ${seconds.toFixed(1)} s (${Math.round(1e6 / seconds)} points/s incl. process start), child peak RSS ${(rss / 2 ** 20).toFixed(0)} MB\n`);
       assert.ok(rss > 0 && rss < 200 * 2 ** 20, `peak RSS ${rss}`);
@@ -163,7 +163,7 @@ describe('timetric client commands', () => {
     assert.equal(created.code, 0, created.stderr);
     const id = created.stdout.trim();
     const pushed = await timetric(['push', id], { input: '1700000002,3\n' });
-    assert.deepEqual(pushed, { code: 0, stdout: '1\n', stderr: '' });
+    assert.deepEqual({ ...pushed, stdout: pushed.stdout.replace(/\d+\.\d s/, 'T s') }, { code: 0, stdout: '1 point written in T s\n', stderr: '' });
     assert.equal((await inProcess(['cat', id])).stdout, '1700000000,1\n1700000001,2\n1700000002,3\n');
 
     assertOneLineError(await inProcess(['push', id, '-'], { input: '1700000003,4\nsoon,5\n' }), 1, /^timetric push: CSV line 2: .*"soon,5"/);
@@ -171,7 +171,8 @@ describe('timetric client commands', () => {
     assertOneLineError(await inProcess(['push', id, dir]), 1, /cannot read ".*": it is a directory/);
     const file = join(dir, 'file.csv');
     writeFileSync(file, '1700000004,5\n');
-    assert.deepEqual(await inProcess(['push', id, file]), { code: 0, stdout: '1\n', stderr: '' });
+    const fromFile = await inProcess(['push', id, file]);
+    assert.deepEqual({ ...fromFile, stdout: fromFile.stdout.replace(/\d+\.\d s/, 'T s') }, { code: 0, stdout: '1 point written in T s\n', stderr: '' });
   });
 
   it('tail prints a new write (auto, push and poll modes); SIGINT ends it with 0, and so does its reader leaving (| head)', { timeout: 30_000 }, async (t) => {

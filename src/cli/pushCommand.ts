@@ -3,13 +3,14 @@ import { CLIENT_HELP, CLIENT_OPTIONS, clientFrom, withClientErrors } from './cli
 import { parseCommandArgs, seriesIdArg } from './parseCommandArgs.js';
 import { streamPoints } from './streamPoints.js';
 
-/** `timetric push ID [FILE|-]`: streams CSV points into a series and prints how many were written. */
+/** `timetric push ID [FILE|-]`: streams CSV points into a series and ends with a summary line ("500,000 points written in 2.9 s"). */
 export const pushCommand: Command = {
   help: `Usage: timetric push ID [FILE|-] [--url URL --key KEY --secret SECRET]
 
 Streams CSV lines "time,value" (unix seconds or ISO 8601 UTC) from FILE, or from standard input
 when FILE is "-" or absent, into series ID, in requests of 50,000 points sent one after another.
-The input is never read whole. Prints the number of points written. On a terminal, stderr shows
+The input is never read whole. Ends with a summary line on stdout, "500,000 points written in
+2.9 s". On a terminal, stderr shows
 a progress bar with points/s (and percent and ETA when reading a file). A bad line stops the
 push with its line number; batches sent before it stay written.
 
@@ -22,8 +23,10 @@ ${CLIENT_HELP}`,
     const file = positionals[1] ?? '-';
     const client = clientFrom(values, io);
     return withClientErrors('push', io, async () => {
+      const started = performance.now();
       const count = await streamPoints(client.series(id), file, io);
-      io.out(`${count}\n`);
+      const seconds = (performance.now() - started) / 1000;
+      io.out(`${count.toLocaleString('en-US')} ${count === 1 ? 'point' : 'points'} written in ${seconds.toFixed(1)} s\n`);
       return 0;
     });
   },
