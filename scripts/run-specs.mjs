@@ -25,10 +25,12 @@ if (files.length === 0) {
 }
 // Spec files that install packages into fresh apps (npm install, tsc on the result) get longer:
 // on a loaded machine one takes more than two minutes. A file's timeout is the whole file's.
+// Every other file gets five minutes: the store suites (thousands of seeded operations on each
+// store) took more than two at load averages above 17.
 const SLOW = [join('spec', 'package', 'install-')];
 const isSlow = (f) => SLOW.some((s) => f.startsWith(s));
 
-function runSpecs(list, env = process.env, timeoutMs = 120_000) {
+function runSpecs(list, env = process.env, timeoutMs = 300_000) {
   const result = spawnSync(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeoutMs}`, ...list],
