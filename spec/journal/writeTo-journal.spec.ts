@@ -94,6 +94,31 @@ describe('writeTo with a journal', () => {
     });
   });
 
+  it('a full journal meets the overflow policy: error says what to do, drop-newest and drop-oldest count what they drop', async () => {
+    const s = await client().createSeries({ title: 'j6', caption: 'c' });
+    const down = client('http://127.0.0.1:9').series(s.id);
+    const small = { maxBatchPoints: 100, maxJournalBytes: 8_000, retryBaseMs: 5, maxBackoffMs: 20 }; // room for about 4 batches
+    await assert.rejects(lastValueFrom(from(pairs(1_000)).pipe(writeTo(down, { ...small, journal: new FileJournal(fresh()) }))), (err: unknown) => {
+      assert.ok(err instanceof WriteFailedError);
+      assert.match(err.message, /journal full \(maxJournalBytes 8000\)/);
+      assert.match(err.message, /raise maxJournalBytes, or choose overflow 'drop-oldest' or 'drop-newest'/);
+      return true;
+    });
+    for (const overflow of ['drop-newest', 'drop-oldest'] as const) {
+      const dir = fresh();
+      let accepted = 0;
+      const sub = from(pairs(1_000)).pipe(writeTo(down, { ...small, overflow, journal: new FileJournal(dir), onJournaled: (b) => (accepted += b.points) })).subscribe();
+      sub.unsubscribe();
+      const receipts = await lastValueFrom(EMPTY.pipe(writeTo(s, { journal: new FileJournal(dir) }), toArray()));
+      const kept = receipts.reduce((n, r) => n + r.points, 0);
+      assert.ok(kept > 0 && kept < 1_000, `${overflow}: kept ${kept}`);
+      if (overflow === 'drop-newest') assert.equal(kept, accepted, 'what was accepted is kept');
+      const stored = await lastValueFrom(s.values().pipe(toArray()));
+      if (overflow === 'drop-newest') assert.deepEqual(stored.slice(0, kept), pairs(kept), 'the oldest are kept');
+      else assert.deepEqual(stored.at(-1), pairs(1_000).at(-1), 'the newest are kept');
+    }
+  });
+
   it('a second sink on a journal in use fails with JournalLockedError', async () => {
     const s = await client().createSeries({ title: 'j5', caption: 'c' });
     const dir = fresh();

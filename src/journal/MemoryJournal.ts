@@ -41,12 +41,16 @@ export class MemoryJournal implements Journal {
   }
 
   ack(seq: number): Promise<void> {
+    this.ackSync(seq);
+    return Promise.resolve();
+  }
+
+  ackSync(seq: number): void {
     const r = this.records.get(seq);
     if (r) {
       this.records.delete(seq);
       this.total -= sizeOf(r);
     }
-    return Promise.resolve();
   }
 
   sync(): Promise<void> {

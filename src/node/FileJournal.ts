@@ -270,6 +270,11 @@ export class FileJournal implements Journal {
 
   // eslint-disable-next-line @typescript-eslint/require-await -- see open()
   async ack(seq: number): Promise<void> {
+    this.ackSync(seq);
+  }
+
+  /** {@link ack}, synchronously. */
+  ackSync(seq: number): void {
     const loc = this.where.get(seq);
     if (!loc) return;
     this.write(encodeJournalRecord({ kind: 'ack', seq }));

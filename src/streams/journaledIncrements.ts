@@ -12,6 +12,7 @@ import { retryThroughGate } from './retry/retryThroughGate.js';
 
 /** A journal that may also work synchronously (a file journal). */
 interface SyncJournal {
+  ackSync?(seq: number): void;
   openSync?(): PendingRecord[];
   appendSync?(entry: JournalEntry): number;
   closeSync?(): void;
@@ -84,7 +85,7 @@ export function journaledIncrements(
         const queued = (seq: number): void => {
           queue.push({ seq, window: { ...entry, seq } });
           options.onJournaled?.({ seq, key: entry.key, amount: entry.amount, increments: entry.increments });
-          if (o.fsync !== 'never') chain = chain.then(() => journal.sync());
+          if (o.fsync !== 'never') chain = chain.then(() => journal.sync()).catch(stop);
           pump();
         };
         if (j.appendSync) {
@@ -118,7 +119,8 @@ export function journaledIncrements(
               if (stopped) return;
               inFlight = undefined;
               queue.shift();
-              chain = chain.then(() => journal.ack(item.seq));
+              if (j.ackSync) j.ackSync(item.seq);
+              else chain = chain.then(() => journal.ack(item.seq)).catch(stop);
               subscriber.next({ amount: w.amount, increments: w.increments, attempts, durationMs: scheduler.now() - started });
               pump();
             },

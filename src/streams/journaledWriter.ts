@@ -38,6 +38,7 @@ export const DEFAULT_JOURNAL_OPTIONS = {
 interface SyncAppend {
   openSync?(): PendingRecord[];
   closeSync?(): void;
+  ackSync?(seq: number): void;
   appendSync?(entry: Omit<JournalPoints, 'seq'>): number;
 }
 
@@ -91,6 +92,16 @@ function startJournaled(
   let roomWaiter: (() => void) | undefined;
   let closing: Promise<void> | undefined;
 
+  /** Marks a record done: at once where the journal can, else after what is queued. */
+  const done = (seq: number): void => {
+    if (journal.ackSync) {
+      try {
+        journal.ackSync(seq);
+      } catch (err) {
+        fail('the journal could not be written', err);
+      }
+    } else chain = chain.then(() => journal.ack(seq)).catch((err: unknown) => fail('the journal could not be written', err));
+  };
   const closeJournal = (): Promise<void> => (closing ??= chain.then(() => journal.close()).catch(() => journal.close()));
   const fail = (message: string, cause?: unknown): void => {
     if (stopped) return;
@@ -121,7 +132,7 @@ function startJournaled(
   };
   const synced = (): void => {
     if (o.fsync === 'batch') {
-      chain = chain.then(() => journal.sync());
+      chain = chain.then(() => journal.sync()).catch((err: unknown) => fail('the journal could not be synced', err));
       return;
     }
     unsynced = true;
@@ -155,7 +166,7 @@ function startJournaled(
         const old = queue.shift()!;
         dropped += old.count;
         if (old.points) retained -= old.count;
-        chain = chain.then(() => journal.ack(old.seq));
+        done(old.seq);
       }
       return true;
     }
@@ -223,7 +234,7 @@ function startJournaled(
         complete: () => {
           if (stopped) return;
           request = undefined;
-          chain = chain.then(() => journal.ack(next.seq));
+          done(next.seq);
           queue.shift();
           if (next.points) retained -= next.count;
           inflight = undefined;
