@@ -10,6 +10,8 @@ import { sliceColumns } from './sliceColumns.js';
 import type { Step } from './Step.js';
 
 const NONE: Columns = { times: [], values: [] };
+/** Most short chunks left standing in a row before a write merges them. */
+const MAX_SHORT_TAIL = 16;
 
 /**
  * Writes runs of points into a series' chunks, inside one transaction of the store: each run
@@ -17,8 +19,9 @@ const NONE: Columns = { times: [], values: [] };
  * and the result is cut into chunks of `chunkPoints`. Only the chunks a run touches are rewritten,
  * at most `chunksPerStep` at a time, so memory stays bounded whatever the write overlaps. Up to
  * two chunks' worth of points is carried from run to run, so a sorted upload sent in many runs
- * still makes full chunks; `finish()` writes what is carried. A short last chunk is filled by the
- * next write that appends after it.
+ * still makes full chunks; `finish()` writes what is carried. Short chunks an append leaves behind
+ * are merged into a full one by the write that brings them to `chunkPoints` (or finds 16 in a
+ * row), so appending never re-encodes a growing last chunk on every write.
  */
 export class ChunkWriter<K = number> {
   private carry: OwnedColumns | undefined;
@@ -45,9 +48,12 @@ export class ChunkWriter<K = number> {
       const meets = yield* table.chunksMeeting(key, lo, last, o.chunksPerStep);
       let chunks: ChunkMeta[] = meets;
       if (meets.length === 0 || meets[0]!.start > lo) {
-        // A short chunk just before: fill it rather than start another short one beside it.
-        const before = yield* table.chunkBefore(key, lo);
-        if (before && before.count < o.chunkPoints) chunks = [before, ...meets];
+        // Short chunks just before: merged once they and what comes make a full chunk (or too
+        // many of them stand in a row), so an append re-encodes a point about twice in all, not
+        // a growing last chunk on every write (batches of 500 re-encoded ~4.4 points a point).
+        const tail = yield* this.shortTail(lo);
+        const coming = (this.carry?.times.length ?? 0) + (n - i);
+        if (tail.length && (tail.length >= MAX_SHORT_TAIL || tail.reduce((a, c) => a + c.count, 0) + coming >= o.chunkPoints)) chunks = [...tail, ...meets];
       }
       const capped = meets.length === o.chunksPerStep;
       const lastEnd = meets[meets.length - 1]?.end ?? last;
@@ -67,6 +73,20 @@ export class ChunkWriter<K = number> {
       this.carry = yield* this.writeFull(merged);
       i = j;
     }
+  }
+
+  /** The short chunks standing in a row just before `time`, ascending, at most {@link MAX_SHORT_TAIL}. */
+  private *shortTail(time: number): Step<ChunkMeta[]> {
+    const tail: ChunkMeta[] = [];
+    let total = 0;
+    for (let at = time; tail.length < MAX_SHORT_TAIL && total < this.o.chunkPoints; ) {
+      const c = yield* this.table.chunkBefore(this.key, at);
+      if (!c || c.count >= this.o.chunkPoints) break;
+      tail.unshift(c);
+      total += c.count;
+      at = c.start;
+    }
+    return tail;
   }
 
   /** Writes the points still carried. The writer is done after it. */
