@@ -10,10 +10,11 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { lastValueFrom } from 'rxjs';
 import { TimetricClient } from '../../src/index.js';
+import { runTimetric } from '../../src/cli/runTimetric.js';
 import { assertHelpOptionsAccepted, assertOneLineError, bundleCli, ROOT, runCli, runInProcess, type CliRun } from '../helpers/cliRunner.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
@@ -152,7 +153,9 @@ describe('timetric client commands', () => {
       assert.equal(part.stdout, `[${t0 + 10},2.5]\n[${t0 + 11},2.75]\n`);
       const iso = await inProcess(['cat', id, '--start', '2020-09-13T12:26:40Z', '--end', String(t0 + 1), '--iso']);
       assert.equal(iso.stdout, '2020-09-13T12:26:40Z,0\n');
-      const rm = await inProcess(['rm', id]);
+      assertOneLineError(await inProcess(['rm', id]), 2, /^timetric rm: deleting series \S+ needs --yes when standard input is not a terminal; nothing deleted/);
+      assert.ok(await server.store.getSeriesHead(id), 'not deleted without --yes');
+      const rm = await inProcess(['rm', id, '--yes']);
       assert.deepEqual(rm, { code: 0, stdout: '', stderr: '' });
       assertOneLineError(await timetric(['cat', id]), 3, /^timetric cat: .*not found/i);
     });
@@ -212,6 +215,32 @@ describe('timetric client commands', () => {
     }
   });
 
+  it('rm on a terminal asks first: "y" deletes, anything else exits 1 with nothing deleted', async () => {
+    /** `rm ID` with a terminal's stdin that answers `answer`. */
+    const onTerminal = async (id: string, answer: string): Promise<CliRun> => {
+      let stdout = '';
+      let stderr = '';
+      const stdin = Object.assign(Readable.from([answer]), { isTTY: true });
+      const code = await runTimetric(['rm', id], {
+        out: (text) => void (stdout += text),
+        err: (text) => void (stderr += text),
+        drained: () => Promise.resolve(),
+        outClosed: new AbortController().signal,
+        env: { ...process.env, TIMETRIC_DEBUG: '', ...env },
+        stdin,
+      });
+      return { code, stdout, stderr };
+    };
+    const id = (await inProcess(['create', '--title', 'Doomed', '--caption', 'x'])).stdout.trim();
+    for (const answer of ['n\n', '\n', 'yess\n', '']) {
+      const kept = await onTerminal(id, answer);
+      assert.deepEqual(kept, { code: 1, stdout: '', stderr: `timetric rm: delete series ${id} and all its points? [y/N] timetric rm: not deleted\n` }, JSON.stringify(answer));
+    }
+    assert.ok(await server.store.getSeriesHead(id), 'still there');
+    assert.deepEqual(await onTerminal(id, ' Y \n'), { code: 0, stdout: '', stderr: `timetric rm: delete series ${id} and all its points? [y/N] ` });
+    assert.equal(await server.store.getSeriesHead(id), undefined, 'deleted');
+  });
+
   it('bad flags exit 2, unreachable servers exit 1, unknown series exit 3: one line each', async () => {
     // An id of the right form that no series has (the malformed ones are usage errors).
     const UNKNOWN = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -219,7 +248,7 @@ describe('timetric client commands', () => {
     assertOneLineError(await timetric(['cat', UNKNOWN, '--bogus']), 2, /^timetric cat: Unknown option '--bogus' \(see timetric cat --help\)\n$/);
     // (create: a read such as cat retries an unreachable server for ~5 s first, the library's resume)
     assertOneLineError(await timetric(['create', '--title', 't', '--caption', 'c'], { env: { TIMETRIC_URL: 'http://127.0.0.1:9' } }), 1, /^timetric create: .*reachable/);
-    assertOneLineError(await timetric(['rm', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /^timetric rm: .*not found/);
+    assertOneLineError(await timetric(['rm', 'AAAAAAAAAAAAAAAAAAAAAA', '-y']), 3, /^timetric rm: .*not found/);
     assertOneLineError(await timetric(['tail', 'AAAAAAAAAAAAAAAAAAAAAA']), 3, /^timetric tail: .*not found/);
     // In-process: the same code paths, the returned exit code and the printed line.
     assertOneLineError(await inProcess(['cat', UNKNOWN, '--format', 'xml']), 2, /--format must be csv or json/);
