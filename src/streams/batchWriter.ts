@@ -2,9 +2,7 @@ import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, 
 import type { Point } from '../codec/Point.js';
 import { WriteFailedError } from '../errors/WriteFailedError.js';
 import type { PauseGate } from './PauseGate.js';
-import { isRetryable } from './isRetryable.js';
-import { retryThroughGate } from './retry/retryThroughGate.js';
-import type { WriteAnswer } from './WriteTarget.js';
+import { sendBatch } from './sendBatch.js';
 
 /** One acknowledged batch. */
 export interface WriteReceipt {
@@ -157,25 +155,11 @@ export function batchWriter(writeBatch: (points: Point[]) => Observable<unknown>
       };
       const send = (batch: Point[], started: number): void => {
         inflight = batch;
-        let attempts = 0;
-        let replaced: number | undefined;
-        const attempt$ = retryThroughGate(
-          () => {
-            attempts++;
-            return writeBatch(batch);
-          },
-          { ...retryPolicy, shouldRetry: isRetryable, resetOnSuccess: false },
-        );
-        request = attempt$.subscribe({
-          next: (answer) => {
-            const r = (answer as WriteAnswer | undefined)?.replaced;
-            if (typeof r === 'number') replaced = r;
-          },
-          error: (err: unknown) => {
-            request = undefined;
-            fail(isRetryable(err) ? `gave up after ${attempts} attempt(s) in ${scheduler.now() - started} ms` : 'the server refused a batch', err);
-          },
-          complete: () => {
+        request = sendBatch(
+          writeBatch,
+          batch,
+          retryPolicy,
+          ({ attempts, replaced }) => {
             request = undefined;
             inflight = undefined;
             const receipt = { points: batch.length, firstTime: batch[0]![0], lastTime: batch.at(-1)![0], attempts, durationMs: scheduler.now() - started, dropped, replaced };
@@ -183,7 +167,11 @@ export function batchWriter(writeBatch: (points: Point[]) => Observable<unknown>
             else subscriber.next(receipt);
             flush();
           },
-        });
+          (message, err) => {
+            request = undefined;
+            fail(message, err);
+          },
+        );
       };
 
       // True while the source emits inside subscribe(): a synchronous source.

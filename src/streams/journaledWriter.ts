@@ -4,9 +4,7 @@ import type { JournalPoints } from '../codec/journalRecord.js';
 import { WriteFailedError } from '../errors/WriteFailedError.js';
 import type { Journal, PendingRecord } from '../journal/Journal.js';
 import { DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './batchWriter.js';
-import { isRetryable } from './isRetryable.js';
-import { retryThroughGate } from './retry/retryThroughGate.js';
-import type { WriteAnswer } from './WriteTarget.js';
+import { sendBatch } from './sendBatch.js';
 
 /** Options of a journaled sink beyond {@link WriteOptions}; defaults in {@link DEFAULT_JOURNAL_OPTIONS}. */
 export interface JournalOptions {
@@ -213,25 +211,11 @@ function startJournaled(
     inflight = next;
     const started = scheduler.now();
     const send = (points: readonly Point[]): void => {
-      let attempts = 0;
-      let replaced: number | undefined;
-      const attempt$ = retryThroughGate(
-        () => {
-          attempts++;
-          return writeBatch(points);
-        },
-        { ...retryPolicy, shouldRetry: isRetryable, resetOnSuccess: false },
-      );
-      request = attempt$.subscribe({
-        next: (answer) => {
-          const r = (answer as WriteAnswer | undefined)?.replaced;
-          if (typeof r === 'number') replaced = r;
-        },
-        error: (err: unknown) => {
-          request = undefined;
-          fail(isRetryable(err) ? `gave up after ${attempts} attempt(s) in ${scheduler.now() - started} ms` : 'the server refused a batch', err);
-        },
-        complete: () => {
+      request = sendBatch(
+        writeBatch,
+        points,
+        retryPolicy,
+        ({ attempts, replaced }) => {
           if (stopped) return;
           request = undefined;
           done(next.seq);
@@ -242,7 +226,11 @@ function startJournaled(
           roomFreed();
           pump();
         },
-      });
+        (message, err) => {
+          request = undefined;
+          fail(message, err);
+        },
+      );
     };
     if (next.points) return send(next.points);
     journal.read(next.seq).then(
@@ -353,7 +341,7 @@ function startJournaled(
  * receipts. Completes once every batch is acknowledged and the journal is closed. Unsubscribing
  * journals the open batch and closes the journal: what is left is sent by the next sink on it.
  *
- * @param writeBatch - Writes one batch; completes when the server acknowledged it (may emit a {@link WriteAnswer}).
+ * @param writeBatch - Writes one batch; completes when the server acknowledged it (may emit a `WriteAnswer`).
  * @param journal - Where accepted points wait; opened on subscribe, closed at the end.
  */
 export function journaledWriter(
