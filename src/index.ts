@@ -52,7 +52,6 @@ export type { SeriesData, PointInput } from './client/encodeSeriesData.js';
 export { DEFAULT_POLL_OPTIONS, type PollOptions } from './streams/pollLatest.js';
 export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './streams/retry/RetryOptions.js';
 export { isRetryable, RETRYABLE_STATUSES } from './streams/isRetryable.js';
-export { backoffDelay } from './streams/retry/backoffDelay.js';
 export { writeTo, type WriteToOptions, type SinkPoint } from './streams/writeTo.js';
 export { writeFrom, type PullSource } from './streams/writeFrom.js';
 export { journaledWriter, journaledPull, DEFAULT_JOURNAL_OPTIONS, type JournalOptions } from './streams/journaledWriter.js';

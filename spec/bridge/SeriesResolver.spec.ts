@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { asapScheduler, lastValueFrom, toArray, type SchedulerAction } from 'rxjs';
-import { HttpError, TimetricClient } from '../../src/index.js';
+import { HttpError, NetworkError, TimetricClient } from '../../src/index.js';
 import { SeriesResolver } from '../../src/cli/bridge/SeriesResolver.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 
@@ -18,14 +18,14 @@ after(() => t.close());
 
 const urlOf = (input: Parameters<typeof fetch>[0]): string => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 
-function setup(fail: (url: string, method: string) => Error | Response | undefined = () => undefined) {
+function setup(fail: (url: string, method: string) => Error | Response | undefined = () => undefined, run = true) {
   const delays: number[] = [];
   // Runs every scheduled task at once and records the delay asked for.
   const scheduler = {
     now: () => Date.now(),
     schedule: (work: (this: SchedulerAction<unknown>, state?: unknown) => void, delay?: number, state?: unknown) => {
       delays.push(delay ?? 0);
-      return asapScheduler.schedule(work, 0, state);
+      return run ? asapScheduler.schedule(work, 0, state) : asapScheduler.schedule(() => undefined, 0);
     },
   };
   const calls: string[] = [];
@@ -38,7 +38,8 @@ function setup(fail: (url: string, method: string) => Error | Response | undefin
     return failure ?? fetch(input, init);
   };
   const client = new TimetricClient({ authtype: 'apitoken', apitoken_key: user.key, apitoken_secret: user.secret }, { baseUrl: t.url, fetch: fetchImpl, scheduler, timeoutMs: 0 });
-  return { client, delays, calls, resolver: new SeriesResolver(client, new AbortController().signal) };
+  const stop = new AbortController();
+  return { client, delays, calls, stop, resolver: new SeriesResolver(client, stop.signal) };
 }
 
 describe('SeriesResolver', () => {
@@ -75,5 +76,15 @@ describe('SeriesResolver', () => {
     await assert.rejects(resolver.resolve('res/refused'), (err: unknown) => err instanceof HttpError && err.status === 403);
     refuse = false;
     assert.match(await resolver.resolve('res/refused'), /^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('gives up with the last failure when stopped while it waits', async () => {
+    const reset = new TypeError('fetch failed');
+    const { resolver, delays, calls, stop } = setup(() => reset, false);
+    const id = resolver.resolve('res/stopped');
+    while (delays.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    stop.abort();
+    await assert.rejects(id, (err: unknown) => err instanceof NetworkError && err.cause === reset);
+    assert.equal(calls.length, 1, 'no attempt after the stop');
   });
 });

@@ -1,5 +1,7 @@
-import { firstValueFrom, filter, defaultIfEmpty } from 'rxjs';
-import { backoffDelay, isRetryable, type TimetricClient } from '../../index.js';
+import { defaultIfEmpty, defer, filter, firstValueFrom, fromEvent, race, retry, switchMap, throwError, timer } from 'rxjs';
+import type { TimetricClient } from '../../index.js';
+import { isRetryable } from '../../streams/isRetryable.js';
+import { retryDelay } from '../../streams/retry/retryDelay.js';
 
 /** Options of {@link SeriesResolver}. */
 export interface SeriesResolverOptions {
@@ -61,26 +63,20 @@ export class SeriesResolver {
     return series.id;
   }
 
-  private async withRetry<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (err) {
-        if (!isRetryable(err) || this.signal.aborted) throw err;
-        const delay = backoffDelay(attempt, this.options.retryBaseMs ?? 500, this.options.maxBackoffMs ?? 30_000, Math.random);
-        await new Promise<void>((resolve) => {
-          const onAbort = (): void => {
-            timer.unsubscribe();
-            resolve();
-          };
-          const timer = this.client.scheduler.schedule(() => {
-            this.signal.removeEventListener('abort', onAbort);
-            resolve();
-          }, delay);
-          this.signal.addEventListener('abort', onAbort, { once: true });
-        });
-        if (this.signal.aborted) throw err;
-      }
-    }
+  /** `run` again after each retryable failure, waiting {@link retryDelay} on the client's scheduler; an abort ends the wait with the last error. */
+  private withRetry<T>(run: () => Promise<T>): Promise<T> {
+    const { scheduler } = this.client;
+    const policy = { retryBaseMs: this.options.retryBaseMs ?? 500, maxBackoffMs: this.options.maxBackoffMs ?? 30_000, random: Math.random };
+    const aborted$ = fromEvent(this.signal, 'abort');
+    return firstValueFrom(
+      defer(run).pipe(
+        retry({
+          delay: (err: unknown, attempt) =>
+            !isRetryable(err) || this.signal.aborted
+              ? throwError(() => err)
+              : race(timer(retryDelay(err, attempt, policy, scheduler.now()), scheduler), aborted$.pipe(switchMap(() => throwError(() => err)))),
+        }),
+      ),
+    );
   }
 }

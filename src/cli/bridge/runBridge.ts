@@ -1,6 +1,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { PointValue } from '../../codec/Point.js';
-import { AuthenticationError, backoffDelay, type TimetricClient } from '../../index.js';
+import { AuthenticationError, type TimetricClient } from '../../index.js';
+import { retryDelay } from '../../streams/retry/retryDelay.js';
 import { AckQueue, type AckTicket } from './AckQueue.js';
 import { deferPubacks } from './deferPubacks.js';
 import { parseBridgePayload, MAX_BRIDGE_PAYLOAD_CHARS } from './parseBridgePayload.js';
@@ -368,7 +369,7 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
   mq.on('close', () => {
     acks.newConnection();
     if (stop.signal.aborted || reconnectTimer) return;
-    const delay = backoffDelay(++reconnectAttempt, o.reconnectMs, o.maxReconnectMs, Math.random);
+    const delay = retryDelay(undefined, ++reconnectAttempt, { retryBaseMs: o.reconnectMs, maxBackoffMs: o.maxReconnectMs, random: Math.random }, Date.now());
     reconnectTimer = setTimeout(() => {
       reconnectTimer = undefined;
       if (!stop.signal.aborted) mq.reconnect();
