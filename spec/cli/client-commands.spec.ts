@@ -174,6 +174,14 @@ describe('timetric client commands', () => {
     assertOneLineError(await inProcess(['push', id, dir]), 1, /cannot read ".*": it is a directory/);
     const file = join(dir, 'file.csv');
     writeFileSync(file, '1700000004,5\n');
+    // Bare values, one a line (a sensor piped in), are stamped on arrival, each later than the one before.
+    const before = Date.now() / 1000;
+    const bare = await timetric(['push', id], { input: '21.5\n21.5\nnull\n' });
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.match(bare.stdout, /^3 points written in /);
+    const stamped = (await inProcess(['cat', id, '--start', String(before), '--format', 'json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as [number, unknown]);
+    assert.deepEqual(stamped.map(([, v]) => v), [21.5, 21.5, null]);
+    assert.ok(stamped[0]![0] >= before && stamped[0]![0] < stamped[1]![0] && stamped[1]![0] < stamped[2]![0] && stamped[2]![0] <= Date.now() / 1000 + 1, JSON.stringify(stamped));
     const fromFile = await inProcess(['push', id, file]);
     assert.deepEqual({ ...fromFile, stdout: fromFile.stdout.replace(/\d+\.\d s/, 'T s') }, { code: 0, stdout: '1 point written in T s\n', stderr: '' });
   });

@@ -217,6 +217,15 @@ describe('CsvPointDecoder maxLineBytes', () => {
     assert.deepEqual(new CsvPointDecoder().push('1,2\n \t\u00a0\r\n-0,+.5\n'), [[1, 2], [-0, 0.5]]);
   });
 
+  it('with bareValueTime, reads a line holding only a value as a point at the time it gives, quoted or not', () => {
+    let t = 100;
+    const d = new CsvPointDecoder({ bareValueTime: () => ++t });
+    assert.deepEqual(d.push('21.5\n1,2\n null\n'), [[101, 21.5], [1, 2], [102, null]]);
+    assert.deepEqual(d.push('"7"\n\n'), [[103, 7]], 'a blank line is still skipped');
+    assert.throws(() => d.push('warm\n'), (err: unknown) => err instanceof ParseError && err.line === 6 && err.text === 'warm');
+    assert.throws(() => new CsvPointDecoder().push('21.5\n'), /expected 2 columns \(timestamp,value\), found 1/, 'off by default');
+  });
+
   it('refuses a cap that is no cap (NaN, 0, negative); Infinity turns it off', () => {
     for (const bad of [Number.NaN, 0, -1]) assert.throws(() => new CsvPointDecoder({ maxLineBytes: bad }), RangeError, String(bad));
     assert.deepEqual(new CsvPointDecoder({ maxLineBytes: Infinity }).push(`1,${' '.repeat(100_000)}2\n`), [[1, 2]]);

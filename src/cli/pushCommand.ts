@@ -9,6 +9,8 @@ export const pushCommand: Command = {
 
 Streams CSV lines "time,value" (unix seconds or ISO 8601 UTC) from FILE, or from standard input
 when FILE is "-" or absent, into series ID, in requests of 50,000 points sent one after another.
+A line holding only a value ("21.5", "null") is stamped with the time it is read (times only
+rise, so none replaces another).
 The input is never read whole. Ends with a summary line on stdout, "500,000 points written in
 2.9 s". On a terminal, stderr shows
 a progress bar with points/s (and percent and ETA when reading a file). A bad line stops the

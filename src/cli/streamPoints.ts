@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { lastValueFrom } from 'rxjs';
-import { CsvPointDecoder, type Point, type Series } from '../index.js';
+import { CsvPointDecoder, nextTimeAfter, type Point, type Series } from '../index.js';
 import type { CliIo } from './Command.js';
 import { CommandFailure } from './CommandFailure.js';
 
@@ -22,7 +22,7 @@ function fileSize(path: string): number {
 }
 
 /**
- * Streams CSV (`time,value` lines, or plain values) from a file or stdin (`-`) into a series, in
+ * Streams CSV (`time,value` lines, or bare values, each stamped with the time it is read) from a file or stdin (`-`) into a series, in
  * batches of {@link PUSH_BATCH_POINTS} points, reading the next chunk only once the batch before
  * is written: memory stays bounded whatever the input size. Draws a progress bar on stderr
  * (points/s, and percent + ETA when the file size is known) only when stderr is a TTY.
@@ -33,7 +33,16 @@ export async function streamPoints(series: Series, source: string, io: CliIo): P
   const total = source === '-' ? undefined : fileSize(source);
   const input = source === '-' ? io.stdin : createReadStream(source);
   const tty = process.stderr.isTTY === true;
-  const decoder = new CsvPointDecoder();
+  // A line holding only a value is stamped when it is read; times only rise (two readings in one
+  // millisecond get the next double up), so no reading replaces the one before it.
+  let lastStamp = -Infinity;
+  const decoder = new CsvPointDecoder({
+    bareValueTime: () => {
+      const now = Date.now() / 1000;
+      lastStamp = now > lastStamp ? now : nextTimeAfter(lastStamp);
+      return lastStamp;
+    },
+  });
   const started = Date.now();
   let batch: Point[] = [];
   let written = 0;

@@ -14,11 +14,18 @@ export interface CsvPointDecoderOptions {
    * Timetric line is about 20 bytes.
    */
   maxLineBytes?: number;
+  /**
+   * Reads a line holding only a value (`21.5`, `null`) as a point at the time this returns (unix
+   * seconds), called once per such line as it is read: `timetric push` stamps piped readings on
+   * arrival. Default undefined: such a line is a ParseError (2 columns expected).
+   */
+  bareValueTime?: (() => number) | undefined;
 }
 
 /** Defaults of {@link CsvPointDecoderOptions}. */
 export const DEFAULT_CSV_POINT_DECODER_OPTIONS = {
   maxLineBytes: 64 * 1024,
+  bareValueTime: undefined,
 } satisfies Required<CsvPointDecoderOptions>;
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -134,6 +141,7 @@ export class CsvPointDecoder {
   /** Number of lines fully read so far (including empty ones). */
   lines = 0;
   private readonly maxLineBytes: number;
+  private readonly bareValueTime: (() => number) | undefined;
   /** The partial line after the last `\n`, and its UTF-8 length (never over maxLineBytes). */
   private rest = '';
   private restBytes = 0;
@@ -149,6 +157,7 @@ export class CsvPointDecoder {
     // NaN would compare false everywhere, which is no cap at all.
     if (!(max >= 1)) throw new RangeError(`CsvPointDecoder maxLineBytes must be a number of bytes ≥ 1, got ${String(max)}`);
     this.maxLineBytes = max;
+    this.bareValueTime = options.bareValueTime;
   }
 
   /** Reads the complete lines of `rest + text`; keeps a trailing partial line for later. */
@@ -281,6 +290,7 @@ export class CsvPointDecoder {
     }
     const number = ++this.lines;
     if (columns === 2) points.push(this.point(number, block.slice(from, comma), block.slice(comma + 1, to)));
+    else if (columns === 1 && this.bareValueTime !== undefined && !isBlank(block, from, to)) points.push(this.bare(number, block.slice(from, to)));
     else if (columns !== 1 || !isBlank(block, from, to)) {
       throw lineError(number, block.slice(from, to), `expected 2 columns (timestamp,value), found ${columns}`);
     }
@@ -295,6 +305,10 @@ export class CsvPointDecoder {
       const row = rows[i]!;
       const number = ++this.lines;
       if (row.length === 1 && row[0]!.trim() === '') continue;
+      if (row.length === 1 && this.bareValueTime !== undefined) {
+        points.push(this.bare(number, row[0]!));
+        continue;
+      }
       if (row.length !== 2) {
         throw lineError(number, row.join(','), `expected 2 columns (timestamp,value), found ${row.length}`);
       }
@@ -306,6 +320,17 @@ export class CsvPointDecoder {
       points.push(Math.abs(t0) < MAX_UNIX_SECONDS && v0 === v0 ? [t0, v0] : this.point(number, a, b));
     }
     return points;
+  }
+
+  /** The point of a line holding only a value, at the time `bareValueTime` gives now. */
+  private bare(line: number, text: string): Point {
+    let value: PointValue;
+    try {
+      value = parseValue(text.trim());
+    } catch (err) {
+      throw lineError(line, text, (err as Error).message, err);
+    }
+    return [this.bareValueTime!(), value];
   }
 
   /** The point of line `line` from its two fields by the full grammar, or its ParseError. */
