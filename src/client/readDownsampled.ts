@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { CsvPointDecoder } from '../codec/CsvPointDecoder.js';
 import { createDownsampler } from '../codec/downsample/createDownsampler.js';
 import { DOWNSAMPLED_HEADER, type DownsampleSpec } from '../codec/downsample/DownsampleSpec.js';
@@ -7,6 +7,7 @@ import { parseTime } from '../codec/parseTime.js';
 import type { Point } from '../codec/Point.js';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import type { DownsampleOptions } from './DownsampleOptions.js';
+import { fromAbortableStream } from './fromAbortableStream.js';
 import { nextPageUrl } from './nextPageUrl.js';
 import { readBodyText } from './readBodyText.js';
 import type { RequestSpec } from './RequestSpec.js';
@@ -44,52 +45,38 @@ export function downsampleSpecOf(options: DownsampleOptions): DownsampleSpec {
  * ```
  */
 export function readDownsampled(transport: DownsampleTransport, path: string, options: DownsampleOptions): Observable<Point> {
-  return new Observable<Point>((subscriber) => {
-    const controller = new AbortController();
-    let closed = false;
-    const run = async (): Promise<void> => {
-      const spec = downsampleSpecOf(options);
-      const query: Record<string, string> =
-        spec.agg === 'm4'
-          ? { start: String(spec.start), end: String(spec.end), points: String(spec.points), agg: 'm4' }
-          : { start: String(spec.start), end: String(spec.end), every: String(spec.every), agg: spec.agg };
-      let r = await transport.request({ method: 'GET', path: `${path}csv/`, query, signal: controller.signal });
-      const emit = (p: Point): void => {
-        if (!closed) subscriber.next(p);
+  return fromAbortableStream<Point>(async (stream) => {
+    const { subscriber, signal } = stream;
+    const spec = downsampleSpecOf(options);
+    const query: Record<string, string> =
+      spec.agg === 'm4'
+        ? { start: String(spec.start), end: String(spec.end), points: String(spec.points), agg: 'm4' }
+        : { start: String(spec.start), end: String(spec.end), every: String(spec.every), agg: spec.agg };
+    let r = await transport.request({ method: 'GET', path: `${path}csv/`, query, signal });
+    const emit = (p: Point): void => {
+      if (!stream.closed) subscriber.next(p);
+    };
+    if (r.headers.get(DOWNSAMPLED_HEADER) !== null) {
+      const decoder = new CsvPointDecoder();
+      await readBodyText(r, (text) => decoder.push(text).forEach(emit), signal);
+      decoder.end().forEach(emit);
+      return;
+    }
+    // No extension: the raw points, folded here.
+    const ds = createDownsampler(spec);
+    for (;;) {
+      const decoder = new CsvPointDecoder();
+      const fold = (points: readonly Point[]): void => {
+        for (const [t, v] of points) ds.point(t, v);
+        ds.take().forEach(emit);
       };
-      if (r.headers.get(DOWNSAMPLED_HEADER) !== null) {
-        const decoder = new CsvPointDecoder();
-        await readBodyText(r, (text) => decoder.push(text).forEach(emit), controller.signal);
-        decoder.end().forEach(emit);
-        return;
-      }
-      // No extension: the raw points, folded here.
-      const ds = createDownsampler(spec);
-      for (;;) {
-        const decoder = new CsvPointDecoder();
-        const fold = (points: readonly Point[]): void => {
-          for (const [t, v] of points) ds.point(t, v);
-          ds.take().forEach(emit);
-        };
-        await readBodyText(r, (text) => fold(decoder.push(text)), controller.signal);
-        fold(decoder.end());
-        const next = nextPageUrl(r.headers.get('link'), r.url || `${transport.baseUrl}${path}csv/`, transport.baseUrl);
-        if (next === undefined || closed) break;
-        r = await transport.request({ method: 'GET', path: next, signal: controller.signal });
-      }
-      ds.finish();
-      ds.take().forEach(emit);
-    };
-    run().then(
-      () => subscriber.complete(),
-      (err: unknown) => {
-        controller.abort();
-        if (!closed) subscriber.error(err);
-      },
-    );
-    return () => {
-      closed = true;
-      controller.abort();
-    };
+      await readBodyText(r, (text) => fold(decoder.push(text)), signal);
+      fold(decoder.end());
+      const next = nextPageUrl(r.headers.get('link'), r.url || `${transport.baseUrl}${path}csv/`, transport.baseUrl);
+      if (next === undefined || stream.closed) break;
+      r = await transport.request({ method: 'GET', path: next, signal });
+    }
+    ds.finish();
+    ds.take().forEach(emit);
   });
 }

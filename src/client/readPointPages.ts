@@ -1,9 +1,10 @@
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { CsvPointDecoder } from '../codec/CsvPointDecoder.js';
 import { parseTime } from '../codec/parseTime.js';
 import type { Point, TimeInput } from '../codec/Point.js';
 import { resumeValues } from '../streams/resumeValues.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
+import { fromAbortableStream } from './fromAbortableStream.js';
 import { idleWatchdog } from './idleWatchdog.js';
 import { nextPageUrl } from './nextPageUrl.js';
 import { readBodyText } from './readBodyText.js';
@@ -58,70 +59,56 @@ export function readPointPages(client: ClientContext, path: string, range: Point
   const ahead = range.ahead ?? true;
   const base = `${client.baseUrl}${path}`;
   const read = (from: number | undefined): Observable<Point> =>
-    new Observable<Point>((subscriber) => {
-      const controller = new AbortController();
-      let closed = false;
+    // A failure drops the page asked ahead with the failed one; a resumed read asks again.
+    fromAbortableStream<Point>(async (stream) => {
+      const { subscriber, signal } = stream;
       const get = (next: string, query?: Record<string, string | undefined>): Promise<Response> => {
-        const response = client.request({ method: 'GET', path: next, query, signal: controller.signal });
+        const response = client.request({ method: 'GET', path: next, query, signal });
         // A page asked ahead may fail before it is awaited; it is awaited (and reported) in order.
         response.catch(ignore);
         return response;
       };
-      const run = async (): Promise<void> => {
-        let pending: Promise<Response> | undefined = get(`${path}csv/`, { start: from === undefined ? start : String(from), end, limit });
-        while (pending !== undefined) {
-          const r: Response = await pending;
-          // Only a next page under the client's base URL is followed (every request carries the
-          // credentials); a refused or malformed Link fails the read after this page's points.
-          let nextUrl: string | undefined;
-          let linkError: Error | undefined;
-          try {
-            nextUrl = nextPageUrl(r.headers.get('link'), r.url || base, client.baseUrl);
-          } catch (err) {
-            linkError = err as Error;
-          }
-          pending = nextUrl !== undefined && ahead ? get(nextUrl) : undefined;
-          const decoder = new CsvPointDecoder();
-          // A body that stops arriving without its connection closing (a stalled proxy) would
-          // wait forever: after timeoutMs of silence the read aborts with a TimeoutError, which
-          // resumes like any transient failure.
-          const watchdog = client.timeoutMs > 0 ? idleWatchdog(client.timeoutMs, client.scheduler, () => controller.abort()) : undefined;
-          try {
-            await readBodyText(
-              r,
-              (text) => {
-                watchdog?.touch();
-                for (const p of decoder.push(text)) {
-                  if (closed) return;
-                  subscriber.next(p);
-                }
-              },
-              controller.signal,
-            );
-          } catch (err) {
-            if (watchdog?.fired) throw new TimeoutError('GET', new URL(r.url || base).href.split('?')[0]!, client.timeoutMs);
-            throw err;
-          } finally {
-            watchdog?.stop();
-          }
-          for (const p of decoder.end()) subscriber.next(p);
-          if (closed) return;
-          if (linkError !== undefined) throw linkError;
-          if (nextUrl !== undefined && !ahead) pending = get(nextUrl);
+      let pending: Promise<Response> | undefined = get(`${path}csv/`, { start: from === undefined ? start : String(from), end, limit });
+      while (pending !== undefined) {
+        const r: Response = await pending;
+        // Only a next page under the client's base URL is followed (every request carries the
+        // credentials); a refused or malformed Link fails the read after this page's points.
+        let nextUrl: string | undefined;
+        let linkError: Error | undefined;
+        try {
+          nextUrl = nextPageUrl(r.headers.get('link'), r.url || base, client.baseUrl);
+        } catch (err) {
+          linkError = err as Error;
         }
-      };
-      run().then(
-        () => subscriber.complete(),
-        (err: unknown) => {
-          // The page asked ahead is dropped with the failed one; a resumed read asks again.
-          controller.abort();
-          if (!closed) subscriber.error(err);
-        },
-      );
-      return () => {
-        closed = true;
-        controller.abort();
-      };
+        pending = nextUrl !== undefined && ahead ? get(nextUrl) : undefined;
+        const decoder = new CsvPointDecoder();
+        // A body that stops arriving without its connection closing (a stalled proxy) would
+        // wait forever: after timeoutMs of silence the read aborts with a TimeoutError, which
+        // resumes like any transient failure.
+        const watchdog = client.timeoutMs > 0 ? idleWatchdog(client.timeoutMs, client.scheduler, () => stream.abort()) : undefined;
+        try {
+          await readBodyText(
+            r,
+            (text) => {
+              watchdog?.touch();
+              for (const p of decoder.push(text)) {
+                if (stream.closed) return;
+                subscriber.next(p);
+              }
+            },
+            signal,
+          );
+        } catch (err) {
+          if (watchdog?.fired) throw new TimeoutError('GET', new URL(r.url || base).href.split('?')[0]!, client.timeoutMs);
+          throw err;
+        } finally {
+          watchdog?.stop();
+        }
+        for (const p of decoder.end()) subscriber.next(p);
+        if (stream.closed) return;
+        if (linkError !== undefined) throw linkError;
+        if (nextUrl !== undefined && !ahead) pending = get(nextUrl);
+      }
     });
   // A transient failure mid-read resumes from the last emitted timestamp (streams/resumeValues).
   return resumeValues(read, { scheduler: client.scheduler });
