@@ -3,6 +3,7 @@ import type { Point } from '../codec/Point.js';
 import type { JournalPoints } from '../codec/journalRecord.js';
 import { WriteFailedError } from '../errors/WriteFailedError.js';
 import type { Journal, PendingRecord } from '../journal/Journal.js';
+import { MemoryJournal } from '../journal/MemoryJournal.js';
 import { DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './batchWriter.js';
 import { sendBatch } from './sendBatch.js';
 
@@ -108,7 +109,8 @@ function startJournaled(
     syncTimer?.unsubscribe();
     request?.unsubscribe();
     const unsent = [...(inflight?.points ?? []), ...batch];
-    void closeJournal().finally(() => subscriber.error(new WriteFailedError(`${message} (journal ${journal.name} keeps every accepted point)`, unsent, dropped, cause)));
+    const kept = journal instanceof MemoryJournal ? '' : ` (journal ${journal.name} keeps every accepted point)`;
+    void closeJournal().finally(() => subscriber.error(new WriteFailedError(`${message}${kept}`, unsent, dropped, cause)));
   };
   const memory = (): number => batch.length + appending + retained;
   const hasRoom = (): boolean => memory() < o.maxBufferPoints && journal.bytes + (batch.length + o.maxBatchPoints) * FRAME_BYTES_PER_POINT < o.maxJournalBytes;
