@@ -22,6 +22,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'stats', summary: 'show how points are stored (points, chunks, head, bytes a point)', load: async () => (await import('./statsCommand.js')).statsCommand },
   { name: 'create', summary: 'create a series and print its id', load: async () => (await import('./createCommand.js')).createCommand },
   { name: 'push', summary: 'stream CSV points from a file or stdin into a series', load: async () => (await import('./pushCommand.js')).pushCommand },
+  { name: 'ls', summary: 'list the series you can read (search, --tag, --json)', load: async () => (await import('./lsCommand.js')).lsCommand },
   { name: 'cat', summary: 'print the points of a series (CSV or JSON)', load: async () => (await import('./catCommand.js')).catCommand },
   { name: 'tail', summary: 'follow the latest point of a series', load: async () => (await import('./tailCommand.js')).tailCommand },
   { name: 'bridge', summary: 'write MQTT messages into series, acknowledged once written', load: async () => (await import('./bridgeCommand.js')).bridgeCommand },
