@@ -2,6 +2,7 @@ import type { Point, PointValue } from '../Point.js';
 import type { BucketAggregate } from './BucketAggregate.js';
 import type { BucketSpec } from './DownsampleSpec.js';
 import type { Downsampler } from './Downsampler.js';
+import { PointOutbox } from './PointOutbox.js';
 import { isBelow } from './isBelow.js';
 import type { RunSummary } from './RunSummary.js';
 
@@ -12,7 +13,7 @@ const NONE: readonly number[] = [];
  * non-empty bucket, stamped with the bucket's start (`k · every`), valued by the aggregate
  * (see {@link BucketAggregate}). Holds one open bucket; O(1) a point.
  */
-export class BucketDownsampler implements Downsampler {
+export class BucketDownsampler extends PointOutbox implements Downsampler {
   private readonly start: number;
   private readonly end: number;
   private readonly every: number;
@@ -25,9 +26,9 @@ export class BucketDownsampler implements Downsampler {
   private sum = 0;
   private first: PointValue = null;
   private last: PointValue = null;
-  private out: Point[] = [];
 
   constructor(spec: BucketSpec) {
+    super();
     this.start = spec.start;
     this.end = spec.end;
     this.every = spec.every;
@@ -156,12 +157,6 @@ export class BucketDownsampler implements Downsampler {
 
   resolve(): void {
     // Buckets never wait for points.
-  }
-
-  take(): Point[] {
-    const out = this.out;
-    this.out = [];
-    return out;
   }
 
   finish(): void {

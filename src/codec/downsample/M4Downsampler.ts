@@ -1,6 +1,7 @@
 import type { Point, PointValue } from '../Point.js';
 import type { M4Spec } from './DownsampleSpec.js';
 import type { Downsampler } from './Downsampler.js';
+import { PointOutbox } from './PointOutbox.js';
 import { isBelow } from './isBelow.js';
 import type { RunSummary } from './RunSummary.js';
 
@@ -46,14 +47,15 @@ function firstAtOrAbove(times: ArrayLike<number>, time: number, from: number, to
  * first / last points), in time order, each once. Holds the open column, and closed columns
  * whose extremes came from a summary until {@link resolve} gives their times.
  */
-export class M4Downsampler implements Downsampler {
+export class M4Downsampler extends PointOutbox implements Downsampler {
   private column = Number.NaN;
   private open: Column | undefined;
   /** Closed columns not yet emitted (the first ones may wait for runs to be resolved). */
   private closed: Column[] = [];
-  private out: Point[] = [];
 
-  constructor(private readonly spec: M4Spec) {}
+  constructor(private readonly spec: M4Spec) {
+    super();
+  }
 
   private enter(column: number, first: Point): Column {
     if (this.open && column === this.column) return this.open;
@@ -175,12 +177,6 @@ export class M4Downsampler implements Downsampler {
       place(c.max);
     }
     this.drain();
-  }
-
-  take(): Point[] {
-    const out = this.out;
-    this.out = [];
-    return out;
   }
 
   finish(): void {
