@@ -7,6 +7,9 @@ export interface ChunkSummaryRow extends RunSummary {
   readonly ref: number;
 }
 
+/** The numeric summary columns of a `chunks` row, in the order both stores select them (`start_ts, end_ts, count, min, max, sum`). */
+export type SummaryColumns = [start: number, end: number, count: number, min: number | null, max: number | null, sum: number | null];
+
 /**
  * What a downsampled read needs of a store's chunk SQL: the chunks' summaries without their
  * bytes, then the bytes of the few chunks it decodes, and the head points.

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { ChunkSummaryRow, DownsampleTable } from '../chunks/downsampleTable.js';
+import type { ChunkSummaryRow, DownsampleTable, SummaryColumns } from '../chunks/downsampleTable.js';
 import type { TimeBounds } from '../chunks/ChunkTable.js';
 import type { Columns } from '../chunks/Columns.js';
 import { awaitStep, type Step } from '../chunks/Step.js';
@@ -7,12 +7,7 @@ import { PostgresChunkTable } from './PostgresChunkTable.js';
 import { fromPgValue, pgNumber } from './pgValue.js';
 
 type Row = [
-  start: number,
-  end: number,
-  count: number,
-  min: number | null,
-  max: number | null,
-  sum: number | null,
+  ...summary: SummaryColumns,
   firstTs: number,
   firstV: number | null,
   firstB: boolean | null,

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ChunkSummaryRow, DownsampleTable } from '../chunks/downsampleTable.js';
+import type { ChunkSummaryRow, DownsampleTable, SummaryColumns } from '../chunks/downsampleTable.js';
 import type { TimeBounds } from '../chunks/ChunkTable.js';
 import type { Columns } from '../chunks/Columns.js';
 import { doneStep, type Step } from '../chunks/Step.js';
@@ -8,12 +8,7 @@ import { fromSqliteValue, type SqliteValue } from './sqliteValue.js';
 
 type Row = [
   ref: number,
-  start: number,
-  end: number,
-  count: number,
-  min: number | null,
-  max: number | null,
-  sum: number | null,
+  ...summary: SummaryColumns,
   firstTs: number,
   firstV: SqliteValue,
   lastTs: number,
