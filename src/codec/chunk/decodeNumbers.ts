@@ -1,22 +1,20 @@
 import type { ByteReader } from './ByteReader.js';
 import { CHUNK_FORMAT } from './chunkFormat.js';
 import { corruptChunk } from './corruptChunk.js';
-import { decodeDoubles } from './decodeDoubles.js';
+import { decodeDoubleColumn } from './decodeDoubleColumn.js';
 import { POW10 } from './POW10.js';
 import { unpackIntegers } from './unpackIntegers.js';
 
 /** Reads what {@link encodeNumbers} wrote for `count` values; a value that is not finite is corrupt. */
 export function decodeNumbers(r: ByteReader, count: number): Float64Array {
   const numbers = new Float64Array(count);
-  const header = r.byte('values header');
-  const mode = header >> 4;
-  const scale = header & 15;
-  if ((mode === CHUNK_FORMAT.xor || mode === CHUNK_FORMAT.raw) && scale === 0) {
-    decodeDoubles(r, numbers, mode, 'values');
+  const header = decodeDoubleColumn(r, numbers, 'values');
+  if (header === undefined) {
     for (let i = 0; i < count; i++) if (!Number.isFinite(numbers[i]!)) throw corruptChunk(`value ${i} is not a finite number`);
     return numbers;
   }
-  if (mode !== CHUNK_FORMAT.delta || scale > CHUNK_FORMAT.maxValueScale) throw corruptChunk(`unknown values encoding 0x${header.toString(16)}`);
+  const { mode, scale } = header;
+  if (mode !== CHUNK_FORMAT.delta || scale > CHUNK_FORMAT.maxValueScale) throw corruptChunk(`unknown values encoding 0x${header.byte.toString(16)}`);
   let acc = r.svarint('first value');
   numbers[0] = acc;
   unpackIntegers(r, numbers, 1, count);

@@ -1,7 +1,7 @@
 import type { ByteReader } from './ByteReader.js';
 import { CHUNK_FORMAT } from './chunkFormat.js';
 import { corruptChunk } from './corruptChunk.js';
-import { decodeDoubles } from './decodeDoubles.js';
+import { decodeDoubleColumn } from './decodeDoubleColumn.js';
 import { POW10 } from './POW10.js';
 import { unpackIntegers } from './unpackIntegers.js';
 
@@ -11,12 +11,10 @@ import { unpackIntegers } from './unpackIntegers.js';
  */
 export function decodeTimes(r: ByteReader, count: number): Float64Array {
   const times = new Float64Array(count);
-  const header = r.byte('times header');
-  const mode = header >> 4;
-  const scale = header & 15;
-  if ((mode === CHUNK_FORMAT.xor || mode === CHUNK_FORMAT.raw) && scale === 0) {
-    decodeDoubles(r, times, mode, 'times');
-  } else if ((mode === CHUNK_FORMAT.delta || mode === CHUNK_FORMAT.deltaOfDelta) && scale <= CHUNK_FORMAT.maxTimeScale) {
+  const header = decodeDoubleColumn(r, times, 'times');
+  if (header !== undefined) {
+    const { mode, scale } = header;
+    if (!((mode === CHUNK_FORMAT.delta || mode === CHUNK_FORMAT.deltaOfDelta) && scale <= CHUNK_FORMAT.maxTimeScale)) throw corruptChunk(`unknown times encoding 0x${header.byte.toString(16)}`);
     let acc = r.svarint('first time');
     times[0] = acc;
     if (mode === CHUNK_FORMAT.delta) {
@@ -32,7 +30,7 @@ export function decodeTimes(r: ByteReader, count: number): Float64Array {
       const p = POW10[scale]!;
       for (let i = 0; i < count; i++) times[i] = times[i]! / p;
     }
-  } else throw corruptChunk(`unknown times encoding 0x${header.toString(16)}`);
+  }
   let prev = times[0]!;
   if (!Number.isFinite(prev) || !Number.isFinite(times[count - 1]!)) throw corruptChunk('a time that is not a finite number');
   for (let i = 1; i < count; i++) {
