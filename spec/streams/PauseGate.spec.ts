@@ -40,7 +40,7 @@ describe('PauseGate', () => {
       // writer: batch sent at 0 (window 0 not used: maxBatchPoints 1), 503 at 1 → gate closed until 1001.
       expectObservable(hot('a', { a: [1, 1] as Point }).pipe(batchWriter(write, { maxBatchPoints: 1, gate, retryBaseMs: 1, random: () => 0 }))).toBe(
         '1002ms r',
-        { r: { points: 1, firstTime: 1, lastTime: 1, attempts: 2, durationMs: 1002, dropped: 0 } },
+        { r: { points: 1, firstTime: 1, lastTime: 1, attempts: 2, durationMs: 1002, dropped: 0, replaced: undefined } },
       );
       // poller every 400 ms: polls at 0; the poll due at 400 waits for the gate (closed at 1 until
       // 1001), then the interval goes on from there.
