@@ -2,15 +2,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
-// Two entry points: '.' (browser-safe client) and './server' (Node only), plus the CLI.
+// The entry points: '.' (browser-safe client), './journal' (its journals, browser-safe) and
+// './server' (Node only), plus the CLI.
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    'journal/index': 'src/journal/index.ts',
     'server/index': 'src/server/index.ts',
     'cli/main': 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', 'server/index': 'src/server/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', 'journal/index': 'src/journal/index.ts', 'server/index': 'src/server/index.ts' } },
   clean: true,
   sourcemap: true,
   target: 'node20',

@@ -1,5 +1,6 @@
 // The package's only barrel: what users of the browser-safe client call, and the types and
-// DEFAULT_… constants of its options. Server code is under 'timetric/server'. The stream cores
+// DEFAULT_… constants of its options. Server code is under 'timetric/server', the journals under
+// 'timetric/journal'. The stream cores
 // (batchWriter, incrementSink, pollLatest, liveLatest, resumeValues, pointPages), the retry loop and
 // the client's helpers are internal: Series, writeTo and incrementTo are built on them.
 export type { Point, PointValue, TimeInput } from './codec/Point.js';
@@ -46,7 +47,8 @@ export type { TimetricConfig } from './client/TimetricConfig.js';
 export { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './client/ClientOptions.js';
 export type { RequestSpec } from './client/RequestSpec.js';
 export type { SeriesMetadata } from './client/createSeriesRequest.js';
-export { searchSeries, DEFAULT_SEARCH_OPTIONS, type SeriesInfo, type SeriesSearch, type SearchTransport } from './client/searchSeries.js';
+export { DEFAULT_SEARCH_OPTIONS, type SeriesSearch } from './client/SeriesSearch.js';
+export type { SeriesInfo, SearchTransport } from './client/searchSeries.js';
 export type { SeriesData, PointInput } from './client/encodeSeriesData.js';
 
 export { DEFAULT_POLL_OPTIONS, type PollOptions } from './streams/pollLatest.js';
@@ -54,18 +56,19 @@ export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './streams/retry/RetryO
 export { isRetryable, RETRYABLE_STATUSES } from './streams/isRetryable.js';
 export { writeTo, type WriteToOptions, type SinkPoint } from './streams/writeTo.js';
 export { writeFrom, type PullSource } from './streams/writeFrom.js';
-export { journaledWriter, journaledPull, DEFAULT_JOURNAL_OPTIONS, type JournalOptions } from './streams/journaledWriter.js';
+export type { JournalOptions } from './streams/journaledWriter.js';
 export type { WriteTarget, WriteAnswer } from './streams/WriteTarget.js';
+// The journal classes and journaled cores are values of 'timetric/journal' only: a sink loads
+// them when it first runs with a journal, and a value exported here would be in every page.
 export type { Journal, JournalEntry, PendingRecord } from './journal/Journal.js';
-export { IndexedDbJournal } from './journal/IndexedDbJournal.js';
-export { MemoryJournal } from './journal/MemoryJournal.js';
-export { JournalLockedError } from './journal/JournalLockedError.js';
+export type { IndexedDbJournal } from './journal/IndexedDbJournal.js';
+export type { MemoryJournal } from './journal/MemoryJournal.js';
+export type { JournalLockedError } from './journal/JournalLockedError.js';
 export type { JournalRecord, JournalPoints, JournalIncrement, JournalAck } from './codec/journalRecord.js';
 export { DEFAULT_WRITE_OPTIONS, type WriteOptions, type WriteReceipt } from './streams/batchWriter.js';
 export { WriteFailedError } from './errors/WriteFailedError.js';
 export { OutcomeUnknownError } from './errors/OutcomeUnknownError.js';
 export { incrementTo, type IncrementToOptions } from './streams/incrementTo.js';
-export { journaledIncrements } from './streams/journaledIncrements.js';
 export { newIdempotencyKey } from './streams/newIdempotencyKey.js';
 export { DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './streams/incrementSink.js';
 export type { PauseGate } from './streams/PauseGate.js';

@@ -66,8 +66,15 @@ describe('writeTo with a journal', () => {
     const down = client('http://127.0.0.1:9').series(s.id);
     const input = new Subject<readonly [number, number | null]>();
     let accepted = 0;
-    const sub = input.pipe(writeTo(down, { journal: new FileJournal(dir), maxBatchPoints: 1_000, retryBaseMs: 5, maxBackoffMs: 20, onJournaled: (b) => (accepted += b.points) })).subscribe();
+    let fourBatches!: () => void;
+    const journaled = new Promise<void>((resolve) => (fourBatches = resolve));
+    const sub = input
+      .pipe(writeTo(down, { journal: new FileJournal(dir), maxBatchPoints: 1_000, retryBaseMs: 5, maxBackoffMs: 20, onJournaled: (b) => (accepted += b.points) === 4_000 && fourBatches() }))
+      .subscribe();
+    // The sink loads the journal code and opens the journal after subscribe; what the Subject
+    // emits meanwhile is held and journaled once the journal is open, before anything is sent.
     for (const p of pairs(4_500)) input.next(p);
+    await journaled;
     assert.equal(accepted, 4_000, 'four full batches are in the journal');
     sub.unsubscribe(); // the open batch (500) goes into the journal too
     assert.throws(() => readdirSync(join(dir, 'lock')), 'the lock is released');

@@ -1,4 +1,4 @@
-// Every public export of timetric (src/index.ts) and timetric/server (src/server/index.ts) has a
+// Every public export of timetric (src/index.ts), timetric/journal and timetric/server (src/server/index.ts) has a
 // doc comment: the API reference (npm run docs:api, TypeDoc) is generated from them. Checked with
 // the TypeScript compiler: each exported symbol is followed to its declaration (through re-exports),
 // and a declaration counts as documented when it carries a /** … */ comment with some text.
@@ -8,7 +8,11 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const ENTRIES = { timetric: join(ROOT, 'src', 'index.ts'), 'timetric/server': join(ROOT, 'src', 'server', 'index.ts') };
+const ENTRIES = {
+  timetric: join(ROOT, 'src', 'index.ts'),
+  'timetric/journal': join(ROOT, 'src', 'journal', 'index.ts'),
+  'timetric/server': join(ROOT, 'src', 'server', 'index.ts'),
+};
 
 function undocumented(): Record<string, string[]> {
   const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;

@@ -8,7 +8,7 @@ import type { Point, PointValue, TimeInput } from '../codec/Point.js';
 import { ParseError } from '../errors/ParseError.js';
 import { latestEvents } from './latestEvents.js';
 import { latestPoint } from './latestPoint.js';
-import { encodeSeriesData, type SeriesData } from './encodeSeriesData.js';
+import type { SeriesData } from './encodeSeriesData.js';
 import { fromAbortable } from './fromAbortable.js';
 import { documentVisibility } from '../streams/documentVisibility.js';
 import { liveLatest, type LiveUpdate } from '../streams/liveLatest.js';
@@ -277,6 +277,7 @@ export class Series {
         await this.client.request({ method: 'POST', path: this.path, form: { value: formatValue(checkValue(data)) }, signal });
         return { points: 1 };
       }
+      const { encodeSeriesData } = await import('./seriesRequestsChunk.js');
       const { csv, points } = await encodeSeriesData(data, signal);
       await this.client.request({ method: 'POST', path: this.path, body: csv, headers: { 'content-type': 'text/csv' }, signal });
       return { points };
@@ -302,6 +303,7 @@ export class Series {
   /** Replaces the whole history with `data` (metadata untouched). Emits one {@link WriteResult}. */
   rewrite(data: SeriesData): Observable<WriteResult> {
     return fromAbortable(async (signal) => {
+      const { encodeSeriesData } = await import('./seriesRequestsChunk.js');
       const { csv, points } = await encodeSeriesData(data, signal);
       await this.client.request({ method: 'PUT', path: this.path, body: csv, headers: { 'content-type': 'text/csv' }, signal });
       return { points };

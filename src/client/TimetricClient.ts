@@ -1,17 +1,18 @@
-import type { Observable, SchedulerLike } from 'rxjs';
+import { defer, switchMap, type Observable, type SchedulerLike } from 'rxjs';
 import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { NetworkError } from '../errors/NetworkError.js';
 import { PauseGate } from '../streams/PauseGate.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
 import { TimetricError } from '../errors/TimetricError.js';
 import { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './ClientOptions.js';
-import { createSeriesRequest, type SeriesMetadata } from './createSeriesRequest.js';
+import type { SeriesMetadata } from './createSeriesRequest.js';
 import type { SeriesData } from './encodeSeriesData.js';
 import { errorForResponse } from './errorForResponse.js';
 import { normalizeConfig } from './normalizeConfig.js';
 import type { RequestSpec } from './RequestSpec.js';
 import type { ResolvedAuth } from './ResolvedAuth.js';
-import { searchSeries, type SeriesInfo, type SeriesSearch } from './searchSeries.js';
+import type { SeriesInfo } from './searchSeries.js';
+import { checkSeriesSearch, type SeriesSearch } from './SeriesSearch.js';
 import { Series, type SeriesClient } from './Series.js';
 import type { TimetricConfig } from './TimetricConfig.js';
 import type { WatchOptions } from './WatchOptions.js';
@@ -134,6 +135,7 @@ export class TimetricClient implements SeriesClient {
    * @returns The new series (its id read from `Location`, the redirect never followed).
    */
   async createSeries(metadata: SeriesMetadata, data?: SeriesData): Promise<Series> {
+    const { createSeriesRequest } = await import('./seriesRequestsChunk.js');
     const id = await createSeriesRequest(this, metadata, data);
     return this.series(id);
   }
@@ -142,7 +144,6 @@ export class TimetricClient implements SeriesClient {
    * Every series you may read that matches `search` (text `q`, `tags`, owner `user`), paged through
    * the search endpoint 100 at a time: a cold Observable of {@link SeriesInfo} that completes after
    * the last page, and stops paging when unsubscribed. Anonymous clients see public series only.
-   * See {@link searchSeries}.
    *
    * @example
    * ```ts
@@ -151,7 +152,10 @@ export class TimetricClient implements SeriesClient {
    * ```
    */
   search(search: SeriesSearch = {}): Observable<SeriesInfo> {
-    return searchSeries(this, search);
+    // A bad paging setting throws here; the search code is loaded on first subscription (a chunk of
+    // its own), then pages as before.
+    checkSeriesSearch(search);
+    return defer(() => import('./seriesRequestsChunk.js')).pipe(switchMap(({ searchSeries }) => searchSeries(this, search)));
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Observable } from 'rxjs';
-import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { TimetricError } from '../errors/TimetricError.js';
 import { readBodyText } from './readBodyText.js';
 import type { RequestSpec } from './RequestSpec.js';
+import { checkSeriesSearch, type SeriesSearch } from './SeriesSearch.js';
 
 /** One series as the search endpoint lists it (`results.thin.json`). */
 export interface SeriesInfo {
@@ -17,23 +17,6 @@ export interface SeriesInfo {
   /** The series' absolute URL, `…/series/ID/`, as the server names it. */
   url: string;
 }
-
-/** What {@link searchSeries} (and `client.search()`) looks for. Every field narrows the result; none given lists every series the caller may read. */
-export interface SeriesSearch {
-  /** Free text the title, caption, description or a tag contains (case-insensitive). Default: any. */
-  q?: string | undefined;
-  /** Tags every series found must carry (case-insensitive); an array or one comma-separated string. Default: any. */
-  tags?: readonly string[] | string | undefined;
-  /** The owner's user name. Default: any owner (your own series and public ones). */
-  user?: string | undefined;
-  /** Series asked for per request, 1 to 100 (our server's maximum). Default 100. */
-  pageSize?: number | undefined;
-  /** The longest page body read, characters; a longer one fails with a {@link TimetricError} naming this cap. Default 16,777,216. */
-  maxPageChars?: number | undefined;
-}
-
-/** Defaults of {@link SeriesSearch}. */
-export const DEFAULT_SEARCH_OPTIONS = { pageSize: 100, maxPageChars: 16 * 1024 * 1024 } satisfies Partial<SeriesSearch>;
 
 /** What {@link searchSeries} needs of a client: its request layer (signing, timeout, error family). */
 export interface SearchTransport {
@@ -84,14 +67,7 @@ function seriesInfo(item: unknown, baseUrl: string | undefined): SeriesInfo {
  * @returns A cold Observable of the matching series.
  */
 export function searchSeries(transport: SearchTransport, search: SeriesSearch = {}): Observable<SeriesInfo> {
-  const pageSize = search.pageSize ?? DEFAULT_SEARCH_OPTIONS.pageSize;
-  const maxPageChars = search.maxPageChars ?? DEFAULT_SEARCH_OPTIONS.maxPageChars;
-  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-    throw new ConfigurationError(`pageSize must be a whole number from 1 to 100, got ${String(pageSize)}`, 'pageSize');
-  }
-  if (!Number.isSafeInteger(maxPageChars) || maxPageChars < 1) {
-    throw new ConfigurationError(`maxPageChars must be a positive whole number of characters, got ${String(maxPageChars)}`, 'maxPageChars');
-  }
+  const { pageSize, maxPageChars } = checkSeriesSearch(search);
   const tagList = typeof search.tags === 'string' ? search.tags.split(',') : (search.tags ?? []);
   const tags = tagList.map((t) => t.trim()).filter(Boolean).join(',');
   const baseUrl = (transport as { baseUrl?: unknown }).baseUrl;

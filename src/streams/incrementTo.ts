@@ -1,9 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Journal } from '../journal/Journal.js';
 import { incrementSink, type IncrementOptions, type IncrementReceipt } from './incrementSink.js';
-import { journaledIncrements } from './journaledIncrements.js';
 import type { JournalOptions } from './journaledWriter.js';
-import { openNamedJournal } from './openNamedJournal.js';
+import { journaledLater } from './loadJournal.js';
 import { postIncrement, type WriteTarget } from './WriteTarget.js';
 
 /** Options of `incrementTo`: {@link IncrementOptions}, and a `journal`. */
@@ -45,5 +44,7 @@ export function incrementTo(series: WriteTarget, options: IncrementToOptions = {
   const { journal, openJournal, onJournaled, ...rest } = options;
   const o = { scheduler: series.client.scheduler, gate: series.client.pauseGate, ...rest };
   if (journal === undefined) return incrementSink((amount, key) => postIncrement(series, amount, key), o);
-  return (source) => source.pipe(journaledIncrements((amount, key) => postIncrement(series, amount, key), typeof journal === 'string' ? (openJournal ?? openNamedJournal)(journal) : journal, { ...o, ...(onJournaled && { onJournaled }) }));
+  // The journal code is loaded, and the journal opened, per subscription (see writeTo).
+  return (source) =>
+    journaledLater(source, (m) => m.journaledIncrements((amount, key) => postIncrement(series, amount, key), m.openJournalOf(journal, openJournal), { ...o, ...(onJournaled && { onJournaled }) }));
 }

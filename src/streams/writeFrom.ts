@@ -1,14 +1,13 @@
-import { Observable } from 'rxjs';
+import { Observable, defer, switchMap } from 'rxjs';
 import { CsvPointDecoder } from '../codec/CsvPointDecoder.js';
 import { parseTime } from '../codec/parseTime.js';
 import { checkValue } from '../codec/parseValue.js';
 import type { Point } from '../codec/Point.js';
 import { ParseError } from '../errors/ParseError.js';
-import { MemoryJournal } from '../journal/MemoryJournal.js';
 import type { WriteReceipt } from './batchWriter.js';
 import { DEFAULT_WRITE_OPTIONS } from './batchWriter.js';
-import { journaledPull } from './journaledWriter.js';
-import { journalOf, sinkOptions, type SinkPoint, type WriteToOptions } from './writeTo.js';
+import { loadJournal } from './loadJournal.js';
+import { sinkOptions, type SinkPoint, type WriteToOptions } from './writeTo.js';
 import { postPoints, type WriteTarget } from './WriteTarget.js';
 
 /**
@@ -83,19 +82,24 @@ async function* pointsOf(source: PullSource): AsyncGenerator<readonly Point[]> {
  * @param options - As for `writeTo`; with `journal` the points are journaled first.
  */
 export function writeFrom(series: WriteTarget, source: PullSource, options: WriteToOptions = {}): Observable<WriteReceipt> {
-  return new Observable<WriteReceipt>((subscriber) => {
-    const journal = journalOf(options);
-    const o = sinkOptions(series, options);
-    const maxBufferPoints = o.maxBufferPoints ?? DEFAULT_WRITE_OPTIONS.maxBufferPoints;
-    // Without a journal the buffer is a journal in memory, as large as the memory budget.
-    const inner = journal
-      ? journaledPull((points) => postPoints(series, points), journal, pointsOf(source), o)
-      : journaledPull((points) => postPoints(series, points), new MemoryJournal(), pointsOf(source), {
-          maxRetries: DEFAULT_WRITE_OPTIONS.maxRetries,
-          deadlineMs: DEFAULT_WRITE_OPTIONS.deadlineMs,
-          ...o,
-          maxJournalBytes: maxBufferPoints * 17 + (o.maxBatchPoints ?? DEFAULT_WRITE_OPTIONS.maxBatchPoints) * 34,
-        });
-    return inner.subscribe(subscriber);
-  });
+  // The journal code (also the in-memory journal) is loaded on subscription; nothing is pulled before.
+  return defer(loadJournal).pipe(
+    switchMap(({ journaledPull, MemoryJournal, openJournalOf }) =>
+      new Observable<WriteReceipt>((subscriber) => {
+        const journal = options.journal === undefined ? undefined : openJournalOf(options.journal, options.openJournal);
+        const o = sinkOptions(series, options);
+        const maxBufferPoints = o.maxBufferPoints ?? DEFAULT_WRITE_OPTIONS.maxBufferPoints;
+        // Without a journal the buffer is a journal in memory, as large as the memory budget.
+        const inner = journal
+          ? journaledPull((points) => postPoints(series, points), journal, pointsOf(source), o)
+          : journaledPull((points) => postPoints(series, points), new MemoryJournal(), pointsOf(source), {
+              maxRetries: DEFAULT_WRITE_OPTIONS.maxRetries,
+              deadlineMs: DEFAULT_WRITE_OPTIONS.deadlineMs,
+              ...o,
+              maxJournalBytes: maxBufferPoints * 17 + (o.maxBatchPoints ?? DEFAULT_WRITE_OPTIONS.maxBatchPoints) * 34,
+            });
+        return inner.subscribe(subscriber);
+      }),
+    ),
+  );
 }

@@ -4,8 +4,8 @@ import { checkValue } from '../codec/parseValue.js';
 import type { Point, PointValue, TimeInput } from '../codec/Point.js';
 import type { Journal } from '../journal/Journal.js';
 import { batchWriter, type WriteOptions, type WriteReceipt } from './batchWriter.js';
-import { journaledWriter, type JournalOptions } from './journaledWriter.js';
-import { openNamedJournal } from './openNamedJournal.js';
+import type { JournalOptions } from './journaledWriter.js';
+import { journaledLater } from './loadJournal.js';
 import { postPoints, type WriteTarget } from './WriteTarget.js';
 
 /** A point as a sink takes it: time as a Date, unix seconds or ISO text (UTC); value number/boolean/null. */
@@ -22,13 +22,6 @@ export interface WriteToOptions extends WriteOptions, JournalOptions {
   journal?: Journal | string;
   /** How a journal given by name is opened. Default: IndexedDB (browsers); `timetric/node` passes a file journal. */
   openJournal?: (name: string) => Journal;
-}
-
-/** The journal of `options`, opened from its name when it is one; undefined without a journal. */
-export function journalOf(options: WriteToOptions): Journal | undefined {
-  const j = options.journal;
-  if (j === undefined) return undefined;
-  return typeof j === 'string' ? (options.openJournal ?? openNamedJournal)(j) : j;
 }
 
 /** The options a sink core takes: the client's scheduler and gate unless given, without the journal fields. */
@@ -49,7 +42,9 @@ export function sinkOptions(target: WriteTarget, options: WriteToOptions): Write
  *
  * With `journal`, each batch is appended to the journal before it is sent, and a sink opened later
  * on the same journal first resends what was not acknowledged (see `journaledWriter`): nothing
- * accepted is lost to a crash, a restart or an outage of any length the journal can hold.
+ * accepted is lost to a crash, a restart or an outage of any length the journal can hold. The
+ * journal code is loaded, and the journal opened, when the sink is first subscribed; points that
+ * arrive meanwhile are held in memory and journaled first once it is open.
  * For a large or unbounded source, prefer {@link writeFrom}, which pulls only while there is room.
  *
  * @example
@@ -68,9 +63,8 @@ export function writeTo(series: WriteTarget, options: WriteToOptions = {}): Oper
   const write = (points: readonly Point[]) => postPoints(series, points);
   const o = sinkOptions(series, options);
   if (options.journal === undefined) return pipe(toPoint, batchWriter(write, o));
-  return (source) => {
-    // Opened per subscription: each subscription owns the journal while it runs.
-    const journal = journalOf(options)!;
-    return source.pipe(toPoint, journaledWriter(write, journal, o));
-  };
+  const { journal, openJournal } = options;
+  // The journal code is loaded, and the journal opened, per subscription: each subscription owns
+  // the journal while it runs.
+  return (source) => journaledLater(source.pipe(toPoint), (m) => m.journaledWriter(write, m.openJournalOf(journal, openJournal), o));
 }
