@@ -8,7 +8,9 @@ export const pushCommand: Command = {
   help: `Usage: timetric push ID [FILE|-] [--url URL --key KEY --secret SECRET]
 
 Streams CSV lines "time,value" (unix seconds or ISO 8601 UTC) from FILE, or from standard input
-when FILE is "-" or absent, into series ID, in requests of 50,000 points sent one after another.
+when FILE is "-" or absent, into series ID, in requests of 50,000 points sent one after another;
+what has been read is also sent once the input is quiet for 0.2 s, so a sensor piped in is
+written as it reads.
 A line holding only a value ("21.5", "null") is stamped with the time it is read (times only
 rise, so none replaces another).
 The input is never read whole. Ends with a summary line on stdout, "500,000 points written in

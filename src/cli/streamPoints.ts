@@ -7,6 +7,12 @@ import { CommandFailure } from './CommandFailure.js';
 /** Points per request of {@link streamPoints}: one update() each, sent one after another. */
 export const PUSH_BATCH_POINTS = 50_000;
 
+/**
+ * How long {@link streamPoints} waits for more input before it sends the points it holds, ms: a
+ * sensor piped into `push` is written as it reads, not when the pipe closes.
+ */
+export const PUSH_IDLE_FLUSH_MS = 200;
+
 /** The size of a regular file to read, or a {@link CommandFailure} naming it ("no such file", "a directory"). */
 function fileSize(path: string): number {
   let stats;
@@ -24,7 +30,9 @@ function fileSize(path: string): number {
 /**
  * Streams CSV (`time,value` lines, or bare values, each stamped with the time it is read) from a file or stdin (`-`) into a series, in
  * batches of {@link PUSH_BATCH_POINTS} points, reading the next chunk only once the batch before
- * is written: memory stays bounded whatever the input size. Draws a progress bar on stderr
+ * is written: memory stays bounded whatever the input size. Points are also sent once the input
+ * has been quiet for {@link PUSH_IDLE_FLUSH_MS}, so a slow source (a sensor on a pipe) is written as
+ * it goes. Draws a progress bar on stderr
  * (points/s, and percent + ETA when the file size is known) only when stderr is a TTY.
  *
  * @returns The number of points written.
@@ -73,7 +81,29 @@ export async function streamPoints(series: Series, source: string, io: CliIo): P
     draw();
   };
   const textDecoder = new TextDecoder();
-  for await (const chunk of input) {
+  const chunks = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const read = (): Promise<IteratorResult<unknown>> => {
+    const promise = chunks.next();
+    promise.catch(() => undefined); // a read left pending when a bad line ends the push
+    return promise;
+  };
+  let next = read();
+  for (;;) {
+    let step: IteratorResult<unknown> | 'idle';
+    if (batch.length === 0) step = await next;
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), PUSH_IDLE_FLUSH_MS)));
+      step = await Promise.race([next, idle]);
+      clearTimeout(timer);
+    }
+    if (step === 'idle') {
+      await flush();
+      continue;
+    }
+    if (step.done) break;
+    next = read();
+    const chunk = step.value;
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     bytes += buf.length;
     for (const p of decoder.push(textDecoder.decode(buf, { stream: true }))) batch.push(p);
