@@ -3,7 +3,6 @@ import { ConfigurationError } from '../errors/ConfigurationError.js';
 import { NetworkError } from '../errors/NetworkError.js';
 import { PauseGate } from '../streams/PauseGate.js';
 import { TimeoutError } from '../errors/TimeoutError.js';
-import { TimetricError } from '../errors/TimetricError.js';
 import { DEFAULT_CLIENT_OPTIONS, type ClientOptions, type FetchLike } from './ClientOptions.js';
 import type { SeriesMetadata } from './createSeriesRequest.js';
 import type { SeriesData } from './encodeSeriesData.js';
@@ -223,26 +222,15 @@ export class TimetricClient implements SeriesClient {
     return this.auth;
   }
 
-  private async tokenCall(path: string, oauth: NonNullable<RequestSpec['oauth']>): Promise<Record<string, string>> {
-    const r = await this.request({ method: 'POST', path, oauth });
-    const text = await r.text();
-    const fields = Object.fromEntries(new URLSearchParams(text));
-    if (!fields.oauth_token || !fields.oauth_token_secret) throw new TimetricError(`${path} answered without oauth_token/oauth_token_secret: ${text.slice(0, 200)}`);
-    return fields;
-  }
-
   /**
    * Step 1 of the OAuth dance: a request token, signed with the consumer secret. With `callback`
    * (OAuth 1.0a) the server will send the user back there with a verifier.
    */
   async getRequestToken(callback?: string): Promise<OAuthToken> {
     this.requireOAuth();
-    const f = await this.tokenCall('/oauth/request_token/', { params: callback ? { oauth_callback: callback } : {} });
-    this.lastRequestToken = {
-      oauth_token: f.oauth_token!,
-      oauth_token_secret: f.oauth_token_secret!,
-      oauth_callback_confirmed: f.oauth_callback_confirmed === 'true',
-    };
+    // The token calls are loaded on first use, like the signer.
+    const { fetchRequestToken } = await import('./oauthDance.js');
+    this.lastRequestToken = await fetchRequestToken(this, callback);
     return this.lastRequestToken;
   }
 
@@ -266,15 +254,12 @@ export class TimetricClient implements SeriesClient {
   async getAccessToken(token: OAuthToken | undefined = this.lastRequestToken, verifier?: string): Promise<OAuthToken> {
     const auth = this.requireOAuth();
     if (!token) throw new ConfigurationError('no request token: call getRequestToken() first', 'oauth_token');
-    const f = await this.tokenCall('/oauth/access_token/', {
-      token: token.oauth_token,
-      tokenSecret: token.oauth_token_secret,
-      params: verifier ? { oauth_verifier: verifier } : {},
-    });
-    this.config.oauth_token = f.oauth_token!;
-    this.config.oauth_secret = f.oauth_token_secret!;
-    this.auth = { ...auth, token: f.oauth_token, tokenSecret: f.oauth_token_secret };
-    return { oauth_token: f.oauth_token!, oauth_token_secret: f.oauth_token_secret! };
+    const { fetchAccessToken } = await import('./oauthDance.js');
+    const access = await fetchAccessToken(this, token, verifier);
+    this.config.oauth_token = access.oauth_token;
+    this.config.oauth_secret = access.oauth_token_secret;
+    this.auth = { ...auth, token: access.oauth_token, tokenSecret: access.oauth_token_secret };
+    return access;
   }
 }
 
