@@ -2,7 +2,13 @@
 // for a request or access token: pages that never run the dance do not download them.
 import { TimetricError } from '../errors/TimetricError.js';
 import type { RequestSpec } from './RequestSpec.js';
-import type { OAuthToken } from './TimetricClient.js';
+
+/** A token as the token endpoints answer it (the shape of TimetricClient's `OAuthToken`; that module imports this one). */
+export interface DanceToken {
+  oauth_token: string;
+  oauth_token_secret: string;
+  oauth_callback_confirmed?: boolean;
+}
 
 /** What the dance needs of a client: its request layer (which signs with `spec.oauth`). */
 export interface DanceTransport {
@@ -24,7 +30,7 @@ async function tokenCall(client: DanceTransport, path: string, oauth: NonNullabl
  * @param callback - Where the server sends the user back (OAuth 1.0a), if anywhere.
  * @returns The request token.
  */
-export async function fetchRequestToken(client: DanceTransport, callback: string | undefined): Promise<OAuthToken> {
+export async function fetchRequestToken(client: DanceTransport, callback: string | undefined): Promise<DanceToken> {
   const f = await tokenCall(client, '/oauth/request_token/', { params: callback ? { oauth_callback: callback } : {} });
   return { oauth_token: f.oauth_token!, oauth_token_secret: f.oauth_token_secret!, oauth_callback_confirmed: f.oauth_callback_confirmed === 'true' };
 }
@@ -38,7 +44,7 @@ export async function fetchRequestToken(client: DanceTransport, callback: string
  * @param verifier - The OAuth 1.0a verifier, if the server gave one.
  * @returns The access token.
  */
-export async function fetchAccessToken(client: DanceTransport, token: OAuthToken, verifier: string | undefined): Promise<OAuthToken> {
+export async function fetchAccessToken(client: DanceTransport, token: DanceToken, verifier: string | undefined): Promise<DanceToken> {
   const f = await tokenCall(client, '/oauth/access_token/', {
     token: token.oauth_token,
     tokenSecret: token.oauth_token_secret,
