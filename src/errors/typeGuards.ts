@@ -41,26 +41,26 @@ function guard<T>(cls: abstract new (...args: never[]) => T, names: readonly str
  * catch (err) { if (isHttpError(err) && err.status === 404) console.log('gone'); else if (isTimeoutError(err)) retryLater(); else throw err; }
  * ```
  */
-export const isTimetricError = guard(TimetricError, ALL);
+export const isTimetricError = /* @__PURE__ */ guard(TimetricError, ALL);
 /** True for an {@link HttpError}, {@link AuthenticationError} or {@link NotFoundError}: the server answered with a failure status. See {@link isTimetricError}. */
-export const isHttpError = guard(HttpError, HTTP, ['status', 'method', 'url']);
+export const isHttpError = /* @__PURE__ */ guard(HttpError, HTTP, ['status', 'method', 'url']);
 /** True for an {@link AuthenticationError} (401/403). See {@link isTimetricError}. */
-export const isAuthenticationError = guard(AuthenticationError, ['AuthenticationError'], ['status']);
+export const isAuthenticationError = /* @__PURE__ */ guard(AuthenticationError, ['AuthenticationError'], ['status']);
 /** True for a {@link NotFoundError} (404). See {@link isTimetricError}. */
-export const isNotFoundError = guard(NotFoundError, ['NotFoundError'], ['status']);
+export const isNotFoundError = /* @__PURE__ */ guard(NotFoundError, ['NotFoundError'], ['status']);
 /** True for a {@link TimeoutError}. See {@link isTimetricError}. */
-export const isTimeoutError = guard(TimeoutError, ['TimeoutError'], ['timeoutMs']);
+export const isTimeoutError = /* @__PURE__ */ guard(TimeoutError, ['TimeoutError'], ['timeoutMs']);
 /** True for a {@link NetworkError}: no HTTP answer. See {@link isTimetricError}. */
-export const isNetworkError = guard(NetworkError, ['NetworkError'], ['method', 'url']);
+export const isNetworkError = /* @__PURE__ */ guard(NetworkError, ['NetworkError'], ['method', 'url']);
 /** True for a {@link ParseError}. See {@link isTimetricError}. */
-export const isParseError = guard(ParseError, ['ParseError']);
+export const isParseError = /* @__PURE__ */ guard(ParseError, ['ParseError']);
 /** True for a {@link ConfigurationError}. See {@link isTimetricError}. */
-export const isConfigurationError = guard(ConfigurationError, ['ConfigurationError']);
+export const isConfigurationError = /* @__PURE__ */ guard(ConfigurationError, ['ConfigurationError']);
 /** True for a {@link WriteFailedError} (a sink gave up; it carries the unwritten points). See {@link isTimetricError}. */
-export const isWriteFailedError = guard(WriteFailedError, ['WriteFailedError'], ['points']);
+export const isWriteFailedError = /* @__PURE__ */ guard(WriteFailedError, ['WriteFailedError'], ['points']);
 /** True for an {@link OutcomeUnknownError} (an increment that may or may not have been applied). See {@link isTimetricError}. */
-export const isOutcomeUnknownError = guard(OutcomeUnknownError, ['OutcomeUnknownError'], ['amount']);
+export const isOutcomeUnknownError = /* @__PURE__ */ guard(OutcomeUnknownError, ['OutcomeUnknownError'], ['amount']);
 /** True for a {@link PushUnavailableError} (the server has no push endpoint). See {@link isTimetricError}. */
-export const isPushUnavailableError = guard(PushUnavailableError, ['PushUnavailableError']);
+export const isPushUnavailableError = /* @__PURE__ */ guard(PushUnavailableError, ['PushUnavailableError']);
 /** True for a {@link CrossOriginLinkError}. See {@link isTimetricError}. */
-export const isCrossOriginLinkError = guard(CrossOriginLinkError, ['CrossOriginLinkError']);
+export const isCrossOriginLinkError = /* @__PURE__ */ guard(CrossOriginLinkError, ['CrossOriginLinkError']);
