@@ -2,17 +2,18 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
-// The entry points: '.' (browser-safe client), './journal' (its journals, browser-safe) and
-// './server' (Node only), plus the CLI.
+// The entry points: '.' (browser-safe client), './journal' (its journals, browser-safe), './node'
+// (the client's Node-only additions: the file journal) and './server' (Node only), plus the CLI.
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'journal/index': 'src/journal/index.ts',
+    'node/index': 'src/node/index.ts',
     'server/index': 'src/server/index.ts',
     'cli/main': 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', 'journal/index': 'src/journal/index.ts', 'server/index': 'src/server/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', 'journal/index': 'src/journal/index.ts', 'node/index': 'src/node/index.ts', 'server/index': 'src/server/index.ts' } },
   clean: true,
   sourcemap: true,
   target: 'node20',

@@ -1,4 +1,4 @@
-// Every public export of timetric (src/index.ts), timetric/journal and timetric/server (src/server/index.ts) has a
+// Every public export of timetric (src/index.ts), timetric/journal, timetric/node and timetric/server (src/server/index.ts) has a
 // doc comment: the API reference (npm run docs:api, TypeDoc) is generated from them. Checked with
 // the TypeScript compiler: each exported symbol is followed to its declaration (through re-exports),
 // and a declaration counts as documented when it carries a /** … */ comment with some text.
@@ -11,6 +11,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const ENTRIES = {
   timetric: join(ROOT, 'src', 'index.ts'),
   'timetric/journal': join(ROOT, 'src', 'journal', 'index.ts'),
+  'timetric/node': join(ROOT, 'src', 'node', 'index.ts'),
   'timetric/server': join(ROOT, 'src', 'server', 'index.ts'),
 };
 
