@@ -70,7 +70,7 @@ export { WriteFailedError } from './errors/WriteFailedError.js';
 export { OutcomeUnknownError } from './errors/OutcomeUnknownError.js';
 export { incrementTo, type IncrementToOptions } from './streams/incrementTo.js';
 export { newIdempotencyKey } from './streams/newIdempotencyKey.js';
-export { DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './streams/incrementSink.js';
+export { DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './streams/IncrementOptions.js';
 export type { PauseGate } from './streams/PauseGate.js';
 export { DEFAULT_LIVE_OPTIONS, type LiveMode, type LiveOptions, type LiveTransport, type LiveUpdate } from './streams/liveLatest.js';
 export { isPushUnavailable, PUSH_UNAVAILABLE_STATUSES } from './streams/isPushUnavailable.js';

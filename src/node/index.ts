@@ -2,7 +2,7 @@
 // with a journal named by a directory. Never imported by the browser-safe entry.
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { WriteReceipt } from '../streams/batchWriter.js';
-import type { IncrementReceipt } from '../streams/incrementSink.js';
+import type { IncrementReceipt } from '../streams/IncrementOptions.js';
 import { incrementTo as incrementToAny, type IncrementToOptions } from '../streams/incrementTo.js';
 import { writeFrom as writeFromAny, type PullSource } from '../streams/writeFrom.js';
 import { writeTo as writeToAny, type SinkPoint, type WriteToOptions } from '../streams/writeTo.js';

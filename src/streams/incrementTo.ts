@@ -1,8 +1,9 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Journal } from '../journal/Journal.js';
-import { incrementSink, type IncrementOptions, type IncrementReceipt } from './incrementSink.js';
+import type { IncrementOptions, IncrementReceipt } from './IncrementOptions.js';
 import type { JournalOptions } from './journaledWriter.js';
 import { journaledLater } from './loadJournal.js';
+import { loadLater } from './loadLater.js';
 import { postIncrement, type WriteTarget } from './WriteTarget.js';
 
 /** Options of `incrementTo`: {@link IncrementOptions}, and a `journal`. */
@@ -27,7 +28,7 @@ export interface IncrementToOptions extends IncrementOptions, Pick<JournalOption
  * lost after sending, timeout) is sent again under the same key, which a server that honours keys
  * applies once; with `idempotencyKeys: false` (for a server that ignores them) it is never sent
  * again and the stream errors with `OutcomeUnknownError` carrying the amount. With `journal`,
- * windows survive crashes and restarts (see `journaledIncrements`). Details: {@link incrementSink}.
+ * windows survive crashes and restarts (see `journaledIncrements`). Details: `incrementSink`.
  *
  * @example
  * ```ts
@@ -43,7 +44,9 @@ export interface IncrementToOptions extends IncrementOptions, Pick<JournalOption
 export function incrementTo(series: WriteTarget, options: IncrementToOptions = {}): OperatorFunction<number, IncrementReceipt> {
   const { journal, openJournal, onJournaled, ...rest } = options;
   const o = { scheduler: series.client.scheduler, gate: series.client.pauseGate, ...rest };
-  if (journal === undefined) return incrementSink((amount, key) => postIncrement(series, amount, key), o);
+  // The sink's code is loaded on first subscription, so that a page that never increments does not load it.
+  if (journal === undefined)
+    return (source) => loadLater(source, () => import('./incrementSink.js'), (m) => m.incrementSink((amount, key) => postIncrement(series, amount, key), o), false);
   // The journal code is loaded, and the journal opened, per subscription (see writeTo).
   return (source) =>
     journaledLater(source, (m) => m.journaledIncrements((amount, key) => postIncrement(series, amount, key), m.openJournalOf(journal, openJournal), { ...o, ...(onJournaled && { onJournaled }) }));

@@ -3,7 +3,7 @@ import type { JournalIncrement } from '../codec/journalRecord.js';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError.js';
 import { ParseError } from '../errors/ParseError.js';
 import type { Journal, JournalEntry, PendingRecord } from '../journal/Journal.js';
-import { DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './incrementSink.js';
+import { DEFAULT_INCREMENT_OPTIONS, type IncrementOptions, type IncrementReceipt } from './IncrementOptions.js';
 import { isNotApplied } from './isNotApplied.js';
 import { isRetryable } from './isRetryable.js';
 import type { JournalOptions } from './journaledWriter.js';
