@@ -1,4 +1,4 @@
-import { Observable, ReplaySubject, distinctUntilChanged, map, share } from 'rxjs';
+import { Observable, ReplaySubject, defer, distinctUntilChanged, map, share, switchMap } from 'rxjs';
 import { isPointValue } from '../codec/isPointValue.js';
 import { pointKey } from '../streams/pointKey.js';
 import type { CsvTimeFormat } from '../codec/formatCsv.js';
@@ -6,7 +6,6 @@ import { formatValue } from '../codec/formatValue.js';
 import { checkValue } from '../codec/parseValue.js';
 import type { Point, PointValue, TimeInput } from '../codec/Point.js';
 import { ParseError } from '../errors/ParseError.js';
-import { latestEvents } from './latestEvents.js';
 import { latestPoint } from './latestPoint.js';
 import type { SeriesData } from './encodeSeriesData.js';
 import { fromAbortable } from './fromAbortable.js';
@@ -173,7 +172,9 @@ export class Series {
     const { visible$: _visible, ...pollOptions } = o;
     return liveLatest(
       {
-        push: () => latestEvents(this.client, this.path, o.pushIdleMs, this.client.maxPushEventChars),
+        // The event-stream code (with its SSE parser) is loaded on the first push connection: a chunk of its own.
+        push: () =>
+          defer(() => import('./latestEvents.js')).pipe(switchMap(({ latestEvents }) => latestEvents(this.client, this.path, o.pushIdleMs, this.client.maxPushEventChars))),
         poll: () => pollLatest(fetchLatest, pollOptions),
       },
       o,
