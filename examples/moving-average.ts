@@ -1,5 +1,5 @@
 // An RxJS composition: combineLatest of two series' latest$, their mean smoothed by a moving average, written into a third series with writeTo.
-// Run: npx tsx examples/moving-average.ts [--points N] [--window W]   (stops after N averages, default 5)
+// Run: npx tsx examples/moving-average.ts [--points N] [--window W] [--a=ID --b=ID]   (stops after N averages, default 5; write ids with "=", as an id may begin with "-")
 import { parseArgs } from 'node:util';
 import { combineLatest, filter, map, scan, take } from 'rxjs';
 import { writeTo, type Point } from 'timetric';

@@ -56,7 +56,7 @@ describe('examples', () => {
   it('moving-average: combineLatest of two series, averages written to a third, stops after N', async () => {
     const a = await client.createSeries({ title: 'a', caption: 'x' }, [[1700000000, 10]]);
     const b = await client.createSeries({ title: 'b', caption: 'x' }, [[1700000000, 20]]);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/moving-average.ts', '--a', a.id, '--b', b.id, '--points', '2', '--window', '2', '--interval', '100'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/moving-average.ts', `--a=${a.id}`, `--b=${b.id}`, '--points', '2', '--window', '2', '--interval', '100'], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
