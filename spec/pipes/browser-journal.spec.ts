@@ -77,8 +77,9 @@ describe('journaled sinks in a browser (IndexedDB)', () => {
         clicks.next(n);
         await new Promise((r) => setTimeout(r, 60)); // one window each
       }
-      // IndexedDB appends are asynchronous: wait until all of it is in.
-      for (let k = 0; k < 100 && (journaled < 300 || windows < 4); k++) await new Promise((r) => setTimeout(r, 50));
+      // IndexedDB appends are asynchronous: wait until all of it is in (up to 15 s: beside another
+      // spec file on 2 cores, the counter journal once took longer than 5 s).
+      for (let k = 0; k < 300 && (journaled < 300 || windows < 4); k++) await new Promise((r) => setTimeout(r, 50));
       return { journaled, windows, sum };
     }, args);
     assert.deepEqual(accepted, { journaled: 300, windows: 4, sum: 10 });
