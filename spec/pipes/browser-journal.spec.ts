@@ -68,21 +68,25 @@ describe('journaled sinks in a browser (IndexedDB)', () => {
       let journaled = 0;
       let windows = 0;
       let sum = 0;
-      points.pipe(lib.writeTo(client.series(a.id), { journal: 'points-journal', maxBatchPoints: 100, retryBaseMs: 20, maxBackoffMs: 200, onJournaled: (b) => (journaled += b.points) })).subscribe();
+      const errors: string[] = [];
+      const failed = { error: (e: unknown) => errors.push(String(e)) };
+      points.pipe(lib.writeTo(client.series(a.id), { journal: 'points-journal', maxBatchPoints: 100, retryBaseMs: 20, maxBackoffMs: 200, onJournaled: (b) => (journaled += b.points) })).subscribe(failed);
       clicks
         .pipe(lib.incrementTo(client.series(a.counterId), { journal: 'counts-journal', windowMs: 20, retryBaseMs: 20, maxBackoffMs: 200, onJournaled: (w) => ((windows += 1), (sum += w.amount)) }))
-        .subscribe();
+        .subscribe(failed);
       for (let i = 0; i < 300; i++) points.next([1_700_000_000 + i / 10, i]);
       for (const n of [1, 2, 3, 4]) {
         clicks.next(n);
         await new Promise((r) => setTimeout(r, 60)); // one window each
       }
-      // IndexedDB appends are asynchronous: wait until all of it is in (up to 15 s: beside another
-      // spec file on 2 cores, the counter journal once took longer than 5 s).
-      for (let k = 0; k < 300 && (journaled < 300 || windows < 4); k++) await new Promise((r) => setTimeout(r, 50));
-      return { journaled, windows, sum };
+      // IndexedDB appends are asynchronous: wait until all of it is in (up to 15 s). Clicks that
+      // arrive while the sink's code loads and its journal opens share a window, so there are one
+      // to four windows; their sum is exact.
+      for (let k = 0; k < 300 && errors.length === 0 && (journaled < 300 || sum < 10); k++) await new Promise((r) => setTimeout(r, 50));
+      return { journaled, windows, sum, errors };
     }, args);
-    assert.deepEqual(accepted, { journaled: 300, windows: 4, sum: 10 });
+    assert.deepEqual({ ...accepted, windows: undefined }, { journaled: 300, sum: 10, errors: [], windows: undefined });
+    assert.ok(accepted.windows >= 1 && accepted.windows <= 4, `windows: ${accepted.windows}`);
     await tab.reload(); // while the server is still down: the sinks and their memory are gone
     proxy.setTarget(Number(new URL(t.url).port));
     const sent = await tab.evaluate(async (a) => {

@@ -153,7 +153,9 @@ export function journaledIncrements(
       const opening = (pendingRecords: PendingRecord[]): void => {
         for (const p of pendingRecords) if (p.kind === 'increment') queue.push({ seq: p.seq, window: undefined });
         opened = true;
-        if (sourceDone) closeWindow();
+        // A window whose time ran out while the journal was opening (an IndexedDB open can take
+        // longer than windowMs) closes now: its timer is spent, and no later increment re-arms it.
+        if (sourceDone || (pendingCount > 0 && !windowTimer)) closeWindow();
         pump();
       };
       if (j.openSync) {
