@@ -187,6 +187,52 @@ describe('LineProtocolParser', () => {
     const large = time(40_000);
     assert.ok(large < small * 10 * 4, `4,000 lines ${small.toFixed(1)} ms, 40,000 lines ${large.toFixed(1)} ms`);
   });
+
+  it('is linear on hostile lines: long numbers, escapes, keys, timestamps, lines cut into tiny pushes', () => {
+    // The same 256,000 characters as 32 lines of 8,000 or as 4 lines of 64,000: a linear parser
+    // takes about as long for both, one quadratic in a line's length 8 times as long for the second.
+    const wide: LineProtocolLimits = { maxLineChars: 100_000, maxFieldsPerLine: 100_000, maxTagsPerLine: 100_000, maxKeyChars: 100_000, maxTagPairChars: 200_000 };
+    const shapes: Record<string, (chars: number) => string> = {
+      'long float': (c) => `m v=${'1'.repeat(c - 5)}x`,
+      'long float with a point': (c) => `m v=1.${'1'.repeat(c - 7)}x`,
+      'long integer': (c) => `m v=${'1'.repeat(c - 6)}.i`,
+      'long unsigned': (c) => `m v=${'1'.repeat(c - 6)}-u`,
+      'escapes in a tag value': (c) => `m,t=${'\\ '.repeat((c - 10) / 2)} v=1`,
+      'escapes in a field key': (c) => `m ${'\\,'.repeat((c - 6) / 2)}=1`,
+      'many fields': (c) => `m ${'a=1,'.repeat((c - 2) / 4)}`,
+      'many tags': (c) => `m${',t=1'.repeat((c - 6) / 4)} v=1`,
+      'long timestamp': (c) => `m v=1 1${'0'.repeat(c - 7)}`,
+      'trailing spaces': (c) => `m v=1${' '.repeat(c - 6)}1`,
+    };
+    const run = (text: string, piece: number): void => {
+      const parser = new LineProtocolParser('ns', wide, () => undefined);
+      try {
+        for (let i = 0; i < text.length; i += piece) parser.push(text.slice(i, i + piece));
+        parser.end();
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+      }
+    };
+    const best = (text: string, piece: number): number => {
+      let min = Infinity;
+      for (let k = 0; k < 5; k++) {
+        const start = performance.now();
+        for (const line of text.split('\n')) run(line, piece);
+        min = Math.min(min, performance.now() - start);
+      }
+      return min;
+    };
+    for (const [name, shape] of Object.entries(shapes)) {
+      const short = Array.from({ length: 32 }, () => shape(8_000)).join('\n');
+      const long = Array.from({ length: 4 }, () => shape(64_000)).join('\n');
+      for (const piece of [1 << 20, 100]) {
+        best(short, piece);
+        const a = Math.max(best(short, piece), 0.05);
+        const b = best(long, piece);
+        assert.ok(b < 3 * a, `${name} (pushes of ${piece}): 32 lines of 8,000 characters ${a.toFixed(2)} ms, 4 lines of 64,000 ${b.toFixed(2)} ms`);
+      }
+    }
+  });
 });
 
 describe('InfluxBatch', () => {

@@ -34,7 +34,9 @@ const EQUALS = 61;
 const QUOTE = 34;
 const TAB = 9;
 const HASH = 35;
-const FLOAT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+// Unambiguous, so a failed match backtracks in linear time: `\d+\.?\d*` split a long run of
+// digits every possible way, quadratic (4 s for one 64,000-digit value).
+const FLOAT = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const INTEGER = /^[-+]?\d+$/;
 const UNSIGNED = /^\+?\d+$/;
 
