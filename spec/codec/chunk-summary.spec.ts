@@ -16,13 +16,41 @@ describe('summarizeChunk', () => {
       min: -1,
       max: 2.5,
       sum: 1.5,
+      numbers: 2,
+      minTime: 12,
+      maxTime: 10,
       first: [10, 2.5],
       last: [13, true],
     });
   });
 
+  it('gives the time of the first point holding the min and the max, -0 and +0 told apart', () => {
+    const s = summarizeChunk([1, 2, 3, 4, 5, 6], [3, -1, 7, -1, 7, null]);
+    assert.deepEqual([s.minTime, s.maxTime, s.numbers], [2, 3, 5]);
+    const z = summarizeChunk([1, 2, 3, 4], [0, -0, 0, -0]);
+    assert.ok(Object.is(z.min, -0) && Object.is(z.max, 0));
+    assert.deepEqual([z.minTime, z.maxTime], [2, 1]);
+    const neg = summarizeChunk([1, 2, 3], [-0, 0, -0]);
+    assert.deepEqual([neg.minTime, neg.maxTime], [1, 2]);
+    const one = summarizeChunk([-7.25], [42]);
+    assert.deepEqual([one.min, one.max, one.minTime, one.maxTime, one.numbers], [42, 42, -7.25, -7.25, 1]);
+    assert.deepEqual([summarizeChunk([1, 2], [true, false]).numbers, summarizeChunk([1, 2], [true, false]).minTime], [0, null]);
+  });
+
   it('has null min, max and sum when no value is a number', () => {
-    assert.deepEqual(summarizeChunk([-5.5], [null]), { start: -5.5, end: -5.5, count: 1, min: null, max: null, sum: null, first: [-5.5, null], last: [-5.5, null] });
+    assert.deepEqual(summarizeChunk([-5.5], [null]), {
+      start: -5.5,
+      end: -5.5,
+      count: 1,
+      min: null,
+      max: null,
+      sum: null,
+      numbers: 0,
+      minTime: null,
+      maxTime: null,
+      first: [-5.5, null],
+      last: [-5.5, null],
+    });
     const s = summarizeChunk([1, 2, 3], [false, true, null]);
     assert.equal(s.min, null);
     assert.deepEqual(s.last, [3, null]);

@@ -13,6 +13,9 @@ interface ChunkRow {
   min: number | null;
   max: number | null;
   sum: number | null;
+  numbers: number;
+  min_ts: number | null;
+  max_ts: number | null;
   first_ts: number;
   first_v: number | null;
   first_b: boolean | null;
@@ -63,6 +66,9 @@ export async function checkPostgresInvariant(client: pg.Client, seriesId: string
         min: r.min,
         max: r.max,
         sum: r.sum,
+        numbers: r.numbers,
+        minTime: r.min_ts,
+        maxTime: r.max_ts,
         first: [r.first_ts, fromPgValue(r.first_v, r.first_b)],
         last: [r.last_ts, fromPgValue(r.last_v, r.last_b)],
       },

@@ -1,12 +1,10 @@
+import type { ChunkSummary } from '../chunk/ChunkSummary.js';
 import type { Point, PointValue } from '../Point.js';
 import type { BucketAggregate } from './BucketAggregate.js';
 import type { BucketSpec } from './DownsampleSpec.js';
 import type { Downsampler } from './Downsampler.js';
 import { PointOutbox } from './PointOutbox.js';
 import { isBelow } from './isBelow.js';
-import type { RunSummary } from './RunSummary.js';
-
-const NONE: readonly number[] = [];
 
 /**
  * The {@link Downsampler} of buckets aligned to multiples of `every` from the epoch: one point per
@@ -128,19 +126,17 @@ export class BucketDownsampler extends PointOutbox implements Downsampler {
     }
   }
 
-  takesSummary(s: RunSummary): boolean {
-    if (!(s.start >= this.start && s.end < this.end) || this.indexOf(s.start) !== this.indexOf(s.end)) return false;
-    // The mean divides by the numbers counted, which a chunk summary may not say.
-    return this.agg !== 'mean' || s.min === null || s.numbers !== undefined;
+  takesSummary(s: ChunkSummary): boolean {
+    return s.start >= this.start && s.end < this.end && this.indexOf(s.start) === this.indexOf(s.end);
   }
 
-  summary(s: RunSummary): void {
+  summary(s: ChunkSummary): void {
     this.open(this.indexOf(s.start));
     if (this.count === 0) this.first = s.first[1];
     this.count += s.count;
     this.last = s.last[1];
     if (s.min === null || s.max === null || s.sum === null) return;
-    this.numbers += s.numbers ?? 1;
+    this.numbers += s.numbers;
     if (isBelow(s.min, this.min)) this.min = s.min;
     if (isBelow(this.max, s.max)) this.max = s.max;
     this.sum += s.sum;
@@ -149,14 +145,6 @@ export class BucketDownsampler extends PointOutbox implements Downsampler {
   /** The open bucket's point so far (its value as if it closed now), or undefined when none is open. */
   current(): Point | undefined {
     return this.count === 0 ? undefined : [this.bucket * this.every, this.value()];
-  }
-
-  unresolved(): readonly number[] {
-    return NONE;
-  }
-
-  resolve(): void {
-    // Buckets never wait for points.
   }
 
   finish(): void {

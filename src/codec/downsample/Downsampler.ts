@@ -1,5 +1,5 @@
 import type { Point, PointValue } from '../Point.js';
-import type { RunSummary } from './RunSummary.js';
+import type { ChunkSummary } from '../chunk/ChunkSummary.js';
 
 /**
  * Folds a series' points, in ascending time, into a downsampled read ({@link createDownsampler}).
@@ -16,24 +16,16 @@ export interface Downsampler {
   point(time: number, value: PointValue): void;
   /** Adds points `from` (inclusive) to `to` (exclusive) of two columns, ascending. */
   points(times: ArrayLike<number>, values: ArrayLike<PointValue>, from?: number, to?: number): void;
-  /** True when a run with this summary lies in one bucket of the range and its summary alone says enough. */
-  takesSummary(summary: RunSummary): boolean;
+  /** True when a run with this summary lies in one bucket (column) of the range, so {@link summary} may take it whole. */
+  takesSummary(summary: ChunkSummary): boolean;
   /**
-   * Adds a whole run by its summary (only when {@link takesSummary} said so). `ref` names the run
-   * for {@link unresolved}: M4 needs the time of a column's smallest and largest point, which a
-   * summary does not hold.
+   * Adds a whole run by its summary (only when {@link takesSummary} said so): the same as adding
+   * its points, since the summary holds what a bucket or an M4 column keeps of them (counts,
+   * numbers, sum, first and last point, min and max each with its time).
    */
-  summary(summary: RunSummary, ref: number): void;
-  /**
-   * Runs whose points are needed before the points folded so far can be emitted: M4 columns
-   * (closed or still open) whose minimum or maximum came from a summary. Hand each one's points
-   * to {@link resolve}.
-   */
-  unresolved(): readonly number[];
-  /** The points of run `ref` (all of them, ascending), to place the summary's minimum and maximum. */
-  resolve(ref: number, times: ArrayLike<number>, values: ArrayLike<PointValue>): void;
-  /** Removes and returns the output points that are final (buckets or columns that are closed and resolved). */
+  summary(summary: ChunkSummary): void;
+  /** Removes and returns the output points that are final (buckets or columns that are closed). */
   take(): Point[];
-  /** Closes the last bucket or column; then {@link unresolved}, {@link resolve} and {@link take} once more. */
+  /** Closes the last bucket or column; then {@link take} once more. */
   finish(): void;
 }

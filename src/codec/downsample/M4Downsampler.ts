@@ -1,23 +1,16 @@
+import type { ChunkSummary } from '../chunk/ChunkSummary.js';
 import type { Point, PointValue } from '../Point.js';
 import type { M4Spec } from './DownsampleSpec.js';
 import type { Downsampler } from './Downsampler.js';
 import { PointOutbox } from './PointOutbox.js';
 import { isBelow } from './isBelow.js';
-import type { RunSummary } from './RunSummary.js';
-
-/** An extreme of a column: a point, or (from a summary) a value whose time is in run `ref`. */
-interface Extreme {
-  time: number;
-  value: number;
-  /** Set while the time is not known yet: the run holding the value. */
-  ref: number | undefined;
-}
 
 interface Column {
   first: Point;
   last: Point;
-  min: Extreme | undefined;
-  max: Extreme | undefined;
+  /** The smallest and largest numeric points so far (the earliest among equal values). */
+  min: Point | undefined;
+  max: Point | undefined;
 }
 
 /**
@@ -44,14 +37,12 @@ function firstAtOrAbove(times: ArrayLike<number>, time: number, from: number, to
 /**
  * The {@link Downsampler} of M4: per column its first, last, smallest and largest point (the
  * earliest one among equal values; literals have no place on a line chart's y axis but stay as
- * first / last points), in time order, each once. Holds the open column, and closed columns
- * whose extremes came from a summary until {@link resolve} gives their times.
+ * first / last points), in time order, each once. Holds the open column only: a summary gives
+ * its extremes with their times, so a column is emitted as soon as it closes.
  */
 export class M4Downsampler extends PointOutbox implements Downsampler {
   private column = Number.NaN;
   private open: Column | undefined;
-  /** Closed columns not yet emitted (the first ones may wait for runs to be resolved). */
-  private closed: Column[] = [];
 
   constructor(private readonly spec: M4Spec) {
     super();
@@ -65,26 +56,15 @@ export class M4Downsampler extends PointOutbox implements Downsampler {
   }
 
   private close(): void {
-    if (!this.open) return;
-    this.closed.push(this.open);
+    const c = this.open;
+    if (!c) return;
     this.open = undefined;
-    this.drain();
-  }
-
-  /** Moves closed columns whose extremes are known to the output, in order. */
-  private drain(): void {
-    let i = 0;
-    for (; i < this.closed.length; i++) {
-      const c = this.closed[i]!;
-      if (c.min?.ref !== undefined || c.max?.ref !== undefined) break;
-      const points: Point[] = [c.first];
-      if (c.min) points.push([c.min.time, c.min.value]);
-      if (c.max) points.push([c.max.time, c.max.value]);
-      points.push(c.last);
-      points.sort((a, b) => a[0] - b[0]);
-      for (let k = 0; k < points.length; k++) if (k === 0 || points[k]![0] !== points[k - 1]![0]) this.out.push(points[k]!);
-    }
-    if (i > 0) this.closed.splice(0, i);
+    const points: Point[] = [c.first];
+    if (c.min) points.push(c.min);
+    if (c.max) points.push(c.max);
+    points.push(c.last);
+    points.sort((x, y) => x[0] - y[0]);
+    for (let k = 0; k < points.length; k++) if (k === 0 || points[k]![0] !== points[k - 1]![0]) this.out.push(points[k]!);
   }
 
   point(time: number, value: PointValue): void {
@@ -94,8 +74,8 @@ export class M4Downsampler extends PointOutbox implements Downsampler {
     const c = this.enter(m4ColumnOf(time, this.spec), p);
     c.last = p;
     if (typeof value !== 'number') return;
-    if (!c.min || isBelow(value, c.min.value)) c.min = { time, value, ref: undefined };
-    if (!c.max || isBelow(c.max.value, value)) c.max = { time, value, ref: undefined };
+    if (!c.min || isBelow(value, c.min[1] as number)) c.min = p;
+    if (!c.max || isBelow(c.max[1] as number, value)) c.max = p;
   }
 
   /**
@@ -132,51 +112,24 @@ export class M4Downsampler extends PointOutbox implements Downsampler {
       c.last = [times[j - 1]!, values[j - 1]!];
       if (min >= 0) {
         const v = values[min] as number;
-        if (!c.min || isBelow(v, c.min.value)) c.min = { time: times[min]!, value: v, ref: undefined };
+        if (!c.min || isBelow(v, c.min[1] as number)) c.min = [times[min]!, v];
         const w = values[max] as number;
-        if (!c.max || isBelow(c.max.value, w)) c.max = { time: times[max]!, value: w, ref: undefined };
+        if (!c.max || isBelow(c.max[1] as number, w)) c.max = [times[max]!, w];
       }
       i = j;
     }
   }
 
-  takesSummary(s: RunSummary): boolean {
+  takesSummary(s: ChunkSummary): boolean {
     return s.start >= this.spec.start && s.end < this.spec.end && m4ColumnOf(s.start, this.spec) === m4ColumnOf(s.end, this.spec);
   }
 
-  summary(s: RunSummary, ref: number): void {
+  summary(s: ChunkSummary): void {
     const c = this.enter(m4ColumnOf(s.start, this.spec), s.first);
     c.last = s.last;
-    if (s.min !== null && (!c.min || isBelow(s.min, c.min.value))) c.min = { time: Number.NaN, value: s.min, ref };
-    if (s.max !== null && (!c.max || isBelow(c.max.value, s.max))) c.max = { time: Number.NaN, value: s.max, ref };
-  }
-
-  unresolved(): readonly number[] {
-    const refs = new Set<number>();
-    for (const c of this.open ? [...this.closed, this.open] : this.closed) {
-      if (c.min?.ref !== undefined) refs.add(c.min.ref);
-      if (c.max?.ref !== undefined) refs.add(c.max.ref);
-    }
-    return [...refs];
-  }
-
-  resolve(ref: number, times: ArrayLike<number>, values: ArrayLike<PointValue>): void {
-    const place = (e: Extreme | undefined): void => {
-      if (e?.ref !== ref) return;
-      for (let i = 0; i < times.length; i++) {
-        if (Object.is(values[i], e.value)) {
-          e.time = times[i]!;
-          e.ref = undefined;
-          return;
-        }
-      }
-      throw new Error(`M4: run ${ref} holds no value ${e.value} (its summary does not match its points)`);
-    };
-    for (const c of this.open ? [...this.closed, this.open] : this.closed) {
-      place(c.min);
-      place(c.max);
-    }
-    this.drain();
+    if (s.min === null || s.max === null || s.minTime === null || s.maxTime === null) return;
+    if (!c.min || isBelow(s.min, c.min[1] as number)) c.min = [s.minTime, s.min];
+    if (!c.max || isBelow(c.max[1] as number, s.max)) c.max = [s.maxTime, s.max];
   }
 
   finish(): void {

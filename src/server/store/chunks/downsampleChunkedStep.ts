@@ -1,5 +1,4 @@
 import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
-import { countChunkNumbers } from '../../../codec/downsample/countChunkNumbers.js';
 import type { Downsampler } from '../../../codec/downsample/Downsampler.js';
 import type { DownsampleTable } from './downsampleTable.js';
 import { firstIndexAfter } from './firstIndexAfter.js';
@@ -19,10 +18,8 @@ export interface DownsampleStepResult {
  * One step of a downsampled read: folds the chunks from `cursor` to `end` (exclusive) and the head
  * points among them into `ds`, in time order, and returns where the next step goes on (undefined
  * once nothing lies beyond). A chunk that lies inside one bucket (M4: one column) is folded from its
- * summary; only chunks that straddle an edge — of a bucket, a column, or the range — are decoded,
- * and (M4) the chunk holding a column's minimum or maximum, to give that point its time. A mean
- * reads the count of numbers of a chunk inside a bucket from its kinds (the summary lacks it),
- * without decoding its numbers. A step
+ * summary (its count of numbers for a mean, the times of its min and max for M4); only chunks that
+ * straddle an edge — of a bucket, a column, or the range — are decoded. A step
  * decodes at most `chunksPerStep` chunks, so each is short and self-contained (a store runs it in
  * one read transaction, and a year of summaries costs a few hundred of them, not the points). It
  * lists at most `limit` summaries (the caller sizes it from how many the step before used).
@@ -51,10 +48,7 @@ export function* downsampleChunkedStep<K>(
     // Head points lie between chunks, never inside one.
     for (; h < head.times.length && head.times[h]! < chunk.start; h++) ds.point(head.times[h]!, head.values[h]!);
     if (ds.takesSummary(chunk)) {
-      ds.summary(chunk, chunk.ref);
-    } else if (ds.takesSummary({ ...chunk, numbers: 0 })) {
-      // Inside one bucket, but the mean needs the count of numbers: read from the chunk's kinds.
-      ds.summary({ ...chunk, numbers: countChunkNumbers(yield* table.chunkData(chunk.ref)) }, chunk.ref);
+      ds.summary(chunk);
     } else {
       const { times, values } = decodeChunk(yield* table.chunkData(chunk.ref));
       const from = chunk.start < cursor.time || (!cursor.included && chunk.start === cursor.time) ? firstIndexAfter(times, cursor.time, cursor.included) : 0;
@@ -71,10 +65,5 @@ export function* downsampleChunkedStep<K>(
     }
   }
   for (; h < head.times.length; h++) ds.point(head.times[h]!, head.values[h]!);
-  // M4 extremes taken from summaries get their times now, while this step's snapshot still holds the chunks.
-  for (const ref of ds.unresolved()) {
-    const { times, values } = decodeChunk(yield* table.chunkData(ref));
-    ds.resolve(ref, times, values);
-  }
   return { next, folded };
 }

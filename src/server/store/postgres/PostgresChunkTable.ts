@@ -5,7 +5,7 @@ import type { ChunkMeta, ChunkWithData } from '../chunks/ChunkMeta.js';
 import type { ChunkTable, TimeBounds } from '../chunks/ChunkTable.js';
 import type { Columns } from '../chunks/Columns.js';
 import { awaitStep, type Step } from '../chunks/Step.js';
-import { chunkRowParams } from './chunkRowParams.js';
+import { CHUNK_COLUMNS, CHUNK_ROW_PLACEHOLDERS, chunkRowParams } from './chunkRowParams.js';
 import { copyNumber, fromPgValue, pgNumber, pgPointArrays } from './pgValue.js';
 
 type MetaRow = [start: number, end: number, count: number];
@@ -28,8 +28,7 @@ const SQL = {
   meetingWithData: meeting('start_ts, end_ts, count, data'),
   before: 'SELECT start_ts, end_ts, count FROM chunks WHERE series_key = $1 AND start_ts < $2 ORDER BY start_ts DESC LIMIT 1',
   data: 'SELECT data FROM chunks WHERE series_key = $1 AND start_ts = $2',
-  insert: `INSERT INTO chunks (series_key, start_ts, end_ts, count, min, max, sum, first_ts, first_v, first_b, last_ts, last_v, last_b, data)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+  insert: `INSERT INTO chunks (${CHUNK_COLUMNS}) VALUES (${CHUNK_ROW_PLACEHOLDERS})`,
   delete: 'DELETE FROM chunks WHERE series_key = $1 AND start_ts = ANY ($2::float8[])',
   upsertHead: `INSERT INTO head (series_key, ts, v, b) SELECT $1, t, v, b FROM unnest($2::float8[], $3::float8[], $4::boolean[]) AS u (t, v, b)
     ON CONFLICT (series_key, ts) DO UPDATE SET v = excluded.v, b = excluded.b`,

@@ -16,7 +16,7 @@ type Row = [
   lastB: boolean | null,
 ];
 
-const COLUMNS = 'start_ts, end_ts, count, min, max, sum, first_ts, first_v, first_b, last_ts, last_v, last_b';
+const COLUMNS = 'start_ts, end_ts, count, min, max, sum, numbers, min_ts, max_ts, first_ts, first_v, first_b, last_ts, last_v, last_b';
 
 /** The chunks meeting [$2, $3] (as PostgresChunkTable finds them: two primary-key range scans), summaries only. */
 const SUMMARIES = `SELECT ${COLUMNS} FROM (
@@ -56,8 +56,11 @@ export class PostgresDownsampleTable implements DownsampleTable<string> {
       min: r[3],
       max: r[4],
       sum: r[5],
-      first: [r[6], fromPgValue(r[7], r[8])],
-      last: [r[9], fromPgValue(r[10], r[11])],
+      numbers: r[6],
+      minTime: r[7],
+      maxTime: r[8],
+      first: [r[9], fromPgValue(r[10], r[11])],
+      last: [r[12], fromPgValue(r[13], r[14])],
     }));
   }
 

@@ -19,14 +19,13 @@ import { noteHeadPoints } from './noteHeadPoints.js';
 import { CHANGE_CHANNEL } from './PgChangeChannel.js';
 import type { PgWriteContext } from './PgWriteContext.js';
 import { PostgresChunkTable } from './PostgresChunkTable.js';
-import { chunkRowParams } from './chunkRowParams.js';
+import { CHUNK_COLUMNS, CHUNK_ROW_PLACEHOLDERS, chunkRowParams } from './chunkRowParams.js';
 import { copyNumber, fromPgValue, pgNumber } from './pgValue.js';
 import { seriesKey } from './seriesKey.js';
 import { sortUniquePoints } from './sortUniquePoints.js';
 
 type CopyStream = ReturnType<typeof copyFromFn>;
 
-const CHUNK_COLUMNS = 'series_key, start_ts, end_ts, count, min, max, sum, first_ts, first_v, first_b, last_ts, last_v, last_b, data';
 
 /** Staged chunks decoded per query when a staged run must be merged with stored points. */
 const STAGED_CHUNKS_PER_PAGE = 8;
@@ -174,7 +173,7 @@ export class PostgresPointWriter implements PointWriter {
     const data = encodeChunk(times, values);
     // Not a named statement: the temporary table is a new one in every transaction.
     await client.query(
-      `INSERT INTO timetric_chunk_staging (${CHUNK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      `INSERT INTO timetric_chunk_staging (${CHUNK_COLUMNS}) VALUES (${CHUNK_ROW_PLACEHOLDERS})`,
       chunkRowParams(this.key, s, data),
     );
     this.stagedChunks++;

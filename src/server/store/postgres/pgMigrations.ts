@@ -104,7 +104,9 @@ export const pgMigrations: PgMigration[] = [
   },
   {
     // Chunked points (issue #17). The rows of \`points\` move into chunks after this step, in
-    // batches (see migratePoints), and \`points\` is dropped once empty.
+    // batches (see migratePoints), and \`points\` is dropped once empty. A chunk's summary holds
+    // its count of numbers and the times of its min and max (the first point holding each), so
+    // means and M4 fold it without decoding it.
     name: 'pg-003',
     sql: `
       CREATE TABLE chunks (
@@ -115,6 +117,9 @@ export const pgMigrations: PgMigration[] = [
         min float8,
         max float8,
         sum float8,
+        numbers integer NOT NULL,
+        min_ts float8,
+        max_ts float8,
         first_ts float8 NOT NULL,
         first_v float8,
         first_b boolean,

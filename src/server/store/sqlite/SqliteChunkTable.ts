@@ -54,8 +54,8 @@ export class SqliteChunkTable implements ChunkTable<number> {
       fromData: from(`${META}, data`) as Statement<[number, number, number, number], DataRow>,
       data: db.prepare<[number], Uint8Array>('SELECT data FROM chunks WHERE id = ?').pluck(),
       insert: db.prepare(
-        `INSERT INTO chunks (series_key, start_ts, end_ts, count, min, max, sum, first_ts, first_v, last_ts, last_v, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO chunks (series_key, start_ts, end_ts, count, min, max, sum, numbers, min_ts, max_ts, first_ts, first_v, last_ts, last_v, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       deleteChunk: db.prepare('DELETE FROM chunks WHERE id = ?'),
       headIn: BOUNDS.map((b) => db.prepare<[number, number, number], [number, SqliteValue]>(`SELECT ts, v FROM head WHERE series_key = ? AND ${b} ORDER BY ts`).raw()),
@@ -104,7 +104,7 @@ export class SqliteChunkTable implements ChunkTable<number> {
   }
 
   insertChunk(key: number, s: ChunkSummary, data: Uint8Array): Step<void> {
-    this.q.insert.run(key, s.start, s.end, s.count, s.min, s.max, s.sum, s.first[0], toSqliteValue(s.first[1]), s.last[0], toSqliteValue(s.last[1]), data);
+    this.q.insert.run(key, s.start, s.end, s.count, s.min, s.max, s.sum, s.numbers, s.minTime, s.maxTime, s.first[0], toSqliteValue(s.first[1]), s.last[0], toSqliteValue(s.last[1]), data);
     return doneStep(undefined);
   }
 

@@ -15,7 +15,7 @@ type Row = [
   lastV: SqliteValue,
 ];
 
-const COLUMNS = 'id, start_ts, end_ts, count, min, max, sum, first_ts, first_v, last_ts, last_v';
+const COLUMNS = 'id, start_ts, end_ts, count, min, max, sum, numbers, min_ts, max_ts, first_ts, first_v, last_ts, last_v';
 
 const toRow = (r: Row): ChunkSummaryRow => ({
   ref: r[0],
@@ -25,8 +25,11 @@ const toRow = (r: Row): ChunkSummaryRow => ({
   min: r[4],
   max: r[5],
   sum: r[6],
-  first: [r[7], fromSqliteValue(r[8])],
-  last: [r[9], fromSqliteValue(r[10])],
+  numbers: r[7],
+  minTime: r[8],
+  maxTime: r[9],
+  first: [r[10], fromSqliteValue(r[11])],
+  last: [r[12], fromSqliteValue(r[13])],
 });
 
 /**

@@ -67,7 +67,8 @@ export const seriesMigrations: Migration[] = [
     // Storage #17: points in compressed chunks (src/codec/chunk) and an uncompressed head, keyed
     // by an integer per series (the 22-character id stays the public one). The rows of `points`
     // are moved into chunks after this step, in batches (migratePointRows), and the table is
-    // dropped once empty. Staged uploads live in a TEMP table of their connection now, so
+    // dropped once empty. A chunk's summary holds its count of numbers and the times of its min
+    // and max (the first point holding each), so means and M4 fold it without decoding it. Staged uploads live in a TEMP table of their connection now, so
     // `staging` goes: a second process opening the file can no longer touch them.
     name: 'series-003',
     sql: `
@@ -85,6 +86,9 @@ export const seriesMigrations: Migration[] = [
         min,
         max,
         sum,
+        numbers INTEGER NOT NULL,
+        min_ts REAL,
+        max_ts REAL,
         first_ts REAL NOT NULL,
         first_v,
         last_ts REAL NOT NULL,
