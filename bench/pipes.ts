@@ -2,14 +2,14 @@
 //  (1) journaled writeTo, 2,000,000 points, fsync per window: acknowledged points/s, end to end
 //      (client → server in its own process on a SQLite file), and the journal's append rate alone;
 //  (2) backfill of a 10,000,000-line CSV file through writeFrom: points/s and the client's peak RSS
-//      (VmHWM of the child process that runs it);
+//      (VmHWM of the child process that runs it), with the built package (dist/) in plain node;
 //  (3) writeTo without a journal against the code of an earlier commit (BENCH_PREVIOUS, default the
 //      commit before the journal), in the same run, alternating, each in its own child process;
 //  (4) with BENCH_SOAK=1, the 2-minute kill/cut soak of spec/pipes/soak.spec.ts.
 // Medians of BENCH_RUNS (3) runs; the 1-minute load average before and after.
 // Usage: npm run bench:pipes   (BENCH_POINTS, BENCH_BACKFILL_LINES, BENCH_RUNS, BENCH_PREVIOUS, BENCH_SOAK)
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,7 +20,6 @@ import { previousTree } from './previousTree.js';
 const auth = { authtype: 'apitoken', apitoken_key: 'crash-key', apitoken_secret: 'crash-secret' } as const;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const hwmMb = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
 const pairs = (n: number, base: number) => Array.from({ length: n }, (_, i) => [base + i * 0.001, i % 1000] as const);
 
 // --- child modes: each measurement in its own process, so RSS and JIT state are its own ---
@@ -41,24 +40,31 @@ if (mode === '--write') {
   console.log(JSON.stringify({ rate: Number(n) / ((performance.now() - started) / 1000) }));
   process.exit(0);
 }
-if (mode === '--backfill') {
-  // bench/pipes.ts --backfill URL ID FILE
-  const [, , , url, id, file] = process.argv;
-  const { createReadStream } = await import('node:fs');
-  const lib = await import('../src/index.js');
-  const client = new lib.TimetricClient(auth, { baseUrl: url! });
-  const started = performance.now();
-  await lastValueFrom(lib.writeFrom(client.series(id!), createReadStream(file!, { highWaterMark: 64 * 1024 })), { defaultValue: undefined });
-  const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ seconds, vmHwmMb: hwmMb() }));
-  process.exit(0);
-}
-
-if (mode === '--baseline') {
-  await import('../src/index.js');
-  console.log(JSON.stringify({ vmHwmMb: hwmMb() }));
-  process.exit(0);
-}
+// The backfill and its baseline run as users run the client: the built package (dist/, from
+// `npm run build`) in a plain `node` child, no tsx (tsx alone costs the child about 25 MB).
+// process.memoryUsage() is sampled every 100 ms, so the peak says where the memory is: V8's heap
+// (young generation, up to 2 x 16 MB by default, and the old space) or buffers outside it.
+const BACKFILL_CHILD = `
+import { createReadStream, readFileSync } from 'node:fs';
+import { lastValueFrom } from 'rxjs';
+const [root, url, id, file] = process.argv.slice(1);
+const hwm = () => Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
+const lib = await import(root + '/dist/index.js');
+if (!url) { console.log(JSON.stringify({ vmHwmMb: hwm() })); process.exit(0); }
+const client = new lib.TimetricClient(${JSON.stringify(auth)}, { baseUrl: url });
+const peak = { heapTotalMb: 0, heapUsedMb: 0, externalMb: 0 };
+const sample = setInterval(() => {
+  const m = process.memoryUsage();
+  peak.heapTotalMb = Math.max(peak.heapTotalMb, m.heapTotal / 1048576);
+  peak.heapUsedMb = Math.max(peak.heapUsedMb, m.heapUsed / 1048576);
+  peak.externalMb = Math.max(peak.externalMb, m.external / 1048576);
+}, 100);
+const started = performance.now();
+await lastValueFrom(lib.writeFrom(client.series(id), createReadStream(file, { highWaterMark: 64 * 1024 })), { defaultValue: undefined });
+clearInterval(sample);
+console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, vmHwmMb: hwm(), ...peak }));
+process.exit(0);
+`;
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 2_000_000);
 const LINES = Number(process.env.BENCH_BACKFILL_LINES ?? 10_000_000);
@@ -130,22 +136,28 @@ try {
     };
     more();
   });
+  if (!existsSync('dist/index.js')) throw new Error('the backfill measures the built package: run npm run build first');
+  const built = statSync('dist/index.js').mtime;
+  const builtChild = (args: string[]): Record<string, number> => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', BACKFILL_CHILD, process.cwd(), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) throw new Error(`backfill child failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  };
   const backfills: Record<string, number>[] = [];
-  backfills.push(child(['--backfill', url, fresh(), file]));
-  // The same with V8's old space capped at 64 MB: it completes, so the working set is bounded; the
-  // rest of the default run's RSS is garbage V8 had no reason to collect yet.
-  backfills.push(child(['--backfill', url, fresh(), file], ['--max-old-space-size=64']));
-  const baseline = child(['--baseline']);
+  for (let r = 0; r < RUNS; r++) backfills.push(builtChild([url, fresh(), file]));
+  const baseline = builtChild([]);
   rmSync(file);
 
   console.log(`load average (1 min) before ${loadBefore}, after ${load()}; medians of ${RUNS} runs`);
   console.log(`journal appends alone (FileJournal, 5,000-point records, ${fmt(POINTS)} points): ${fmt(median(appendRates))} points/s`);
   console.log(`journaled writeTo, ${fmt(POINTS)} points, fsync per window, acknowledged end to end: ${fmt(median(journaled))} points/s (floor 300,000, goal 500,000) ${median(journaled) >= 300_000 ? 'OK' : 'BELOW FLOOR'}`);
   console.log(`writeTo without a journal: ${fmt(median(now))} points/s; previous code (${previous.commit.slice(0, 7)} ${previous.subject.slice(0, 50)}…): ${fmt(median(before))} points/s; ratio ${(median(now) / median(before)).toFixed(2)}`);
-  for (const [b, how] of [[backfills[0]!, 'default heap'], [backfills[1]!, '--max-old-space-size=64']] as const) {
-    console.log(`backfill of ${fmt(LINES)} CSV lines through writeFrom (${how}): ${b.seconds!.toFixed(1)} s (${fmt(LINES / b.seconds!)} points/s), client peak RSS ${b.vmHwmMb!.toFixed(0)} MB (floor < 150, goal < 80) ${b.vmHwmMb! < 150 ? 'OK' : 'ABOVE FLOOR'}`);
-  }
-  console.log(`  (a child that only loads the client through tsx peaks at ${baseline.vmHwmMb!.toFixed(0)} MB)`);
+  const of = (key: string): number => median(backfills.map((b) => b[key]!));
+  const rss = of('vmHwmMb');
+  console.log(
+    `backfill of ${fmt(LINES)} CSV lines through writeFrom, built package (dist/ of ${built.toISOString()}, plain node, default options): ${of('seconds').toFixed(1)} s (${fmt(LINES / of('seconds'))} points/s), client peak RSS ${rss.toFixed(0)} MB (runs: ${backfills.map((b) => b.vmHwmMb!.toFixed(0)).join(', ')}; floor < 150, goal < 80) ${rss < 150 ? 'OK' : 'ABOVE FLOOR'}`,
+  );
+  console.log(`  peaks: V8 heap ${of('heapTotalMb').toFixed(0)} MB committed, ${of('heapUsedMb').toFixed(0)} MB used; outside it (buffers) ${of('externalMb').toFixed(0)} MB; a child that only loads dist/index.js peaks at ${baseline.vmHwmMb!.toFixed(0)} MB`);
   if (process.env.BENCH_SOAK === '1') {
     const { runSoak } = await import('../spec/pipes/runSoak.js');
     const s = await runSoak({ seconds: 120, pipeKills: 10, serverKills: 5, cutSeconds: 30 });

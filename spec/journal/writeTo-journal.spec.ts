@@ -2,7 +2,7 @@
 // journal is left empty; points accepted while the server is unreachable survive the sink being
 // torn down and are sent by the next sink on the journal; a synchronous source of 300,000 points
 // goes through a journal (no "buffer full"), and without one fails with an error saying what to
-// do; writeFrom pulls a CSV stream only while there is room.
+// do; writeFrom pulls a CSV stream only while there is room, whatever the size of its chunks.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,6 +155,30 @@ describe('writeFrom', () => {
     await lastValueFrom(writeFrom(s, Readable.from(csv()), { maxBufferPoints: 5_000, maxBatchPoints: 1_000 }).pipe(tap((r) => (acked += r.points))));
     assert.equal(acked, lines);
     assert.ok(maxAhead <= 5_000 + 2 * 1_000 + 500, `read ahead at most the budget, was ${maxAhead}`);
+    assert.equal((await lastValueFrom(s.values({ pageSize: 100_000 }).pipe(toArray()))).length, lines);
+  });
+
+  it('takes chunks larger than its room: what does not fit waits, and the default holds two batches', async () => {
+    const s = await client().createSeries({ title: 'f3', caption: 'c' });
+    const lines = 24_000;
+    let produced = 0;
+    let acked = 0;
+    let maxAhead = 0;
+    // eslint-disable-next-line @typescript-eslint/require-await -- a pulled source, read one chunk at a time
+    async function* csv() {
+      // 6,000 lines a chunk, six batches of 1,000: more than the memory budget and the in-memory journal.
+      for (let i = 0; i < lines; i += 6_000) {
+        let text = '';
+        for (let k = i; k < i + 6_000; k++) text += `${1_700_000_000 + k},${k}\n`;
+        produced += 6_000;
+        maxAhead = Math.max(maxAhead, produced - acked);
+        yield text;
+      }
+    }
+    // Before, a batch of the first chunk met "journal full": the room was checked per chunk, not per batch.
+    await lastValueFrom(writeFrom(s, csv(), { maxBatchPoints: 1_000 }).pipe(tap((r) => (acked += r.points))));
+    assert.equal(acked, lines);
+    assert.ok(maxAhead <= 6_000 + 2 * 1_000, `read ahead at most a chunk and two batches, was ${maxAhead}`);
     assert.equal((await lastValueFrom(s.values({ pageSize: 100_000 }).pipe(toArray()))).length, lines);
   });
 

@@ -36,16 +36,27 @@ export function replacedOf(response: Response): number | undefined {
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
+/**
+ * The times and values of `points` as columns. Typed arrays while every value is a number (the
+ * usual case): a plain array of doubles boxes each one, 32 bytes a point of garbage per batch.
+ */
+function columnsOf(points: readonly Point[]): [Float64Array, ArrayLike<PointValue>] {
+  const n = points.length;
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) times[i] = points[i]![0];
+  const numbers = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = points[i]![1];
+    if (typeof v !== 'number') return [times, points.map((p) => p[1])];
+    numbers[i] = v;
+  }
+  return [times, numbers];
+}
+
 /** POSTs `points` to the series as one CSV body (all or nothing); emits the server's answer. Cold; unsubscribing aborts. */
 export function postPoints(target: WriteTarget, points: readonly Point[]): Observable<WriteAnswer> {
   return fromAbortable(async (signal) => {
-    const times = new Array<number>(points.length);
-    const values = new Array<PointValue>(points.length);
-    for (let i = 0; i < points.length; i++) {
-      times[i] = points[i]![0];
-      values[i] = points[i]![1];
-    }
-    const body = encodeCsvColumns(times, values) as Uint8Array<ArrayBuffer>;
+    const body = encodeCsvColumns(...columnsOf(points)) as Uint8Array<ArrayBuffer>;
     const r = await target.client.request({ method: 'POST', path: target.path, body, headers: { 'content-type': 'text/csv' }, signal });
     return { replaced: replacedOf(r) };
   });

@@ -49,6 +49,8 @@ interface Queued {
 }
 
 const FRAME_BYTES_PER_POINT = 17;
+/** What a record costs beyond its points, at most (header, CRC). */
+const RECORD_BYTES = 64;
 
 /** The controls {@link startJournaled} hands its drivers (the push operator and the pull loop). */
 interface JournaledCore {
@@ -58,6 +60,8 @@ interface JournaledCore {
   /** Called once when room frees up after {@link hasRoom} said no. */
   onRoom(callback: () => void): void;
   end(error?: { error: unknown }): void;
+  /** Whether no batch is open: a puller checks for room there, since {@link hasRoom} leaves room for one whole batch. */
+  readonly batchEmpty: boolean;
   /** Unsubscribe: journals the open batch, stops sending, closes the journal. */
   teardown(): void;
   readonly stopped: boolean;
@@ -113,7 +117,7 @@ function startJournaled(
     void closeJournal().finally(() => subscriber.error(new WriteFailedError(`${message}${kept}`, unsent, dropped, cause)));
   };
   const memory = (): number => batch.length + appending + retained;
-  const hasRoom = (): boolean => memory() < o.maxBufferPoints && journal.bytes + (batch.length + o.maxBatchPoints) * FRAME_BYTES_PER_POINT < o.maxJournalBytes;
+  const hasRoom = (): boolean => memory() < o.maxBufferPoints && journal.bytes + (batch.length + o.maxBatchPoints) * FRAME_BYTES_PER_POINT + RECORD_BYTES <= o.maxJournalBytes;
   const roomFreed = (): void => {
     if (roomWaiter && hasRoom()) {
       const w = roomWaiter;
@@ -154,7 +158,7 @@ function startJournaled(
   };
   /** Makes room in the journal for `bytes` by the overflow policy; false when the batch must not be appended. */
   const journalRoom = (points: number): boolean => {
-    const bytes = points * FRAME_BYTES_PER_POINT + 64;
+    const bytes = points * FRAME_BYTES_PER_POINT + RECORD_BYTES;
     if (journal.bytes + bytes <= o.maxJournalBytes) return true;
     if (o.overflow === 'drop-newest') {
       dropped += points;
@@ -269,6 +273,9 @@ function startJournaled(
   return {
     get stopped() {
       return stopped;
+    },
+    get batchEmpty() {
+      return batch.length === 0;
     },
     push(point) {
       if (stopped) return;
@@ -393,7 +400,18 @@ export function journaledPull(
           const r = await iterator.next();
           if (done || core.stopped) return;
           if (r.done) break;
-          for (const p of r.value) core.push(p);
+          // A chunk (a CSV read of any size) may hold more than the room left: what does not fit
+          // waits for it, one batch at a time, so a pulled source never meets the overflow policy.
+          // By index: an iterator here allocates a result object per point (380 MB over a
+          // 10 M-line backfill), since the await in the loop keeps V8 from removing it.
+          const points = r.value;
+          for (let i = 0; i < points.length; i++) {
+            if (core.batchEmpty && !core.hasRoom()) {
+              await waitRoom();
+              if (done || core.stopped) return;
+            }
+            core.push(points[i]!);
+          }
         }
         done = true;
         core.end();

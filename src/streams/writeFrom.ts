@@ -10,6 +10,9 @@ import { loadJournal } from './loadJournal.js';
 import { sinkOptions, type SinkPoint, type WriteToOptions } from './writeTo.js';
 import { postPoints, type WriteTarget } from './WriteTarget.js';
 
+/** Points `writeFrom` holds in memory unless `maxBufferPoints` says otherwise: this many batches (`maxBatchPoints`). */
+export const PULL_BUFFER_BATCHES = 2;
+
 /**
  * What `writeFrom` pulls from: pairs, or CSV text in chunks of any size (strings or UTF-8 bytes,
  * such as a file read as a stream), as an async iterable (a Node `Readable` is one) or a web
@@ -87,8 +90,12 @@ export function writeFrom(series: WriteTarget, source: PullSource, options: Writ
     switchMap(({ journaledPull, MemoryJournal, openJournalOf }) =>
       new Observable<WriteReceipt>((subscriber) => {
         const journal = options.journal === undefined ? undefined : openJournalOf(options.journal, options.openJournal);
-        const o = sinkOptions(series, options);
-        const maxBufferPoints = o.maxBufferPoints ?? DEFAULT_WRITE_OPTIONS.maxBufferPoints;
+        const maxBatchPoints = options.maxBatchPoints ?? DEFAULT_WRITE_OPTIONS.maxBatchPoints;
+        // A pulled source waits instead of piling up: the batch in flight and the next one are
+        // enough to keep the server busy, and every point held longer is promoted to V8's old
+        // space, which is what made a backfill's RSS (198 MB at the push default of 100,000).
+        const maxBufferPoints = options.maxBufferPoints ?? PULL_BUFFER_BATCHES * maxBatchPoints;
+        const o = { ...sinkOptions(series, options), maxBufferPoints };
         // Without a journal the buffer is a journal in memory, as large as the memory budget.
         const inner = journal
           ? journaledPull((points) => postPoints(series, points), journal, pointsOf(source), o)
@@ -96,7 +103,7 @@ export function writeFrom(series: WriteTarget, source: PullSource, options: Writ
               maxRetries: DEFAULT_WRITE_OPTIONS.maxRetries,
               deadlineMs: DEFAULT_WRITE_OPTIONS.deadlineMs,
               ...o,
-              maxJournalBytes: maxBufferPoints * 17 + (o.maxBatchPoints ?? DEFAULT_WRITE_OPTIONS.maxBatchPoints) * 34,
+              maxJournalBytes: (maxBufferPoints + 2 * maxBatchPoints) * 17 + 4 * 64,
             });
         return inner.subscribe(subscriber);
       }),
