@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_SERVER_OPTIONS } from '../../src/server/http/serverOptions.js';
 import { readCsv } from '../helpers/http.js';
 import { sendUntilAnswered } from '../helpers/sendUntilAnswered.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
@@ -15,7 +16,7 @@ let t: TestServer;
 let alice: TestUser;
 let token: string;
 before(async () => {
-  t = await startServer({ clock: () => NOW, maxInfluxBodyBytes: 1024 * 1024, maxInfluxSeriesPerUser: 50 });
+  t = await startServer({ clock: () => NOW, maxInfluxBodyBytes: 1024 * 1024, maxInfluxSeriesPerUser: 50, maxTitleChars: 80 });
   alice = await t.user('influx-alice');
   token = `Token ${alice.key}:${alice.secret}`;
 });
@@ -82,6 +83,16 @@ describe('InfluxDB 1.x /write', () => {
     assert.equal(await csvOf('v', 'stable'), '1,1\n2,2\n3,3\n');
     assert.equal((await write('/write?db=d2&precision=s', 'stable,a=1,b=2 v=9 1')).status, 204);
     assert.equal((await listed(alice.basic, 'stable')).length, before + 2);
+  });
+
+  it('cuts a long title to maxTitleChars with …; of two fields with one key on a line, the second wins', async () => {
+    const tags = Array.from({ length: 8 }, (_, i) => `tag${i}=value${i}`).join(',');
+    assert.equal((await write('/write?db=long&precision=s', `longtitle,${tags} v=1,v=2 5`)).status, 204);
+    const [s] = await listed(alice.basic, 'longtitle tag0=value0');
+    assert.equal(s!.title, `${`longtitle ${tags}`.slice(0, 79)}…`);
+    assert.equal(s!.title.length, 80);
+    assert.equal(s!.tags.length, 8, 'the tags are whole');
+    assert.equal(await csvOf('v', 'longtitle tag0=value0'), '5,2\n');
   });
 
   it('reads every precision; lines without a timestamp take the server time', async () => {
@@ -171,7 +182,33 @@ describe('InfluxDB 1.x /write', () => {
     assert.deepEqual(await listed(alice.basic, 'anon'), []);
   });
 
+  it('takes the token as Token, Basic or u/p on /write, /api/v2/write and /query alike', async () => {
+    const forms: [string, Record<string, string>, string][] = [
+      ['Token', { authorization: token }, ''],
+      ['Basic', { authorization: alice.basic }, ''],
+      ['u/p', {}, `&u=${encodeURIComponent(alice.key)}&p=${encodeURIComponent(alice.secret)}`],
+    ];
+    for (const [name, headers, query] of forms) {
+      const v1 = await write(`/write?db=forms&precision=s${query}`, `forms,via=v1 v=1 1`, headers);
+      assert.equal(v1.status, 204, `${name} on /write`);
+      const v2 = await write(`/api/v2/write?org=o&bucket=forms&precision=s${query}`, `forms,via=v2 v=1 1`, headers);
+      assert.equal(v2.status, 204, `${name} on /api/v2/write`);
+      const q = await fetch(`${t.url}/query?q=SHOW+MEASUREMENTS&db=forms${query}`, { headers });
+      assert.equal(q.status, 200, `${name} on /query`);
+      assert.deepEqual(await q.json(), { results: [{ statement_id: 0, series: [{ name: 'measurements', columns: ['name'], values: [['forms']] }] }] });
+    }
+    for (const [name, headers, query] of [
+      ['Token', { authorization: `Token ${alice.key}:nope` }, ''],
+      ['Basic', { authorization: `Basic ${Buffer.from(`${alice.key}:nope`).toString('base64')}` }, ''],
+      ['u/p', {}, `&u=${alice.key}&p=nope`],
+    ] as const) {
+      assert.equal((await write(`/api/v2/write?org=o&bucket=forms${query}`, 'forms v=1', headers)).status, 401, `wrong ${name} on /api/v2/write`);
+      assert.equal((await fetch(`${t.url}/query?q=SHOW+DATABASES${query}`, { headers })).status, 401, `wrong ${name} on /query`);
+    }
+  });
+
   it('refuses a write that would pass the per-user series cap with a 422 naming it, nothing half-applied', async () => {
+    assert.equal(DEFAULT_SERVER_OPTIONS.maxInfluxSeriesPerUser, 10_000, 'the default cap');
     const carol = await t.user('influx-carol');
     const auth = `Token ${carol.key}:${carol.secret}`;
     const lines = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => `cap,host=h${from + i} v=${from + i} 1`).join('\n');
@@ -209,6 +246,11 @@ describe('InfluxDB 2.x /api/v2/write', () => {
     assert.equal(r.status, 204, await r.text());
     assert.equal(await csvOf('temp', 'v2 room=kitchen'), '1700000000.25,21.5\n');
     assert.equal((await t.store.getSeries((await listed(alice.basic, 'v2 room=kitchen'))[0]!.id))?.extra.influx_database, 'home');
+    for (const [precision, ts, seconds] of [['ns', '1700000000123456789', '1700000000.1234567'], ['us', '1700000000123456', '1700000000.123456'], ['s', '1700000000', '1700000000']]) {
+      const r2 = await write(`/api/v2/write?org=any&bucket=home&precision=${precision!}`, `v2p${precision!} v=1 ${ts!}`);
+      assert.equal(r2.status, 204, precision);
+      assert.equal(await csvOf('v', `v2p${precision!}`), `${seconds!},1\n`, precision);
+    }
     const bad = await write('/api/v2/write?org=any&bucket=home', 'v2 temp=');
     assert.equal(bad.status, 400);
     const body = (await bad.json()) as { code: string; message: string };
@@ -243,6 +285,23 @@ describe('/query and /ping', () => {
       body: new URLSearchParams({ q: 'SHOW DATABASES' }),
     });
     assert.equal(post.status, 200);
+    // A form body cut inside a character ("ü" is two bytes in UTF-8) is read whole.
+    await write('/write?db=gr%C3%BC%C3%9Fe&precision=s', 'ü v=1 1', { authorization: `Token ${dave.key}:${dave.secret}` });
+    const form = Buffer.from(`q=${encodeURIComponent('SHOW MEASUREMENTS ON "grüße"')}`.replace(/%C3%BC/g, 'ü'));
+    const cut = form.indexOf(Buffer.from('ü')) + 1;
+    const split = await fetch(`${t.url}/query`, {
+      method: 'POST',
+      headers: { authorization: `Token ${dave.key}:${dave.secret}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new Uint8Array(form.subarray(0, cut)));
+          controller.enqueue(new Uint8Array(form.subarray(cut)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    assert.deepEqual(await split.json(), { results: [{ statement_id: 0, series: [{ name: 'measurements', columns: ['name'], values: [['ü']] }] }] });
     const select = await q('SELECT * FROM a');
     assert.equal(select.status, 400);
     assert.match(((await select.json()) as { error: string }).error, /answers only CREATE DATABASE, SHOW DATABASES and SHOW MEASUREMENTS/);

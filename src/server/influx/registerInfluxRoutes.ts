@@ -123,14 +123,15 @@ export function registerInfluxRoutes(app: FastifyInstance, ctx: ServerContext, a
       const principal = principals.get(request)!;
       const params = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
       if (request.method === 'POST' && request.body) {
-        let form = '';
+        // Joined before decoding: a character may be split between two chunks.
+        const chunks: Buffer[] = [];
         for await (const chunk of decodedBody(request.body as AsyncIterable<Buffer>, request.headers['content-encoding'], {
           maxBytes: ctx.options.maxFormBytes,
           bodyIdleTimeoutMs: ctx.options.bodyIdleTimeoutMs,
         })) {
-          form += chunk.toString('utf8');
+          chunks.push(chunk);
         }
-        new URLSearchParams(form).forEach((value, name) => params.set(name, value));
+        new URLSearchParams(Buffer.concat(chunks).toString('utf8')).forEach((value, name) => params.set(name, value));
       }
       const answer = await answerInfluxQuery(ctx.store, principal, params.get('q') ?? '', params.get('db') ?? undefined);
       if ('unsupported' in answer) throw new HttpProblem(400, answer.unsupported);
