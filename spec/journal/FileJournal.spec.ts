@@ -28,7 +28,7 @@ describe('FileJournal', () => {
     await j.ack(a);
     await j.close();
     const again = new FileJournal(dir);
-    assert.deepEqual(await again.open(), [{ seq: b, kind: 'increment' }, { seq: c, kind: 'points' }]);
+    assert.deepEqual(await again.open(), [{ seq: b, kind: 'increment' }, { seq: c, kind: 'points', points: 2 }], 'a points record says how many points it holds');
     assert.deepEqual(await again.read(c), { kind: 'points', seq: c, points: pts(10, 2) });
     assert.deepEqual(await again.read(b), { kind: 'increment', seq: b, key: 'key-1', amount: 2, increments: 2, createdAt: 5 });
     // New records never reuse a number still in the journal.

@@ -1,4 +1,5 @@
 import { decodeJournalFrame, encodeJournalRecord, type JournalIncrement, type JournalPoints } from '../codec/journalRecord.js';
+import { framePoints } from './framePoints.js';
 import type { Journal, JournalEntry, PendingRecord } from './Journal.js';
 import { JournalLockedError } from './JournalLockedError.js';
 
@@ -72,7 +73,7 @@ export class IndexedDbJournal implements Journal {
         this.nextSeq = Math.max(this.nextSeq, row.seq + 1);
         this.sizes.set(row.seq, row.frame.length);
         this.total += row.frame.length;
-        pending.push({ seq: row.seq, kind: row.kind });
+        pending.push(row.kind === 'points' ? { seq: row.seq, kind: row.kind, points: framePoints(row.frame, 0) } : { seq: row.seq, kind: row.kind });
       }
       return pending;
     } catch (err) {

@@ -7,6 +7,8 @@ export type JournalEntry = Omit<JournalPoints, 'seq'> | Omit<JournalIncrement, '
 export interface PendingRecord {
   seq: number;
   kind: 'points' | 'increment';
+  /** How many points a points record holds (so that a record dropped unread is counted). */
+  points?: number;
 }
 
 /**

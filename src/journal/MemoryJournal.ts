@@ -16,11 +16,11 @@ export class MemoryJournal implements Journal {
   }
 
   open(): Promise<PendingRecord[]> {
-    return Promise.resolve([...this.records.values()].map((r) => ({ seq: r.seq, kind: r.kind })));
+    return Promise.resolve([...this.records.values()].map(pendingOf));
   }
 
   openSync(): PendingRecord[] {
-    return [...this.records.values()].map((r) => ({ seq: r.seq, kind: r.kind }));
+    return [...this.records.values()].map(pendingOf);
   }
 
   append(entry: JournalEntry): Promise<number> {
@@ -63,3 +63,5 @@ export class MemoryJournal implements Journal {
 }
 
 const sizeOf = (r: JournalPoints | JournalIncrement): number => (r.kind === 'points' ? 32 + r.points.length * 17 : 64);
+
+const pendingOf = (r: JournalPoints | JournalIncrement): PendingRecord => (r.kind === 'points' ? { seq: r.seq, kind: r.kind, points: r.points.length } : { seq: r.seq, kind: r.kind });

@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { decodeJournalFrame, encodeJournalRecord, readJournalFrames, type JournalIncrement, type JournalPoints } from '../codec/journalRecord.js';
+import { framePoints } from '../journal/framePoints.js';
 import type { Journal, JournalEntry, PendingRecord } from '../journal/Journal.js';
 import { JournalLockedError } from '../journal/JournalLockedError.js';
 
@@ -162,7 +163,7 @@ export class FileJournal implements Journal {
   private recover(): PendingRecord[] {
     const names = readdirSync(this.dir).filter((n) => SEGMENT.test(n)).sort();
     const done = new Set<number>();
-    const data: { seq: number; loc: Location }[] = [];
+    const data: { seq: number; loc: Location; points: number }[] = [];
     for (const name of names) {
       const path = join(this.dir, name);
       const bytes = readFileSync(path);
@@ -178,17 +179,17 @@ export class FileJournal implements Journal {
       for (const f of frames) {
         this.nextSeq = Math.max(this.nextSeq, f.seq + 1);
         if (f.kind === 'ack') done.add(f.seq);
-        else data.push({ seq: f.seq, loc: { segment, offset: f.offset, bytes: f.bytes, kind: f.kind } });
+        else data.push({ seq: f.seq, loc: { segment, offset: f.offset, bytes: f.bytes, kind: f.kind }, points: f.kind === 'points' ? framePoints(bytes, f.offset) : 0 });
       }
       this.segments.push(segment);
       this.total += validBytes;
     }
     const pending: PendingRecord[] = [];
-    for (const { seq, loc } of data) {
+    for (const { seq, loc, points } of data) {
       if (done.has(seq)) continue;
       loc.segment.pending++;
       this.where.set(seq, loc);
-      pending.push({ seq, kind: loc.kind });
+      pending.push(loc.kind === 'points' ? { seq, kind: loc.kind, points } : { seq, kind: loc.kind });
     }
     this.removeDone();
     this.startSegment();

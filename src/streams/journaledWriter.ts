@@ -165,9 +165,11 @@ function startJournaled(
       return false;
     }
     if (o.overflow === 'drop-oldest') {
-      // The oldest records not in flight go first; the journal frees their space once older ones are done.
-      while (queue.length && journal.bytes + bytes > o.maxJournalBytes) {
-        const old = queue.shift()!;
+      // The oldest records not in flight go first (the one in flight is queue[0] and leaves the
+      // queue when acknowledged); the journal frees their space once older ones are done.
+      const first = inflight ? 1 : 0;
+      while (queue.length > first && journal.bytes + bytes > o.maxJournalBytes) {
+        const old = queue.splice(first, 1)[0]!;
         dropped += old.count;
         if (old.points) retained -= old.count;
         done(old.seq);
@@ -250,7 +252,7 @@ function startJournaled(
   };
 
   const opening = (pending: PendingRecord[]): void => {
-    for (const p of pending) if (p.kind === 'points') queue.push({ seq: p.seq, count: 0, points: undefined });
+    for (const p of pending) if (p.kind === 'points') queue.push({ seq: p.seq, count: p.points ?? 0, points: undefined });
     opened = true;
     if (batch.length >= o.maxBatchPoints || (sourceDone && batch.length)) closeBatch();
     pump();
