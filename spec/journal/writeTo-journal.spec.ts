@@ -83,10 +83,20 @@ describe('writeTo with a journal', () => {
     assert.deepEqual(await lastValueFrom(s.values().pipe(toArray())), pairs(4_500));
   });
 
-  it('takes a synchronous source of 300,000 points through the journal', async () => {
+  it('holds a synchronous source within maxBufferPoints until the journal code is there: past it, an error that says what to do', async () => {
     const s = await client().createSeries({ title: 'j3', caption: 'c' });
-    const receipts = await lastValueFrom(from(pairs(300_000)).pipe(writeTo(s, { journal: new FileJournal(fresh()), maxBufferPoints: 50_000 }), toArray()));
+    const receipts = await lastValueFrom(from(pairs(300_000)).pipe(writeTo(s, { journal: new FileJournal(fresh()), maxBufferPoints: 300_000 }), toArray()));
     assert.equal(receipts.reduce((n, r) => n + r.points, 0), 300_000);
+    await assert.rejects(lastValueFrom(from(pairs(300_000)).pipe(writeTo(s, { journal: new FileJournal(fresh()), maxBufferPoints: 50_000 }))), (err: unknown) => {
+      assert.ok(err instanceof WriteFailedError);
+      assert.match(err.message, /buffer full \(50000 points arrived before the journal code loaded\)/);
+      assert.match(err.message, /writeFrom\(series, source\)/);
+      assert.equal(err.points.length, 50_001, 'the error carries what was held');
+      return true;
+    });
+    const dropping = await lastValueFrom(from(pairs(60_000)).pipe(writeTo(s, { journal: new FileJournal(fresh()), maxBufferPoints: 50_000, overflow: 'drop-oldest' }), toArray()));
+    assert.equal(dropping.reduce((n, r) => n + r.points, 0), 50_000);
+    assert.equal(dropping.at(-1)!.dropped, 10_000, 'drops while held are in the receipts');
   });
 
   it('without a journal, a synchronous source that overflows is told to pull, use update() or raise maxBufferPoints', async () => {

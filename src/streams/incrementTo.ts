@@ -3,8 +3,21 @@ import type { Journal } from '../journal/Journal.js';
 import type { IncrementOptions, IncrementReceipt } from './IncrementOptions.js';
 import type { JournalOptions } from './journaledWriter.js';
 import { journaledLater } from './loadJournal.js';
-import { loadLater } from './loadLater.js';
+import { loadLater, type HeldLimit } from './loadLater.js';
 import { postIncrement, type WriteTarget } from './WriteTarget.js';
+import { TimetricError } from '../errors/TimetricError.js';
+
+/** Increments held at most before the sink's code has loaded; an increment is never dropped, so past it the stream errors. */
+export const MAX_HELD_INCREMENTS = 100_000;
+
+const HELD_INCREMENTS: HeldLimit<number> = {
+  max: MAX_HELD_INCREMENTS,
+  overflow: 'error',
+  full: (held) =>
+    new TimetricError(
+      `${held.length} increments arrived before the increment sink's code loaded (at most ${MAX_HELD_INCREMENTS} are held); none was applied. Sum a synchronous burst before incrementTo (reduce, or one update), or start the source once the sink has loaded`,
+    ),
+};
 
 /** Options of `incrementTo`: {@link IncrementOptions}, and a `journal`. */
 export interface IncrementToOptions extends IncrementOptions, Pick<JournalOptions, 'fsync'> {
@@ -46,8 +59,8 @@ export function incrementTo(series: WriteTarget, options: IncrementToOptions = {
   const o = { scheduler: series.client.scheduler, gate: series.client.pauseGate, ...rest };
   // The sink's code is loaded on first subscription, so that a page that never increments does not load it.
   if (journal === undefined)
-    return (source) => loadLater(source, () => import('./incrementSink.js'), (m) => m.incrementSink((amount, key) => postIncrement(series, amount, key), o), false);
+    return (source) => loadLater(source, () => import('./incrementSink.js'), (m) => m.incrementSink((amount, key) => postIncrement(series, amount, key), o), false, HELD_INCREMENTS);
   // The journal code is loaded, and the journal opened, per subscription (see writeTo).
   return (source) =>
-    journaledLater(source, (m) => m.journaledIncrements((amount, key) => postIncrement(series, amount, key), m.openJournalOf(journal, openJournal), { ...o, ...(onJournaled && { onJournaled }) }));
+    journaledLater(source, (m) => m.journaledIncrements((amount, key) => postIncrement(series, amount, key), m.openJournalOf(journal, openJournal), { ...o, ...(onJournaled && { onJournaled }) }), HELD_INCREMENTS);
 }

@@ -73,6 +73,7 @@ function startJournaled(
   journal: Journal & SyncAppend,
   options: WriteOptions & JournalOptions,
   pulled: boolean,
+  droppedBefore = 0,
 ): JournaledCore {
   const o = { ...DEFAULT_WRITE_OPTIONS, ...DEFAULT_JOURNAL_OPTIONS, ...options };
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -88,7 +89,7 @@ function startJournaled(
   let retained = 0;
   let inflight: Queued | undefined;
   let request: Subscription | undefined;
-  let dropped = 0;
+  let dropped = droppedBefore;
   let sourceDone = false;
   let sourceError: { error: unknown } | undefined;
   let stopped = false;
@@ -354,15 +355,17 @@ function startJournaled(
  *
  * @param writeBatch - Writes one batch; completes when the server acknowledged it (may emit a `WriteAnswer`).
  * @param journal - Where accepted points wait; opened on subscribe, closed at the end.
+ * @param droppedBefore - Points dropped before the sink existed (held while its code loaded), counted in its receipts.
  */
 export function journaledWriter(
   writeBatch: (points: readonly Point[]) => Observable<unknown>,
   journal: Journal,
   options: WriteOptions & JournalOptions = {},
+  droppedBefore = 0,
 ): OperatorFunction<Point, WriteReceipt> {
   return (source) =>
     new Observable<WriteReceipt>((subscriber) => {
-      const core = startJournaled(subscriber, writeBatch, journal, options, false);
+      const core = startJournaled(subscriber, writeBatch, journal, options, false, droppedBefore);
       const upstream = source.subscribe({
         next: (p) => core.push(p),
         error: (error: unknown) => core.end({ error }),

@@ -1,5 +1,5 @@
 import type { Observable, OperatorFunction } from 'rxjs';
-import { loadLater } from './loadLater.js';
+import { loadLater, type HeldLimit } from './loadLater.js';
 
 /** The journaled sink code, loaded on demand. */
 export type JournalChunk = typeof import('./journalChunk.js');
@@ -23,6 +23,6 @@ export function loadJournal(): Promise<JournalChunk> {
  * @param build - Makes the sink from the loaded code (opens its journal); a throw errors the stream.
  * @returns The sink's output.
  */
-export function journaledLater<T, R>(source: Observable<T>, build: (chunk: JournalChunk) => OperatorFunction<T, R>): Observable<R> {
-  return loadLater(source, loadJournal, build, true);
+export function journaledLater<T, R>(source: Observable<T>, build: (chunk: JournalChunk, droppedWhileHeld: number) => OperatorFunction<T, R>, limit: HeldLimit<T>): Observable<R> {
+  return loadLater(source, loadJournal, build, true, limit);
 }

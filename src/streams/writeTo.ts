@@ -3,9 +3,11 @@ import { parseTime } from '../codec/parseTime.js';
 import { checkValue } from '../codec/parseValue.js';
 import type { Point, PointValue, TimeInput } from '../codec/Point.js';
 import type { Journal } from '../journal/Journal.js';
-import { batchWriter, type WriteOptions, type WriteReceipt } from './batchWriter.js';
+import { WriteFailedError } from '../errors/WriteFailedError.js';
+import { DEFAULT_WRITE_OPTIONS, batchWriter, type WriteOptions, type WriteReceipt } from './batchWriter.js';
 import type { JournalOptions } from './journaledWriter.js';
 import { journaledLater } from './loadJournal.js';
+import type { HeldLimit } from './loadLater.js';
 import { postPoints, type WriteTarget } from './WriteTarget.js';
 
 /** A point as a sink takes it: time as a Date, unix seconds or ISO text (UTC); value number/boolean/null. */
@@ -66,5 +68,17 @@ export function writeTo(series: WriteTarget, options: WriteToOptions = {}): Oper
   const { journal, openJournal } = options;
   // The journal code is loaded, and the journal opened, per subscription: each subscription owns
   // the journal while it runs.
-  return (source) => journaledLater(source.pipe(toPoint), (m) => m.journaledWriter(write, m.openJournalOf(journal, openJournal), o));
+  // What arrives before the journal code is there is held within the sink's own memory budget.
+  const max = o.maxBufferPoints ?? DEFAULT_WRITE_OPTIONS.maxBufferPoints;
+  const limit: HeldLimit<Point> = {
+    max,
+    overflow: o.overflow ?? DEFAULT_WRITE_OPTIONS.overflow,
+    full: (held) =>
+      new WriteFailedError(
+        `buffer full (${max} points arrived before the journal code loaded): a synchronous source emits everything at once; use writeFrom(series, source) to pull, update() for a one-off upload, raise maxBufferPoints, or choose overflow 'drop-oldest' or 'drop-newest'`,
+        held,
+        0,
+      ),
+  };
+  return (source) => journaledLater(source.pipe(toPoint), (m, dropped) => m.journaledWriter(write, m.openJournalOf(journal, openJournal), o, dropped), limit);
 }
