@@ -25,6 +25,8 @@ export type TimetricFigure =
   | 'sqlite.values'
   | 'sqlite.writeTo'
   | 'sqlite.appends'
+  /** Server CPU time (user + system) per append, µs, over the same run. */
+  | 'sqlite.appends.cpu'
   | 'pg.bytes.compacted'
   | 'pg.bytes.live'
   | 'pg.bytes.store'
@@ -138,6 +140,12 @@ async function storeCount(server: StorageServer, id: string, points: number, rec
   record(mine.bytes / points);
 }
 
+/** CPU time the server process has used so far (user + system), µs. */
+async function cpuOf(server: StorageServer): Promise<number> {
+  const { user, system } = (await server.control('cpu')) as { user: number; system: number };
+  return user + system;
+}
+
 /** One raw `text/csv` POST of the whole set into an existing series. */
 async function postCsv(server: StorageServer, id: string, body: Buffer<ArrayBuffer>): Promise<void> {
   const r = await fetch(`${server.url}/series/${id}/`, { method: 'POST', headers: { authorization: server.basic, 'content-type': 'text/csv' }, body });
@@ -217,12 +225,20 @@ async function writes(running: Running[], set: DataSet, o: MeasureTimetricOption
     });
   }
   o.progress('  SQLite writeTo done');
-  for (let run = 0; run < o.appendRuns; run++) {
-    await inTurn(running, run, o, async (r) => {
+  await appends(running, o);
+}
+
+/** `appendRuns` runs of 16 concurrent `value=` appends per variant, in turn, each into a fresh series. */
+async function appends(running: Running[], o: MeasureTimetricOptions): Promise<void> {
+  // Run -1 warms each server up (JIT, caches, the WAL file) and is not recorded: the first run of
+  // a cold server was up to 2.5× slower than the rest, and only one of each pair is cold.
+  for (let run = -1; run < o.appendRuns; run++) {
+    await inTurn(running, Math.max(run, 0), o, async (r) => {
       const url = `${r.server.url}/series/${await newSeries(r.client, `appends ${run}`)}/`;
       // A fixed time window rather than a fixed count: fsync-bound commits vary 20× on this shared
       // machine, and the window keeps the bench's length bounded. Requests started in it all count.
       let done = 0;
+      const cpu0 = await cpuOf(r.server);
       const t0 = performance.now();
       const until = t0 + o.appendsMs;
       await Promise.all(
@@ -238,7 +254,9 @@ async function writes(running: Running[], set: DataSet, o: MeasureTimetricOption
           }
         }),
       );
+      if (run < 0) return;
       r.put('sqlite.appends', '', done / ((performance.now() - t0) / 1000));
+      r.put('sqlite.appends.cpu', '', ((await cpuOf(r.server)) - cpu0) / done);
     });
   }
   o.progress('  SQLite appends done');
@@ -278,6 +296,21 @@ async function measurePostgres(variants: readonly StoreVariant[], { set, points,
   } finally {
     await Promise.all(running.map((r) => r.server.stop()));
     for (const d of databases.values()) await d.drop();
+  }
+}
+
+/**
+ * Only the `value=` appends figure (`sqlite.appends`): each variant's SQLite server on a fresh
+ * file, `appendRuns` runs in turn (bench/storage.ts with BENCH_ONLY=appends).
+ */
+export async function measureAppends(variants: readonly StoreVariant[], o: MeasureTimetricOptions): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'timetric-appends-'));
+  const running = await startAll(variants, (i) => Promise.resolve(join(dir, `${i}-appends.db`)), o);
+  try {
+    await appends(running, o);
+  } finally {
+    await Promise.all(running.map((r) => r.server.stop()));
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

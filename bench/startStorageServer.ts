@@ -10,7 +10,7 @@ export interface StorageServer {
   basic: string;
   pid: number;
   /** Sends one control line to bench/storageServer.ts and resolves to its answer (one at a time). */
-  control(op: 'compact' | 'stats', id?: string): Promise<Record<string, unknown>>;
+  control(op: 'compact' | 'stats' | 'cpu', id?: string): Promise<Record<string, unknown>>;
   /** SIGTERM, then waits for the process to close its store and exit. */
   stop(): Promise<void>;
 }

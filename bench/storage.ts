@@ -7,7 +7,7 @@
 // counter; (c) irregular timestamps with 1–6 decimals. BENCH_POINTS (default 1,000,000) each.
 // Every server runs in its own process over loopback (bench/storageServer.ts, the defaults of its
 // tree's `openStore`: SQLite in WAL mode with synchronous=FULL; PostgreSQL a throwaway durable
-// cluster). Rates are medians of 3 runs (appends: of BENCH_APPEND_RUNS, default 8, each store in
+// cluster). Rates are medians of 3 runs (appends: after one unrecorded warm-up run each, of BENCH_APPEND_RUNS, default 8, each store in
 // turn, A B, B A, …, printed with quartiles and the ratio of each pair); bytes a point come from the first upload of each set,
 // as what that series added (sizes measured before and after it):
 //   SQLite: "live" = main file + WAL after a TRUNCATE checkpoint, as the store left the upload;
@@ -18,7 +18,8 @@
 //   both: the store's own count (`storageStats`) where it has one;
 //   InfluxDB: `du` of the database's data folder once fully compacted (WAL in its own folder).
 // "Previous" is built by extracting `src/` of BENCH_PREVIOUS_REF with `git archive` (no checkout);
-// BENCH_PREVIOUS_REF=none leaves the column out. BENCH_NOW_REF=HEAD (or any ref) measures that
+// BENCH_ONLY=appends runs only the `value=` appends A/B (with the server's CPU a request), in
+// about BENCH_APPEND_RUNS × 2 × BENCH_APPENDS_MS. BENCH_PREVIOUS_REF=none leaves the column out. BENCH_NOW_REF=HEAD (or any ref) measures that
 // commit as "now" instead of the working tree (for a tree others are editing). The client
 // (writeTo, values$) is always this working tree's.
 // Usage: npx tsx bench/storage.ts   (progress on stderr, the table on stdout; 1 M points: ~3.5 min
@@ -29,7 +30,7 @@ import pg from 'pg';
 import { startPostgresCluster } from '../spec/helpers/postgresCluster.js';
 import { datasets } from './datasets.js';
 import { startInfluxPeer, type InfluxPeer, type InfluxSetFigures } from './influxPeer.js';
-import { measureTimetric, type BenchSet, type MeasureTimetricOptions, type StoreVariant, type TimetricFigure, type TimetricFigures } from './measureTimetric.js';
+import { measureAppends, measureTimetric, type BenchSet, type MeasureTimetricOptions, type StoreVariant, type TimetricFigure, type TimetricFigures } from './measureTimetric.js';
 import { previousTree, type PreviousTree } from './previousTree.js';
 import { sqliteLimits } from './sqliteLimits.js';
 
@@ -42,6 +43,9 @@ const APPEND_RUNS = Number(process.env.BENCH_APPEND_RUNS ?? 8);
 const RUNS = 3;
 const PREVIOUS_REF = process.env.BENCH_PREVIOUS_REF ?? ROW_FORMAT_COMMIT;
 const NOW_REF = process.env.BENCH_NOW_REF;
+/** BENCH_ONLY=appends: only the `value=` appends A/B (no data sets, no PostgreSQL, no InfluxDB). */
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'appends') throw new Error(`BENCH_ONLY=${ONLY}: the only figure that runs alone is "appends"`);
 
 const started = performance.now();
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -56,17 +60,19 @@ function quantile(xs: readonly number[], q: number): number {
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
 }
 
-progress(`generating ${POINTS.toLocaleString('en-US')} points × ${datasets.length} data sets`);
-const sets: BenchSet[] = datasets.map((set) => {
-  const points = set.points(POINTS);
-  return { set, points, csv: Buffer.from(points.csv()) };
-});
-const writeToPoints = datasets[0]!.points(WRITE_POINTS);
+if (!ONLY) progress(`generating ${POINTS.toLocaleString('en-US')} points × ${datasets.length} data sets`);
+const sets: BenchSet[] = ONLY
+  ? []
+  : datasets.map((set) => {
+      const points = set.points(POINTS);
+      return { set, points, csv: Buffer.from(points.csv()) };
+    });
+const writeToPoints = datasets[0]!.points(ONLY ? 0 : WRITE_POINTS);
 
-const cluster = await startPostgresCluster({ durable: true });
+const cluster = ONLY ? undefined : await startPostgresCluster({ durable: true });
 let dbSeq = 0;
 const admin = async (sql: string): Promise<void> => {
-  const client = new pg.Client({ connectionString: cluster.urlFor('postgres') });
+  const client = new pg.Client({ connectionString: cluster!.urlFor('postgres') });
   await client.connect();
   try {
     await client.query(sql);
@@ -85,7 +91,7 @@ const options: MeasureTimetricOptions = {
   postgresDatabase: async () => {
     const name = `storage_${++dbSeq}`;
     await admin(`CREATE DATABASE ${name}`);
-    return { url: cluster.urlFor(name), drop: () => admin(`DROP DATABASE ${name}`) };
+    return { url: cluster!.urlFor(name), drop: () => admin(`DROP DATABASE ${name}`) };
   },
 };
 
@@ -96,7 +102,7 @@ let previousLabel = 'previous';
 let previousNote = 'left out (BENCH_PREVIOUS_REF=none)';
 const influx: Record<string, InfluxSetFigures> = {};
 let influxVersion = '';
-let limits: ReturnType<typeof sqliteLimits>;
+let limits: ReturnType<typeof sqliteLimits> | undefined;
 const trees: PreviousTree[] = [];
 let peer: InfluxPeer | undefined;
 try {
@@ -119,21 +125,25 @@ try {
     }
   }
   const variants = previousVariant ? [nowVariant, previousVariant] : [nowVariant];
-  const influxPeer = (peer = await startInfluxPeer({ runs: RUNS }));
-  influxVersion = influxPeer.version;
-  // One data set at a time; within it every run of every figure is taken in turn across the
-  // stores (InfluxDB's ingest runs too), so a change of the machine's load shifts them alike.
-  for (const benchSet of sets) {
-    progress(`(${benchSet.set.name}) ${benchSet.set.description}`);
-    await measureTimetric(variants, benchSet, { ...options, peerIngestRun: (run) => influxPeer.ingestRun(benchSet.set, benchSet.points, run) });
-    influx[benchSet.set.name] = influxPeer.figures(benchSet.set)!;
+  if (ONLY === 'appends') {
+    await measureAppends(variants, options);
+  } else {
+    const influxPeer = (peer = await startInfluxPeer({ runs: RUNS }));
+    influxVersion = influxPeer.version;
+    // One data set at a time; within it every run of every figure is taken in turn across the
+    // stores (InfluxDB's ingest runs too), so a change of the machine's load shifts them alike.
+    for (const benchSet of sets) {
+      progress(`(${benchSet.set.name}) ${benchSet.set.description}`);
+      await measureTimetric(variants, benchSet, { ...options, peerIngestRun: (run) => influxPeer.ingestRun(benchSet.set, benchSet.points, run) });
+      influx[benchSet.set.name] = influxPeer.figures(benchSet.set)!;
+    }
+    progress('SQLite limits (in-process)');
+    limits = sqliteLimits(POINTS, RUNS);
   }
-  progress('SQLite limits (in-process)');
-  limits = sqliteLimits(POINTS, RUNS);
 } finally {
   await peer?.stop();
   for (const tree of trees) tree.remove();
-  cluster.stop();
+  cluster?.stop();
 }
 const now = nowVariant.figures;
 const previous = previousVariant?.figures;
@@ -201,27 +211,37 @@ row('ingest into an existing series, raw CSV POST, PostgreSQL', 'pg.ingest', rat
       `appends A/B, ${a.length} runs each in turn: now median ${int(median(a))} req/s (${spread(a)}); previous median ${int(median(b))} req/s (${spread(b)}); ` +
         `ratio of medians ${(median(a) / median(b)).toFixed(2)}, of pairs ${pairs.map((r) => r.toFixed(2)).join(' ')} (median ${median(pairs).toFixed(2)}, quartiles ${quantile(pairs, 0.25).toFixed(2)}–${quantile(pairs, 0.75).toFixed(2)})`,
     );
+    // Server CPU per request: what the code costs, less sensitive to the machine's load than req/s.
+    const ca = now.get('sqlite.appends.cpu/') ?? [];
+    const cb = previous?.get('sqlite.appends.cpu/') ?? [];
+    if (ca.length > 0 && cb.length > 0) {
+      const cpuPairs = ca.slice(0, cb.length).map((x, i) => x / cb[i]!);
+      details.push(
+        `appends server CPU (user + system) a request: now median ${int(median(ca))} µs (${ca.map(int).join(', ')}); previous median ${int(median(cb))} µs (${cb.map(int).join(', ')}); ` +
+          `now ÷ previous of pairs median ${median(cpuPairs).toFixed(2)} (quartiles ${quantile(cpuPairs, 0.25).toFixed(2)}–${quantile(cpuPairs, 0.75).toFixed(2)})`,
+      );
+    }
   }
 }
-for (const set of names.slice(1)) {
+for (const set of ONLY ? [] : names.slice(1)) {
   details.push(`PostgreSQL ingest ${set} (the upload measured for its bytes, 1 run): now ${runsOf(now.get(`pg.ingest/${set}`), rateOf('points/s'))}; previous ${runsOf(previous?.get(`pg.ingest/${set}`), rateOf('points/s'))}`);
 }
 
 console.log(`\nstorage benchmark — ${int(POINTS)} points a data set, medians of ${RUNS} runs, ${availableParallelism()} cores, load average ${loadAtStart} at start, ${load()} at end, ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
 console.log(`now: ${nowNote}\nprevious: ${previousNote}`);
-console.log(`SQLite itself here, same run (in-process, no HTTP): ${int(limits.insertRowsPerSecond)} rows/s inserted in one transaction, ${int(limits.commitsPerSecond)} single-row commits/s with synchronous=FULL`);
-console.log(`InfluxDB: ${influxVersion}; ratios are timetric now ÷ the other column (bytes: lower is better; rates: higher is better)\n`);
+if (limits) console.log(`SQLite itself here, same run (in-process, no HTTP): ${int(limits.insertRowsPerSecond)} rows/s inserted in one transaction, ${int(limits.commitsPerSecond)} single-row commits/s with synchronous=FULL`);
+console.log(`${ONLY ? `BENCH_ONLY=${ONLY}: no data sets, PostgreSQL or InfluxDB this run` : `InfluxDB: ${influxVersion}`}; ratios are timetric now ÷ the other column (bytes: lower is better; rates: higher is better)\n`);
 console.log(`| figure | data set | timetric now | ${previousLabel} | InfluxDB 1.6 | now ÷ InfluxDB | now ÷ previous |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const line of rows) console.log(line);
-console.log(
+if (!ONLY) console.log(
   '\nbytes a point = what the first upload of a set added. SQLite, through a second connection: live = main file + WAL after wal_checkpoint(TRUNCATE); ' +
     "compacted = after the store's compact(id) where it has one, the size of a VACUUM INTO copy. PostgreSQL: Σ pg_total_relation_size over the public tables " +
     "(indexes, TOAST), compacted after compact(id) and VACUUM FULL. InfluxDB: du of the database's data folder after full compaction, WAL (own folder, empty) excluded.",
 );
 console.log('\nruns:');
 for (const line of details) console.log(`  ${line}`);
-console.log('InfluxDB data folders when measured (first run of each set):');
+if (!ONLY) console.log('InfluxDB data folders when measured (first run of each set):');
 for (const [name, f] of Object.entries(influx)) {
   console.log(`  (${name}) du ${int(f.bytes)} B = ${bytes(f.bytes / f.points)}/point, TSM files alone ${bytes(f.tsmBytes / f.points)}/point; ${f.shards} shard(s), ${f.tsmFiles} TSM file(s), ${f.compacted ? 'fully compacted' : 'NOT fully compacted (upper bound)'} ${(f.compactionMs / 1000).toFixed(1)} s after the last write`);
 }

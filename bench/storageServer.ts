@@ -7,6 +7,7 @@
 // optional `Store.compact` / `Store.storageStats`; an older store answers null):
 //   {"op":"compact","id":ID} → {"ok":true,"compacted":true|false}
 //   {"op":"stats","id":ID}   → {"ok":true,"stats":StorageStats|null}
+//   {"op":"cpu"}              → {"ok":true,"user":µs,"system":µs} (process.cpuUsage() so far)
 // Usage: tsx bench/storageServer.ts ROOT DB
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -54,6 +55,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       if (optional.compact) await optional.compact(id);
       return { ok: true, compacted: Boolean(optional.compact) };
     }
+    if (op === 'cpu') return { ok: true, ...process.cpuUsage() };
     if (op === 'stats') return { ok: true, stats: optional.storageStats ? await optional.storageStats(id) : null };
     throw new Error(`unknown op ${op}`);
   };
