@@ -136,10 +136,6 @@ function startJournaled(
     );
   };
   const synced = (): void => {
-    if (o.fsync === 'batch') {
-      chain = chain.then(() => journal.sync()).catch((err: unknown) => fail('the journal could not be synced', err));
-      return;
-    }
     unsynced = true;
     if (o.fsync === 'window' && !syncTimer) {
       syncTimer = scheduler.schedule(() => {
@@ -151,11 +147,31 @@ function startJournaled(
     }
   };
   const queued = (seq: number, points: readonly Point[]): void => {
-    const keep = retained + points.length <= o.maxBufferPoints;
-    if (keep) retained += points.length;
-    queue.push({ seq, count: points.length, points: keep ? points : undefined });
-    o.onJournaled?.({ seq, points: points.length, firstTime: points[0]![0], lastTime: points.at(-1)![0] });
-    synced();
+    const enqueue = (): void => {
+      const keep = retained + points.length <= o.maxBufferPoints;
+      if (keep) retained += points.length;
+      queue.push({ seq, count: points.length, points: keep ? points : undefined });
+      o.onJournaled?.({ seq, points: points.length, firstTime: points[0]![0], lastTime: points.at(-1)![0] });
+    };
+    if (o.fsync !== 'batch') {
+      enqueue();
+      synced();
+      return;
+    }
+    // Each batch durable before it is sent (and before onJournaled): it waits for its sync
+    // outside the queue, counted as appending, so nothing ends before it is queued.
+    appending += points.length;
+    chain = chain
+      .then(() => journal.sync())
+      .then(
+        () => {
+          appending -= points.length;
+          if (stopped) return;
+          enqueue();
+          pump();
+        },
+        (err: unknown) => fail('the journal could not be synced', err),
+      );
   };
   /** Makes room in the journal for `bytes` by the overflow policy; false when the batch must not be appended. */
   const journalRoom = (points: number): boolean => {
