@@ -102,4 +102,62 @@ describe('journaled sinks in a browser (IndexedDB)', () => {
     assert.deepEqual(stored[299], [1_700_000_029.9, 299]);
     assert.equal((await lastValueFrom(node.series(counter.id).latest()))?.[1], 10);
   });
+
+  it("drop-oldest on IndexedDB counts every point it drops, those recovered after a reload too", async () => {
+    const node = new TimetricClient({ authtype: 'apitoken', apitoken_key: eve.key, apitoken_secret: eve.secret }, { baseUrl: t.url });
+    const series = await node.createSeries({ title: 'browser overflow', caption: 'c' });
+    const args = { api: proxy.url, key: eve.key, secret: eve.secret, id: series.id, bundle: '/timetric.js' };
+    proxy.setTarget(1); // the server is unreachable
+    const tab = await browser.newPage();
+    await tab.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    await tab.goto(pageUrl);
+    // 1,000 points journaled (ten batches) while the server is down, then the page goes away.
+    const first = await tab.evaluate(async (a) => {
+      const lib = (await import(a.bundle)) as Lib;
+      const client = new lib.TimetricClient({ authtype: 'apitoken', apitoken_key: a.key, apitoken_secret: a.secret }, { baseUrl: a.api, timeoutMs: 2_000 });
+      const points = new lib.Subject<readonly [number, number]>();
+      let journaled = 0;
+      points.pipe(lib.writeTo(client.series(a.id), { journal: 'overflow-journal', maxBatchPoints: 100, retryBaseMs: 20, maxBackoffMs: 200, onJournaled: (b) => (journaled += b.points) })).subscribe();
+      for (let i = 0; i < 1_000; i++) points.next([1_700_000_000 + i, i]);
+      for (let k = 0; k < 300 && journaled < 1_000; k++) await new Promise((r) => setTimeout(r, 50));
+      return journaled;
+    }, args);
+    assert.equal(first, 1_000);
+    await tab.reload();
+    // After the reload, still down: a sink with room for about four batches recovers the ten and
+    // takes 500 new points, dropping the oldest; then the server comes back and it drains.
+    await tab.evaluate(async (a) => {
+      const lib = (await import(a.bundle)) as Lib;
+      const client = new lib.TimetricClient({ authtype: 'apitoken', apitoken_key: a.key, apitoken_secret: a.secret }, { baseUrl: a.api, timeoutMs: 2_000 });
+      const points = new lib.Subject<readonly [number, number]>();
+      const g = globalThis as unknown as { points: typeof points; receipts: { points: number; dropped: number }[]; done: Promise<void> };
+      g.points = points;
+      g.receipts = [];
+      let journaled = 0;
+      g.done = new Promise<void>((resolve, reject) => {
+        points
+          .pipe(lib.writeTo(client.series(a.id), { journal: 'overflow-journal', maxBatchPoints: 100, maxJournalBytes: 8_000, overflow: 'drop-oldest', retryBaseMs: 20, maxBackoffMs: 200, onJournaled: (b) => (journaled += b.points) }))
+          .subscribe({ next: (r) => g.receipts.push(r), error: reject, complete: resolve });
+      });
+      for (let i = 0; i < 500; i++) {
+        points.next([1_700_010_000 + i, i]);
+        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 50));
+      }
+      for (let k = 0; k < 300 && journaled < 500; k++) await new Promise((r) => setTimeout(r, 50));
+    }, args);
+    proxy.setTarget(Number(new URL(t.url).port));
+    const receipts = await tab.evaluate(async () => {
+      const g = globalThis as unknown as { points: { complete(): void }; receipts: { points: number; dropped: number }[]; done: Promise<void> };
+      g.points.complete();
+      await g.done;
+      return g.receipts;
+    });
+    const stored = await lastValueFrom(node.series(series.id).values({ pageSize: 10_000 }).pipe(toArray()));
+    const dropped = receipts.at(-1)!.dropped;
+    assert.equal(receipts.reduce((n, r) => n + r.points, 0), stored.length);
+    assert.ok(dropped > 0, 'the journal overflowed');
+    assert.equal(dropped, 1_500 - stored.length, `dropped ${dropped}, missing ${1_500 - stored.length}`);
+    assert.deepEqual(stored[0], [1_700_000_000, 0], 'the batch in flight when it overflowed is kept');
+    assert.deepEqual(stored.at(-1), [1_700_010_499, 499], 'the newest are kept');
+  });
 });

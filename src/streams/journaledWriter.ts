@@ -271,8 +271,10 @@ function startJournaled(
   const opening = (pending: PendingRecord[]): void => {
     for (const p of pending) if (p.kind === 'points') queue.push({ seq: p.seq, count: p.points ?? 0, points: undefined });
     opened = true;
-    if (batch.length >= o.maxBatchPoints || (sourceDone && batch.length)) closeBatch();
+    // The oldest pending record goes in flight first: a batch that filled while the journal was
+    // opening, closed before it, met drop-oldest with nothing in flight and dropped that record.
     pump();
+    if (batch.length >= o.maxBatchPoints || (sourceDone && batch.length)) closeBatch();
     roomFreed();
   };
   const openFailed = (err: unknown): void => {
