@@ -102,11 +102,23 @@ export class M4Downsampler extends PointOutbox implements Downsampler {
       const j = lo;
       let min = -1;
       let max = -1;
-      for (let k = i; k < j; k++) {
-        const v = values[k]!;
-        if (typeof v !== 'number') continue;
-        if (min < 0 || isBelow(v, values[min] as number)) min = k;
-        if (max < 0 || isBelow(values[max] as number, v)) max = k;
+      if (values instanceof Float64Array) {
+        // Every value a number (a decoded chunk without literals): plain compares, -0 only at a zero.
+        min = max = i;
+        let lo = values[i]!;
+        let hi = lo;
+        for (let k = i + 1; k < j; k++) {
+          const v = values[k]!;
+          if (v < lo || (v === 0 && lo === 0 && Object.is(v, -0) && !Object.is(lo, -0))) lo = values[(min = k)]!;
+          if (v > hi || (v === 0 && hi === 0 && Object.is(hi, -0) && !Object.is(v, -0))) hi = values[(max = k)]!;
+        }
+      } else {
+        for (let k = i; k < j; k++) {
+          const v = values[k]!;
+          if (typeof v !== 'number') continue;
+          if (min < 0 || isBelow(v, values[min] as number)) min = k;
+          if (max < 0 || isBelow(values[max] as number, v)) max = k;
+        }
       }
       const c = this.enter(column, [times[i]!, values[i]!]);
       c.last = [times[j - 1]!, values[j - 1]!];

@@ -21,8 +21,9 @@ export type RunDownsampleStep = <T>(make: <K>(table: DownsampleTable<K>, key: K)
 export async function* downsampleInSteps(spec: DownsampleSpec, run: RunDownsampleStep, chunksPerStep: number): AsyncGenerator<Point[]> {
   const ds = createDownsampler(spec);
   let cursor: ReadCursor | undefined = { time: spec.start, included: true };
-  // Summaries to list in a step: as many as the step before folded, twice over (a step stops after
-  // chunksPerStep decodes, so where every chunk straddles an edge, listing the most re-lists most).
+  // Summaries to list in a step: a quarter more than the step before folded (a step stops after
+  // chunksPerStep decodes, so where every chunk straddles an edge, listing the most re-lists most;
+  // listing twice as many re-listed half the summaries of an M4 read over a year).
   const most = chunksPerStep * SUMMARIES_PER_DECODE;
   let limit = most;
   while (cursor) {
@@ -30,7 +31,7 @@ export async function* downsampleInSteps(spec: DownsampleSpec, run: RunDownsampl
     const size = limit;
     const got = await run((table, key) => downsampleChunkedStep(table, key, ds, at, spec.end, chunksPerStep, size));
     cursor = got?.next;
-    if (got) limit = Math.min(most, Math.max(chunksPerStep + 1, got.folded * 2));
+    if (got) limit = Math.min(most, Math.max(chunksPerStep + 1, Math.ceil(got.folded * 1.25)));
     const out = ds.take();
     if (out.length > 0) yield out;
     if (cursor) await new Promise((resolve) => setImmediate(resolve));
