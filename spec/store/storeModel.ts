@@ -16,6 +16,9 @@ import { seededRandom } from '../helpers/seededRandom.js';
 /** Chunk options small enough that a model run crosses many chunks, heads and compactions. */
 export const MODEL_CHUNK_OPTIONS = {
   chunkPoints: 16,
+  // Cuts at multiples of 10 s (16 points of the model's mostly 1 s steps span about 15 s), so
+  // every run also checks that aligned cuts leave every read as the model's.
+  chunkAlign: [40, 10, 5],
   headWritePoints: 4,
   compactHeadAt: 24,
   chunksPerStep: 3,
