@@ -40,13 +40,20 @@ interface Bridge {
   exited: Promise<number | null>;
 }
 
-/** Starts `timetric bridge` and resolves once it is connected and subscribed. */
+/**
+ * Starts `timetric bridge` and resolves once it is connected and subscribed; the first two take
+ * broker, topic and client id as flags, the third from TIMETRIC_MQTT_URL, TIMETRIC_MQTT_TOPIC and
+ * TIMETRIC_MQTT_CLIENT_ID.
+ */
 async function startBridge(): Promise<Bridge> {
-  const child = spawn(
-    process.execPath,
-    [cli.main, 'bridge', '--mqtt', broker.url, '--topic', 'kill/#', '--client-id', 'kill-spec-bridge', '--window-ms', '50', '--url', t.url, '--verbose'],
-    { cwd: ROOT, env: { ...process.env, TIMETRIC_KEY: user.key, TIMETRIC_SECRET: user.secret, TIMETRIC_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const fromEnv = bridges.length === 2;
+  const mqttArgs = fromEnv ? [] : ['--mqtt', broker.url, '--topic', 'kill/#', '--client-id', 'kill-spec-bridge'];
+  const mqttEnv = fromEnv ? { TIMETRIC_MQTT_URL: broker.url, TIMETRIC_MQTT_TOPIC: 'kill/#', TIMETRIC_MQTT_CLIENT_ID: 'kill-spec-bridge' } : {};
+  const child = spawn(process.execPath, [cli.main, 'bridge', ...mqttArgs, '--window-ms', '50', '--url', t.url, '--verbose'], {
+    cwd: ROOT,
+    env: { ...process.env, ...mqttEnv, TIMETRIC_KEY: user.key, TIMETRIC_SECRET: user.secret, TIMETRIC_DEBUG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   bridges.push(child);
   const b: Bridge = { child, stdout: '', stderr: '', exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
   child.stdout.on('data', (d: Buffer) => (b.stdout += d.toString()));
@@ -140,6 +147,6 @@ describe('timetric bridge, killed twice while 100,000 messages arrive', () => {
     bridge.child.kill('SIGTERM');
     assert.equal(await bridge.exited, 0, bridge.stderr);
     assert.match(bridge.stdout, /^timetric bridge: stopped: [\d,]+ received, [\d,]+ written, 0 bad, 0 refused, .* 0 left unacknowledged/m);
-    assert.match(bridge.stderr, /connected to .* \(session resumed\)/);
+    assert.match(bridge.stderr, /connected to .* as kill-spec-bridge \(session resumed\)/, 'the third bridge, configured by its environment, resumed the session');
   });
 });

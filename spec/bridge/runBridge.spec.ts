@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
-import { lastValueFrom, toArray } from 'rxjs';
+import { asapScheduler, lastValueFrom, toArray, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import { createServer } from 'node:net';
 import { AuthenticationError, TimetricClient, type Point } from '../../src/index.js';
-import { runBridge, type BridgeOptions, type BridgeStats } from '../../src/cli/bridge/runBridge.js';
+import { MAX_BRIDGE_TOPIC_CHARS, runBridge, type BridgeOptions, type BridgeStats } from '../../src/cli/bridge/runBridge.js';
 import { parseTopicMap } from '../../src/cli/bridge/parseTopicMap.js';
 import { startServer, type TestServer, type TestUser } from '../helpers/startServer.js';
 import { startMosquitto, type TestBroker } from './startMosquitto.js';
@@ -239,6 +240,85 @@ describe('runBridge', () => {
     assert.deepEqual(await lastValueFrom(existing.values$.pipe(toArray())), [[1764000000, 1]]);
     assert.deepEqual(await seriesByTitle('Temperature map/kitchen/t'), [[1764000000, 3]]);
     assert.ok(b.log.some((l) => l.includes('"map/other": no line of the map matches it')));
+  });
+
+  it('refuses topics over MAX_BRIDGE_TOPIC_CHARS, logging them cut to 120 characters', async () => {
+    const b = await start('long');
+    const topic = `long/${'x'.repeat(MAX_BRIDGE_TOPIC_CHARS)}`;
+    await publish(topic, '1764000000,1');
+    await publish('long/short', '1764000000,2');
+    await b.until((s) => s.refused === 1 && s.written === 1);
+    await b.stop();
+    const line = b.log.find((l) => l.includes('not written, a topic of more than'))!;
+    assert.ok(line.length < 250, line);
+    assert.ok(line.includes(`"long/${'x'.repeat(115)}"…`), line);
+  });
+
+  it('prints a throughput line every statsEveryMs (timed on its scheduler)', async () => {
+    // Holds each throughput tick until the spec runs it; everything else runs at once.
+    const ticks: (() => void)[] = [];
+    const asked: number[] = [];
+    const scheduler: SchedulerLike = {
+      now: () => Date.now(),
+      schedule: <T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T) => {
+        if (delay !== 5_000) return asapScheduler.schedule(work, 0, state);
+        asked.push(delay);
+        // The bridge's tick does not use its action (`this`).
+        ticks.push(() => work.call(undefined as never, state));
+        return asapScheduler.schedule(() => undefined);
+      },
+    };
+    const b = await start('verbose', { statsEveryMs: 5_000, scheduler });
+    await publish('verbose/s', '1764000000,1');
+    await publish('verbose/s', 'oops');
+    await b.until((s) => s.written === 1 && s.bad === 1);
+    ticks.shift()!();
+    ticks.shift()!();
+    await b.stop();
+    assert.deepEqual(asked, [5_000, 5_000, 5_000], 'each tick schedules the next');
+    const lines = b.log.filter((l) => l.includes('msg/s in'));
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, /^timetric bridge: [\d,]+ msg\/s in, [\d,]+ written\/s; total 2 received, 1 written, 0 pending, 1 bad, 0 refused\n$/);
+    assert.match(lines[1]!, /^timetric bridge: 0 msg\/s in, 0 written\/s; total 2 received/);
+  });
+
+  it('reconnects to a broker that is away with backoff: doubling from reconnectMs, with jitter, up to maxReconnectMs', async () => {
+    // A port nothing listens on.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const delays: number[] = [];
+    const scheduler: SchedulerLike = {
+      now: () => Date.now(),
+      schedule: <T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T) => {
+        delays.push(delay ?? 0);
+        return asapScheduler.schedule(work, 0, state);
+      },
+    };
+    const log: string[] = [];
+    const abort = new AbortController();
+    const done = runBridge({
+      client: client(),
+      mqttUrl: `mqtt://127.0.0.1:${port}`,
+      topics: ['x/#'],
+      clientId: 'spec-away',
+      reconnectMs: 1_000,
+      maxReconnectMs: 30_000,
+      scheduler,
+      log: (line) => log.push(line),
+      signal: abort.signal,
+    });
+    await waitFor(() => delays.length >= 8);
+    abort.abort();
+    const stats = await done;
+    assert.equal(stats.connects, 0);
+    for (const [k, d] of delays.slice(0, 8).entries()) {
+      const full = Math.min(30_000, 1_000 * 2 ** k);
+      assert.ok(d >= full / 2 && d <= full, `attempt ${k + 1}: ${d} ms, expected ${full / 2}-${full}`);
+    }
+    assert.equal(log.filter((l) => l.includes('ECONNREFUSED')).length, 1, 'the same error is logged once');
+    assert.match(log.find((l) => l.includes('attempt 3'))!, /^timetric bridge: reconnecting to the broker in \d+\.\d s \(attempt 3\)\n$/);
   });
 
   it('stops with an AuthenticationError when the server refuses the token', async () => {

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { PointValue } from '../../codec/Point.js';
 import { AuthenticationError, type TimetricClient } from '../../index.js';
 import { retryDelay } from '../../streams/retry/retryDelay.js';
@@ -54,6 +56,8 @@ export interface BridgeOptions {
   onMqttClient?: ((client: MqttClient) => void) | undefined;
   /** The clock stamping values without a time, ms since the epoch. Default `Date.now`. */
   now?: (() => number) | undefined;
+  /** Where the broker reconnect delays and the throughput lines are timed. Default `asyncScheduler`. */
+  scheduler?: SchedulerLike | undefined;
 }
 
 /** Defaults of {@link BridgeOptions}. */
@@ -103,6 +107,7 @@ interface Held {
   arrival: number;
   /** Topic and packet id: a redelivery has the same. */
   key: string;
+  /** The payload, a view into mqtt.js's read buffer (see {@link fingerprint}). */
   payload: Buffer;
 }
 
@@ -110,6 +115,21 @@ interface Held {
 type Route = { sink: SeriesSink } | { waiting: Held[] };
 
 const STAMP_MEMORY = 200_000;
+
+/**
+ * The longest topic the bridge writes, characters (the server's default `maxTitleChars`, since a
+ * topic becomes a title); a longer one is refused and logged. It bounds what each route, series
+ * lookup and log line holds.
+ */
+export const MAX_BRIDGE_TOPIC_CHARS = 1_000;
+
+/** A payload as remembered with its stamp: itself when short, else its SHA-1 (20 bytes). */
+function fingerprint(payload: Buffer): Buffer {
+  return payload.length <= 64 ? Buffer.from(payload) : createHash('sha1').update(payload).digest();
+}
+
+/** A topic as log lines quote it: JSON, cut to 120 characters. */
+const quoted = (topic: string): string => (topic.length > 120 ? `${JSON.stringify(topic.slice(0, 120))}…` : JSON.stringify(topic));
 
 /**
  * The MQTT bridge behind `timetric bridge`: subscribes to `topics` with QoS 1 on a persistent
@@ -159,7 +179,8 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
   const excerpt = (payload: Buffer): string => JSON.stringify(payload.subarray(0, 120).toString('utf8')) + (payload.length > 120 ? '…' : '');
 
   // Values without a time, by topic and packet id, while unacknowledged: a redelivery reuses them.
-  const stamps = new Map<string, { payload: Buffer; time: number }>();
+  // Memory: at most STAMP_MEMORY entries of a topic (≤ MAX_BRIDGE_TOPIC_CHARS) and ≤ 64 bytes.
+  const stamps = new Map<string, { fingerprint: Buffer; time: number }>();
   const stampKeys = new WeakMap<AckTicket, string>();
 
   let sendPuback: (id: number) => boolean = () => false;
@@ -251,11 +272,12 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
     let t = h.time;
     if (t === undefined) {
       const remembered = stamps.get(h.key);
-      if (remembered && remembered.payload.equals(h.payload)) t = remembered.time;
+      const print = fingerprint(h.payload);
+      if (remembered && remembered.fingerprint.equals(print)) t = remembered.time;
       else {
         t = sink.stamp(h.arrival / 1000);
         if (stamps.size >= STAMP_MEMORY) stamps.delete(stamps.keys().next().value!);
-        stamps.set(h.key, { payload: Buffer.from(h.payload), time: t });
+        stamps.set(h.key, { fingerprint: print, time: t });
       }
       stampKeys.set(h.ticket, h.key);
     }
@@ -270,7 +292,7 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
       stats.refused++;
       if (!refusedTopics.has(topic) && refusedTopics.size < 1000) {
         refusedTopics.add(topic);
-        logProblem(`topic ${JSON.stringify(topic)}: not written, the bridge writes at most ${o.maxTopics} topics (--max-topics)`);
+        logProblem(`topic ${quoted(topic)}: not written, the bridge writes at most ${o.maxTopics} topics (--max-topics)`);
       }
       return acks.settle(h.ticket);
     }
@@ -293,7 +315,7 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
         if (stop.signal.aborted) return;
         if (err instanceof AuthenticationError) return failFatal(err);
         stats.refused += waiting.length;
-        logProblem(`topic ${JSON.stringify(topic)}: ${waiting.length} message(s) not written, no series: ${firstLine(err)}`);
+        logProblem(`topic ${quoted(topic)}: ${waiting.length} message(s) not written, no series: ${firstLine(err)}`);
         acks.settleAll(waiting.map((w) => w.ticket));
       },
     );
@@ -309,13 +331,18 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
     const topic = packet.topic;
     // A view into mqtt.js's read buffer: copied only where it is kept (the stamp of a bare value).
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    if (topic.length > MAX_BRIDGE_TOPIC_CHARS) {
+      stats.refused++;
+      logProblem(`topic ${quoted(topic)}: not written, a topic of more than ${MAX_BRIDGE_TOPIC_CHARS} characters`);
+      return acks.settle(ticket);
+    }
     const target: SeriesTarget | undefined = o.map ? o.map.target(topic) : { title: topic };
     if (target === undefined || 'ignore' in target) {
       if (target === undefined) {
         stats.unmapped++;
         if (!refusedTopics.has(topic) && refusedTopics.size < 1000) {
           refusedTopics.add(topic);
-          logProblem(`topic ${JSON.stringify(topic)}: no line of the map matches it; its messages are acknowledged and not written`);
+          logProblem(`topic ${quoted(topic)}: no line of the map matches it; its messages are acknowledged and not written`);
         }
       } else stats.ignored++;
       return acks.settle(ticket);
@@ -323,7 +350,7 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
     const parsed = payload.length > MAX_BRIDGE_PAYLOAD_CHARS * 4 ? { ok: false as const, reason: `payload over ${MAX_BRIDGE_PAYLOAD_CHARS} characters` } : parseBridgePayload(payload.toString('utf8'));
     if (!parsed.ok) {
       stats.bad++;
-      logProblem(`bad payload on ${JSON.stringify(topic)}: ${parsed.reason}: ${excerpt(payload)}`);
+      logProblem(`bad payload on ${quoted(topic)}: ${parsed.reason}: ${excerpt(payload)}`);
       return acks.settle(ticket);
     }
     routeTo(topic, target, { time: parsed.time, value: parsed.value, ticket, arrival: now(), key: `${topic}\n${packet.messageId ?? ''}`, payload });
@@ -331,7 +358,9 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
 
   // Reconnects with backoff of our own: mqtt.js's reconnectPeriod is a fixed interval.
   let reconnectAttempt = 0;
-  let reconnectTimer: NodeJS.Timeout | undefined;
+  // Not unref'd: while the broker is away this timer is what keeps the process running.
+  let reconnectTimer: Subscription | undefined;
+  const scheduler = options.scheduler ?? asyncScheduler;
   let lastError = '';
   const mq: MqttClient = mqtt.connect(o.mqttUrl, {
     protocolVersion: 5,
@@ -370,18 +399,19 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
     acks.newConnection();
     if (stop.signal.aborted || reconnectTimer) return;
     const delay = retryDelay(undefined, ++reconnectAttempt, { retryBaseMs: o.reconnectMs, maxBackoffMs: o.maxReconnectMs, random: Math.random }, Date.now());
-    reconnectTimer = setTimeout(() => {
+    o.log(`timetric bridge: reconnecting to the broker in ${(delay / 1000).toFixed(1)} s (attempt ${reconnectAttempt})\n`);
+    reconnectTimer = scheduler.schedule(() => {
       reconnectTimer = undefined;
       if (!stop.signal.aborted) mq.reconnect();
     }, delay);
-    reconnectTimer.unref?.();
   });
   mq.connect();
 
-  let statsTimer: NodeJS.Timeout | undefined;
+  let statsTimer: Subscription | undefined;
   if (o.statsEveryMs > 0) {
     let last = { at: now(), received: 0, written: 0 };
-    statsTimer = setInterval(() => {
+    const every = o.statsEveryMs;
+    const tick = (): void => {
       const t = now();
       const s = snapshot();
       const secs = Math.max(1e-3, (t - last.at) / 1000);
@@ -389,12 +419,14 @@ export async function runBridge(options: BridgeOptions): Promise<BridgeStats> {
         `timetric bridge: ${fmt((s.received - last.received) / secs)} msg/s in, ${fmt((s.written - last.written) / secs)} written/s; total ${fmt(s.received)} received, ${fmt(s.written)} written, ${fmt(s.pending)} pending, ${fmt(s.bad)} bad, ${fmt(s.refused)} refused\n`,
       );
       last = { at: t, received: s.received, written: s.written };
-    }, o.statsEveryMs);
+      statsTimer = scheduler.schedule(tick, every);
+    };
+    statsTimer = scheduler.schedule(tick, every);
   }
 
   await new Promise<void>((resolve) => (stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true })));
-  if (statsTimer) clearInterval(statsTimer);
-  clearTimeout(reconnectTimer);
+  statsTimer?.unsubscribe();
+  reconnectTimer?.unsubscribe();
   options.signal.removeEventListener('abort', onAbort);
 
   // Drain: write what is held, acknowledge it, then disconnect.
