@@ -8,7 +8,9 @@
 // Ours is timed twice: the store's downsampled read alone (server time, and the CPU time this
 // process spent in it: on a loaded machine the wall time includes waiting for a core) and the HTTP
 // request to our server on loopback (what a client waits for). Medians of BENCH_RUNS (default 5) after a warm-up,
-// with the load average. BENCH_DAYS (default 365) shortens the year; BENCH_INFLUX=0 skips the peer.
+// with the load average. BENCH_DAYS (default 365) shortens the year; BENCH_INFLUX=0 skips the peer;
+// BENCH_CHUNK_POINTS and BENCH_ALIGN (seconds, comma-separated, '' for cuts by count) set the store's
+// chunkPoints and chunkAlign (defaults: the store's) to compare chunk layouts.
 // Usage: npm run bench:downsample
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -32,10 +34,14 @@ const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const dir = mkdtempSync(join(tmpdir(), 'timetric-downsample-'));
-const store = await openSqliteStore(join(dir, 'bench.db'));
+const chunks = {
+  ...(process.env.BENCH_CHUNK_POINTS ? { chunkPoints: Number(process.env.BENCH_CHUNK_POINTS) } : {}),
+  ...(process.env.BENCH_ALIGN !== undefined ? { chunkAlign: process.env.BENCH_ALIGN.split(',').filter(Boolean).map(Number) } : {}),
+};
+const store = await openSqliteStore(join(dir, 'bench.db'), { chunks });
 let influx: InfluxDownsamplePeer | undefined;
 try {
-  console.log(`downsampled reads over ${DAYS} days at 1 Hz (${N.toLocaleString('en-US')} points), load average ${load()}`);
+  console.log(`downsampled reads over ${DAYS} days at 1 Hz (${N.toLocaleString('en-US')} points), chunks ${JSON.stringify(chunks)}, load average ${load()}`);
   const set = datasets[0]!;
   const points = set.points(N);
   const start = points.times[0]!;
