@@ -204,3 +204,12 @@ describe('writeFrom', () => {
     await assert.rejects(lastValueFrom(writeFrom(s, body)), /line 3/);
   });
 });
+
+describe('writeTo from timetric/node', () => {
+  it('journals a synchronous source as it emits, past maxBufferPoints: its journal code is loaded with it', async () => {
+    const { writeTo: nodeWriteTo } = await import('../../src/node/index.js');
+    const s = await client().createSeries({ title: 'n1', caption: 'c' });
+    const receipts = await lastValueFrom(from(pairs(300_000)).pipe(nodeWriteTo(s, { journal: fresh(), maxBufferPoints: 50_000 }), toArray()));
+    assert.equal(receipts.reduce((n, r) => n + r.points, 0), 300_000);
+  });
+});

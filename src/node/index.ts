@@ -5,7 +5,8 @@ import type { WriteReceipt } from '../streams/batchWriter.js';
 import type { IncrementReceipt } from '../streams/IncrementOptions.js';
 import { incrementTo as incrementToAny, type IncrementToOptions } from '../streams/incrementTo.js';
 import { writeFrom as writeFromAny, type PullSource } from '../streams/writeFrom.js';
-import { writeTo as writeToAny, type SinkPoint, type WriteToOptions } from '../streams/writeTo.js';
+import * as journalChunk from '../streams/journalChunk.js';
+import { writeToWith, type SinkPoint, type WriteToOptions } from '../streams/writeTo.js';
 import type { WriteTarget } from '../streams/WriteTarget.js';
 import { FileJournal } from './FileJournal.js';
 
@@ -23,7 +24,9 @@ const files = { openJournal: (dir: string) => new FileJournal(dir) };
  * ```
  */
 export function writeTo(series: WriteTarget, options: WriteToOptions = {}): OperatorFunction<SinkPoint, WriteReceipt> {
-  return writeToAny(series, { ...files, ...options });
+  // The journal code is here already (Node has no bundle to keep small): a synchronous source goes
+  // to a file journal as it emits, with nothing held in memory while code loads.
+  return writeToWith(series, { ...files, ...options }, journalChunk);
 }
 
 /** `writeFrom` where `journal: 'path'` names a directory (a {@link FileJournal}). Otherwise the same. */

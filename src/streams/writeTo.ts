@@ -1,4 +1,4 @@
-import { map, pipe, type OperatorFunction } from 'rxjs';
+import { defer, map, pipe, type OperatorFunction } from 'rxjs';
 import { parseTime } from '../codec/parseTime.js';
 import { checkValue } from '../codec/parseValue.js';
 import type { Point, PointValue, TimeInput } from '../codec/Point.js';
@@ -6,7 +6,7 @@ import type { Journal } from '../journal/Journal.js';
 import { WriteFailedError } from '../errors/WriteFailedError.js';
 import { DEFAULT_WRITE_OPTIONS, batchWriter, type WriteOptions, type WriteReceipt } from './batchWriter.js';
 import type { JournalOptions } from './journaledWriter.js';
-import { journaledLater } from './loadJournal.js';
+import { journaledLater, type JournalChunk } from './loadJournal.js';
 import type { HeldLimit } from './loadLater.js';
 import { postPoints, type WriteTarget } from './WriteTarget.js';
 
@@ -61,6 +61,15 @@ export function sinkOptions(target: WriteTarget, options: WriteToOptions): Write
  * @param options - See {@link WriteToOptions}.
  */
 export function writeTo(series: WriteTarget, options: WriteToOptions = {}): OperatorFunction<SinkPoint, WriteReceipt> {
+  return writeToWith(series, options, undefined);
+}
+
+/**
+ * {@link writeTo}, with the journal code given when the caller has it already (`timetric/node`
+ * imports it statically): the sink is then built at subscribe and nothing is held, so a
+ * synchronous source goes to a file journal as it emits, whatever its size.
+ */
+export function writeToWith(series: WriteTarget, options: WriteToOptions, loaded: JournalChunk | undefined): OperatorFunction<SinkPoint, WriteReceipt> {
   const toPoint = map((input: SinkPoint): Point => [parseTime(input[0]), checkValue(input[1])]);
   const write = (points: readonly Point[]) => postPoints(series, points);
   const o = sinkOptions(series, options);
@@ -80,5 +89,6 @@ export function writeTo(series: WriteTarget, options: WriteToOptions = {}): Oper
         0,
       ),
   };
+  if (loaded) return (source) => defer(() => source.pipe(toPoint, loaded.journaledWriter(write, loaded.openJournalOf(journal, openJournal), o)));
   return (source) => journaledLater(source.pipe(toPoint), (m, dropped) => m.journaledWriter(write, m.openJournalOf(journal, openJournal), o, dropped), limit);
 }
