@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { ChunkStoreOptions } from '../chunks/chunkStoreOptions.js';
 import { compactSeries } from './compactSeries.js';
+import { seriesKey } from './seriesKey.js';
 
 /** Series listed per sweep query. */
 const SWEEP_BATCH = 1_000;
@@ -20,7 +21,10 @@ const SWEEP_BATCH = 1_000;
  *   by the database's clock, so every instance agrees; a partial index keeps the query small).
  *
  * A failed compaction changes nothing (its transaction rolls back); it is counted in
- * {@link failures} and retried by the next request or sweep.
+ * {@link failures}, retried by the next request or sweep, and reported as the SQLite store's
+ * compactor reports it: `onCompactionFailure` (default: one line on stderr) at the 1st, 2nd, 4th,
+ * 8th… failure of a series in a row, with the series' int8 key as decimal text. A failed sweep
+ * query (no series to name) is counted too and logged on stderr at the 1st, 2nd, 4th… in a row.
  */
 export class PgCompactor {
   /** Series waiting, with the head size below which their compaction is skipped (0: compact any head). */
@@ -34,6 +38,10 @@ export class PgCompactor {
   failures = 0;
   /** The last such failure, for diagnosis. */
   lastFailure: unknown;
+  /** Failures in a row by series id, since its last successful compaction. */
+  private readonly failing = new Map<string, number>();
+  /** Sweep queries that failed in a row. */
+  private sweepFailures = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -42,7 +50,10 @@ export class PgCompactor {
     if (options.compactEveryMs > 0) {
       this.timer = setInterval(() => {
         this.sweeping ??= this.sweep()
-          .catch((err: unknown) => this.failed(err))
+          .then(
+            () => void (this.sweepFailures = 0),
+            (err: unknown) => this.sweepFailed(err),
+          )
           .finally(() => (this.sweeping = undefined));
       }, options.compactEveryMs);
       this.timer.unref();
@@ -101,7 +112,10 @@ export class PgCompactor {
       const [id, minHeadPoints] = next;
       this.waiting.delete(id);
       this.running = compactSeries(this.pool, id, this.options, minHeadPoints)
-        .catch((err: unknown) => this.failed(err))
+        .then(
+          () => void this.failing.delete(id),
+          (err: unknown) => this.failed(id, err),
+        )
         .finally(() => {
           this.running = undefined;
           this.kick();
@@ -109,10 +123,31 @@ export class PgCompactor {
     });
   }
 
-  private failed(err: unknown): void {
+  private failed(id: string, err: unknown): void {
     if (this.closed) return;
     this.failures++;
     this.lastFailure = err;
+    const inRow = (this.failing.get(id) ?? 0) + 1;
+    this.failing.set(id, inRow);
+    if (!isPowerOfTwo(inRow)) return;
+    try {
+      this.options.onCompactionFailure({ key: seriesKey(id), error: err, failuresOfSeries: inRow, failures: this.failures });
+    } catch {
+      // A report that throws must not stop the compactor: the failure is counted.
+    }
+  }
+
+  private sweepFailed(err: unknown): void {
+    if (this.closed) return;
+    this.failures++;
+    this.lastFailure = err;
+    this.sweepFailures++;
+    if (!isPowerOfTwo(this.sweepFailures)) return;
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(
+      `timetric store: listing the heads due for compaction failed (${this.sweepFailures} in a row, ${this.failures} compaction failures in all): ${message}; ` +
+        'the next sweep tries again, and writes still compact by size',
+    );
   }
 
   /** Stops the timer and the queue; waits for a compaction or sweep in progress. A second call does nothing more. */
@@ -125,3 +160,6 @@ export class PgCompactor {
     await Promise.all([this.running, this.sweeping]);
   }
 }
+
+/** 1, 2, 4, 8…: the failures in a row that are reported. */
+const isPowerOfTwo = (n: number): boolean => (n & (n - 1)) === 0;
