@@ -9,7 +9,7 @@
 // (bench/storage.ts takes `ingestRun`s in turn with its own), or `npx tsx bench/influxPeer.ts` for
 // its figures alone.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +134,17 @@ export class InfluxProcess {
   ) {
     child.stderr?.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-4000)));
     child.once('exit', () => (this.exited = true));
+  }
+
+  /**
+   * CPU time influxd has used so far, all threads, µs (Linux: `/proc/PID/stat`, in clock ticks of
+   * 10 ms). Load-independent where wall time is not: compare it with the server's `process.cpuUsage()`.
+   */
+  cpuMicros(): number {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field, stime the 15th.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * 10_000;
   }
 
   static async start(): Promise<InfluxProcess> {

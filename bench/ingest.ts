@@ -3,7 +3,9 @@
 // both alike), with the load average:
 //   1. node-influx 5.12 writePoints, 2 M points in batches of 5,000, 4 in flight, against our
 //      server (its own process, SQLite file store) and against InfluxDB 1.6 (influxd started here
-//      on spare ports, see bench/influxPeer.ts): points/s and the ratio (floor ≥ 1×, goal ≥ 1.3×);
+//      on spare ports, see bench/influxPeer.ts): points/s and the ratio (floor ≥ 1×, goal ≥ 1.3×),
+//      and beside it each server's CPU time a point (process.cpuUsage of ours, /proc/PID/stat of
+//      influxd, all threads), which a loaded machine changes far less than the wall-time rates;
 //   2. one raw line-protocol POST of 1 M points to our /write (floor 0.6 M points/s, goal 1 M/s);
 //   3. the MQTT bridge end to end, from bench/mqttBridge.ts when it exists (floor 20,000 msg/s).
 // Sizes: BENCH_INGEST_POINTS (2,000,000), BENCH_RAW_POINTS (1,000,000), BENCH_MQTT_MESSAGES (100,000).
@@ -34,6 +36,12 @@ try {
   const peerUrl = new URL(influx.url);
   const mine: number[] = [];
   const theirs: number[] = [];
+  const mineCpu: number[] = [];
+  const theirsCpu: number[] = [];
+  const ourCpu = async (): Promise<number> => {
+    const c = await ours.control('cpu');
+    return Number(c.user) + Number(c.system);
+  };
   console.log(`load average before: ${load()}`);
   // One untimed warm-up write to each target first: a server that has run a while has its parser
   // and encoder compiled by the optimizing JIT, and influxd its caches and files made.
@@ -42,15 +50,21 @@ try {
   await measureNodeInfluxWrites({ host: peerUrl.hostname, port: Number(peerUrl.port), database: 'warmup' }, warm);
   await influx.query('DROP DATABASE warmup');
   for (let run = 0; run < RUNS; run++) {
+    const c0 = await ourCpu();
     mine.push(
       await measureNodeInfluxWrites(
         { host: oursUrl.hostname, port: Number(oursUrl.port), database: `bench${run}`, username: ours.key, password: ours.secret },
         WRITES,
       ),
     );
+    mineCpu.push((await ourCpu()) - c0);
+    const i0 = influx.cpuMicros();
     theirs.push(await measureNodeInfluxWrites({ host: peerUrl.hostname, port: Number(peerUrl.port), database: `bench${run}` }, WRITES));
+    theirsCpu.push(influx.cpuMicros() - i0);
     await influx.query(`DROP DATABASE bench${run}`);
-    console.log(`  run ${run + 1}: timetric ${rate(mine[run]!)}, influxd ${rate(theirs[run]!)} points/s (load ${load()})`);
+    console.log(
+      `  run ${run + 1}: timetric ${rate(mine[run]!)}, influxd ${rate(theirs[run]!)} points/s; server CPU ${(mineCpu[run]! / POINTS).toFixed(2)} vs ${(theirsCpu[run]! / POINTS).toFixed(2)} µs a point (load ${load()})`,
+    );
   }
   const ratio = median(mine) / median(theirs);
   rows.push([
@@ -58,6 +72,13 @@ try {
     `${rate(median(mine))} points/s vs InfluxDB 1.6 ${rate(median(theirs))}: ${ratio.toFixed(2)}×`,
     '≥ 1× (goal 1.3×)',
     ratio >= 1.3 ? 'goal' : ratio >= 1 ? 'floor' : 'BELOW FLOOR',
+  ]);
+  const cpuRatio = median(theirsCpu) / median(mineCpu);
+  rows.push([
+    'the same writes, server CPU time a point (all threads)',
+    `${(median(mineCpu) / POINTS).toFixed(2)} µs vs InfluxDB 1.6 ${(median(theirsCpu) / POINTS).toFixed(2)} µs: InfluxDB uses ${cpuRatio.toFixed(2)}× as much`,
+    '-',
+    '-',
   ]);
 
   const body = rawLineProtocol(RAW_POINTS, 10);

@@ -230,6 +230,11 @@ describe('InfluxDB 1.x /write', () => {
     assert.equal(await csvOf('v', 'cap host=h0', carol), '2,7\n');
   });
 
+  it('answers an empty body (a connection test, as Home Assistant makes) with 204', async () => {
+    assert.equal((await write('/write?db=empty', '')).status, 204);
+    assert.equal((await write('/api/v2/write?org=o&bucket=empty', '\n\n# nothing\n')).status, 204);
+  });
+
   it('needs db, and a 1.x error is {"error": …}', async () => {
     const r = await write('/write', 'x v=1');
     assert.equal(r.status, 400);
