@@ -15,7 +15,8 @@ import type { Store } from '../../src/server/store/Store.js';
 import { createPostgresTestDatabase } from '../helpers/createPostgresTestStore.js';
 import { checkPostgresInvariant } from '../store/postgresInvariant.js';
 
-const CHUNKS = { chunkPoints: 256, headWritePoints: 256, compactHeadAt: 1_000_000_000, compactEveryMs: 0 };
+// Cut by count (no aligned times): the spec places head points in the gaps between 256-point chunks.
+const CHUNKS = { chunkPoints: 256, chunkAlign: [], headWritePoints: 256, compactHeadAt: 1_000_000_000, compactEveryMs: 0 };
 const SERIES = 40;
 
 async function readAll(store: Store, id: string): Promise<Point[]> {

@@ -172,9 +172,10 @@ describe('PostgreSQL migration of the row format', () => {
     await check.connect();
     try {
       for (const id of ids) await checkPostgresInvariant(check, id);
-      // Batches end in the middle of chunks, and the next batch fills them: only each series' last chunk may be short.
+      // Batches end in the middle of chunks, and the next batch fills them: at 1 Hz every chunk but
+      // each series' first and last is an hour (3,600 points, cut at the aligned time).
       const short = await check.query<{ n: string }>(
-        'SELECT count(*) AS n FROM chunks c WHERE count < 4096 AND start_ts < (SELECT max(start_ts) FROM chunks d WHERE d.series_key = c.series_key)',
+        'SELECT count(*) AS n FROM chunks c WHERE count < 3600 AND start_ts > (SELECT min(start_ts) FROM chunks d WHERE d.series_key = c.series_key) AND start_ts < (SELECT max(start_ts) FROM chunks d WHERE d.series_key = c.series_key)',
       );
       assert.equal(Number(short.rows[0]!.n), 0);
       assert.equal(Number((await check.query<{ n: string }>('SELECT count(*) AS n FROM head')).rows[0]!.n), 0, 'nothing in the head');
