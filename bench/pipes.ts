@@ -86,7 +86,7 @@ const child = (args: string[], nodeFlags: string[] = []): Record<string, number>
 };
 // Every series up front: the children run for long, and a keep-alive connection left idle meanwhile is closed by the server.
 const ids: string[] = [];
-for (let i = 0; i < 3 * RUNS + 2; i++) ids.push((await client.createSeries({ title: 'bench', caption: 'c' })).id);
+for (let i = 0; i < 4 * RUNS + 1; i++) ids.push((await client.createSeries({ title: 'bench', caption: 'c' })).id);
 const fresh = (): string => ids.pop()!;
 
 try {
