@@ -12,9 +12,21 @@
 export function nextTimeAfter(t: number): number {
   if (!Number.isFinite(t)) return t;
   if (t === 0) return Number.MIN_VALUE;
-  const f = new Float64Array([t]);
-  const bits = new BigInt64Array(f.buffer);
+  bits[0] = t;
   // Positive doubles grow with their bit pattern; negative ones shrink toward zero as it falls.
-  bits[0] = bits[0]! + (t > 0 ? 1n : -1n);
-  return f[0]!;
+  // The pattern as two 32-bit halves (no BigInt, no allocation: every single-point write calls this).
+  if (t > 0) {
+    if (halves[LOW] === 0xffffffff) halves[HIGH]!++;
+    halves[LOW]!++;
+  } else {
+    if (halves[LOW] === 0) halves[HIGH]!--;
+    halves[LOW]!--;
+  }
+  return bits[0];
 }
+
+const bits = new Float64Array(1);
+const halves = new Uint32Array(bits.buffer);
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LOW = LITTLE ? 0 : 1;
+const HIGH = LITTLE ? 1 : 0;

@@ -120,7 +120,8 @@ export function createTimetricServer(options: TimetricServerOptions): TimetricSe
     store,
     options: o,
     authenticator,
-    authenticate: (request, extra) => authenticator.authenticate({ ...toAuthRequest(request, o.publicUrl), ...extra }),
+    // Not spread unless needed: a spread would build the request's URL, which only OAuth reads.
+    authenticate: (request, extra) => authenticator.authenticate(extra ? { ...toAuthRequest(request, o.publicUrl), ...extra } : toAuthRequest(request, o.publicUrl)),
     baseUrl: (request) => o.publicUrl ?? `${request.protocol}://${request.host}`,
   };
 

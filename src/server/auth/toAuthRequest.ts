@@ -50,11 +50,15 @@ export function formFields(body: unknown): Record<string, string | string[]> | u
 export function toAuthRequest(request: FastifyRequest, publicUrl?: string): AuthRequest {
   const type = request.headers['content-type'] ?? '';
   const form = /^application\/x-www-form-urlencoded\b/i.test(type) ? formFields(request.body) : undefined;
+  let url: string | undefined;
   return {
     method: request.method,
     // originalUrl: the path before any rewriteUrl (the server adds a trailing slash to slash-less
-    // writes), since the client signed the URL it sent.
-    url: `${publicUrl === undefined ? `${request.protocol}://${request.host}` : publicUrl.replace(/\/+$/, '')}${request.originalUrl}`,
+    // writes), since the client signed the URL it sent. Built on first use: only OAuth reads it,
+    // and an API-token request (the common write) never does.
+    get url() {
+      return (url ??= `${publicUrl === undefined ? `${request.protocol}://${request.host}` : publicUrl.replace(/\/+$/, '')}${request.originalUrl}`);
+    },
     headers: request.headers,
     form,
   };

@@ -20,6 +20,15 @@ export type WriteCredentials =
    */
   | { kind: 'deferred'; verify(fields: Record<string, string | string[]>): Promise<Principal> };
 
+/** The scheme of an Authorization header, lower case (`basic`, `oauth`, …); undefined when it has none. */
+function schemeOf(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const text = authorization.trimStart();
+  if (text === '') return undefined;
+  const end = text.search(/\s/);
+  return (end < 0 ? text : text.slice(0, end)).toLowerCase();
+}
+
 /**
  * Checks a write's credentials from its headers and URL alone, wherever the scheme allows it:
  * Basic (any body), OAuth in the header or the query (raw CSV, no body, multipart). Wrong
@@ -31,7 +40,7 @@ export type WriteCredentials =
  * @returns What is known before the body; null for an anonymous request.
  */
 export async function authenticateWrite(ctx: ServerContext, request: FastifyRequest): Promise<WriteCredentials | null> {
-  const scheme = /^\s*([^\s]+)/.exec(request.headers.authorization ?? '')?.[1]?.toLowerCase();
+  const scheme = schemeOf(request.headers.authorization);
   if (isForm(request) && scheme !== 'basic') return { kind: 'after-body' };
   try {
     const principal = await ctx.authenticate(request);

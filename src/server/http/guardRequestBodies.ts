@@ -17,11 +17,14 @@ import { limitPayloadIdle } from './limitPayloadIdle.js';
  * @param bodyIdleTimeoutMs - Longest silence inside a body, ms.
  */
 export function guardRequestBodies(app: FastifyInstance, bodyIdleTimeoutMs: number): void {
-  app.addHook('preParsing', async (request, _reply, payload) =>
-    isForm(request) || /^application\/json\b/i.test(request.headers['content-type'] ?? '') ? limitPayloadIdle(payload, bodyIdleTimeoutMs) : payload,
-  );
-  app.addHook('onSend', async (request, reply, payload) => {
+  // A body that has fully arrived (a small form comes in the packet of its headers) cannot go
+  // idle: it is parsed as it is, without the timing stream (a PassThrough and a timer a request).
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const timed = !request.raw.complete && (isForm(request) || /^application\/json\b/i.test(request.headers['content-type'] ?? ''));
+    done(null, timed ? limitPayloadIdle(payload, bodyIdleTimeoutMs) : payload);
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (!request.raw.complete) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 }

@@ -7,7 +7,8 @@ import type { PointWriter, WriteMode } from '../store/Store.js';
 import { HttpProblem } from './HttpProblem.js';
 import type { ServerContext } from './ServerContext.js';
 import type { WriteGate } from './WriteGate.js';
-import { paramsOf, requestParams, type Params } from './formParams.js';
+import { formFields } from '../auth/toAuthRequest.js';
+import { paramsOf, type Params } from './formParams.js';
 import { idempotencyKeyOf, requestFingerprint } from './idempotency.js';
 import { ingestCsv } from './ingestCsv.js';
 import { isForm, isMultipart } from './isMultipart.js';
@@ -38,7 +39,7 @@ function number(name: string, text: string): number {
  * with an `Idempotency-Key` is applied at most once per key (issue 14); returns whether this
  * request repeated a key seen before (answered as the first time, not applied again).
  */
-async function applyFields(ctx: ServerContext, id: string, params: Params, key: string | undefined): Promise<{ replayed: boolean }> {
+async function applyFields(ctx: ServerContext, id: string, params: Pick<Params, 'get'>, key: string | undefined): Promise<{ replayed: boolean }> {
   const value = params.get('value');
   const increment = params.get('increment');
   if (value !== undefined && increment !== undefined) throw new HttpProblem(400, 'send value= or increment=, not both');
@@ -58,6 +59,23 @@ async function applyFields(ctx: ServerContext, id: string, params: Params, key: 
     throw new HttpProblem(400, 'nothing to write: send value=V, increment=D, or a CSV body (text/csv or the multipart part "csv")');
   }
   return { replayed: false };
+}
+
+/**
+ * `requestParams(request).get` without building the whole lookup (every `value=` append asks for
+ * two names): the urlencoded body's field first, then the query string's, each read on first use.
+ */
+function formThenQuery(request: FastifyRequest): Pick<Params, 'get'> {
+  let form: Record<string, string | string[]> | undefined | null = null;
+  let query: URLSearchParams | undefined;
+  return {
+    get(name) {
+      if (form === null) form = isForm(request) ? formFields(request.body) : undefined;
+      const field = form?.[name];
+      if (field !== undefined) return Array.isArray(field) ? field[0] : field;
+      return (query ??= searchParamsOf(request)).get(name) ?? undefined;
+    },
+  };
 }
 
 /** Stages then commits, aborting on any failure so nothing is half-applied; returns the commit's answer. */
@@ -119,7 +137,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: ServerContext, ga
     await seriesFor(ctx.store, id, await gate.writer(request, reply, {}), 'write');
     if (isForm(request) || request.body === undefined || request.body === null) {
       if (mode === 'replace') throw new HttpProblem(400, 'PUT needs a CSV body with Content-Type: text/csv');
-      if ((await applyFields(ctx, id, requestParams(request), idempotencyKeyOf(request))).replayed) void reply.header('idempotent-replayed', 'true');
+      if ((await applyFields(ctx, id, formThenQuery(request), idempotencyKeyOf(request))).replayed) void reply.header('idempotent-replayed', 'true');
     } else {
       const writer = await ctx.store.openWriter(id, mode);
       const body = limitBodyIdle(request.body as AsyncIterable<Buffer>, idleMs);
