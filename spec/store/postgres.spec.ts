@@ -125,7 +125,8 @@ describe('PostgreSQL store: chunks, head and compaction', () => {
   });
 
   it('a sorted upload into an existing series is encoded straight into full chunks, nothing in the head, every point kept', async () => {
-    const store = await open({ chunks: { chunkPoints: 1_000 } });
+    // Cut by count alone (no aligned times), so the chunks are 1,000 points each.
+    const store = await open({ chunks: { chunkPoints: 1_000, chunkAlign: [] } });
     const id = idOf('sortedUpload');
     await store.createSeries(newSeries(id));
     await store.appendValue(id, 1, 1);
@@ -321,7 +322,7 @@ describe('PostgreSQL store: chunks, head and compaction', () => {
   });
 
   it('storageStats: points, chunks and head points per series; bytes sum to the point tables', async () => {
-    const store = await open({ chunks: { chunkPoints: 1_000, compactEveryMs: 0 } });
+    const store = await open({ chunks: { chunkPoints: 1_000, chunkAlign: [], compactEveryMs: 0 } });
     const id = idOf('storageStats');
     await store.createSeries(newSeries(id));
     const w = await store.openWriter(id, 'merge');

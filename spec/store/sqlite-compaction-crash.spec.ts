@@ -42,7 +42,8 @@ describe('SQLite compaction crash', () => {
     const file = join(dir, 'heads.db');
     const ids: string[] = [];
     // compactHeadAt out of reach: the heads stay until the child compacts them.
-    const build = await openSqliteStore(file, { synchronous: 'NORMAL', chunks: { compactHeadAt: 1e9, compactEveryMs: 0 } });
+    // Chunks cut by count (no aligned times), so the points at 4095.5, … fall between chunks, into the head.
+    const build = await openSqliteStore(file, { synchronous: 'NORMAL', chunks: { chunkAlign: [], compactHeadAt: 1e9, compactEveryMs: 0 } });
     for (let s = 0; s < SERIES; s++) {
       const id = `crash${String(s).padStart(3, '0')}`.padEnd(22, 'x');
       ids.push(id);

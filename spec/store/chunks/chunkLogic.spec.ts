@@ -16,7 +16,8 @@ import { MemoryChunkTable } from './MemoryChunkTable.js';
 import { seededRandom } from '../../helpers/seededRandom.js';
 
 
-const options = { chunkPoints: 16, headWritePoints: 4, chunksPerStep: 3 };
+// Aligned at 10 s (16 points of mostly 1 s steps span about 15 s): the model also checks aligned cuts.
+const options = { chunkPoints: 16, chunkAlign: [40, 10, 5], headWritePoints: 4, chunksPerStep: 3 };
 
 function readAll(table: MemoryChunkTable, key: number, start: number, end: number, chunksPerStep = 3): [number, PointValue][] {
   const out: [number, PointValue][] = [];
@@ -87,7 +88,7 @@ describe('shared chunk logic', () => {
 
   it('cuts a sorted upload sent in many runs into full chunks', () => {
     const table = new MemoryChunkTable();
-    const w = new ChunkWriter(table, 1, { chunkPoints: 100 });
+    const w = new ChunkWriter(table, 1, { chunkPoints: 100, chunkAlign: [] });
     for (let run = 0; run < 50; run++) {
       const times = Array.from({ length: 37 }, (_, i) => run * 37 + i);
       runStepSync(w.add({ times, values: times.map((t) => t / 2) }));
@@ -101,7 +102,7 @@ describe('shared chunk logic', () => {
 
   it('fills a short last chunk with the next appends instead of adding short chunks', () => {
     const table = new MemoryChunkTable();
-    const o = { chunkPoints: 100, headWritePoints: 0 };
+    const o = { chunkPoints: 100, chunkAlign: [], headWritePoints: 0 };
     for (let t = 0; t < 1000; t += 10) {
       runStepSync(writeChunked(table, 1, { times: Array.from({ length: 10 }, (_, i) => t + i), values: Array(10).fill(1) }, o));
     }
@@ -111,12 +112,12 @@ describe('shared chunk logic', () => {
 
   it('rewrites only the chunks an out-of-order write touches', () => {
     const table = new MemoryChunkTable();
-    const w = new ChunkWriter(table, 1, { chunkPoints: 100 });
+    const w = new ChunkWriter(table, 1, { chunkPoints: 100, chunkAlign: [] });
     const times = Array.from({ length: 1000 }, (_, i) => i);
     runStepSync(w.add({ times, values: times }));
     runStepSync(w.finish());
     const before = new Map(table.rows.map((r) => [r.ref, r.start]));
-    runStepSync(writeChunked(table, 1, { times: [450.5], values: [-1] }, { chunkPoints: 100 }));
+    runStepSync(writeChunked(table, 1, { times: [450.5], values: [-1] }, { chunkPoints: 100, chunkAlign: [] }));
     const kept = table.rows.filter((r) => before.has(r.ref));
     assert.equal(kept.length, table.rows.length - 1 - (table.rows.length - before.size), 'one chunk replaced');
     assert.ok(kept.length >= 9);
@@ -124,7 +125,7 @@ describe('shared chunk logic', () => {
 
   it('compacts a head point left in a gap far back without rewriting the chunks after it', () => {
     const table = new MemoryChunkTable();
-    const o = { chunkPoints: 100, headWritePoints: 8 };
+    const o = { chunkPoints: 100, chunkAlign: [], headWritePoints: 8 };
     const w = new ChunkWriter(table, 1, o);
     const times = Array.from({ length: 10_000 }, (_, i) => i);
     runStepSync(w.add({ times, values: times }));

@@ -34,7 +34,7 @@ describe('concatColumns', () => {
 
   it('a read step over 32 chunks costs a few decodes, not one copy of the step per chunk', async () => {
     const table = new MemoryChunkTable();
-    const w = new ChunkWriter(table, 1, { chunkPoints: 4096 });
+    const w = new ChunkWriter(table, 1, { chunkPoints: 4096, chunkAlign: [] });
     const n = 32 * 4096;
     const times = Float64Array.from({ length: n }, (_, i) => 1.5e9 + i);
     const values = Float64Array.from({ length: n }, (_, i) => Math.round(Math.sin(i) * 1e4) / 100);

@@ -6,6 +6,7 @@ import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
 import { encodeChunk } from '../../../codec/chunk/encodeChunk.js';
 import { summarizeChunk } from '../../../codec/chunk/summarizeChunk.js';
 import { ChunkWriter } from '../chunks/ChunkWriter.js';
+import { chunkCut } from '../chunks/chunkCut.js';
 import type { Columns } from '../chunks/Columns.js';
 import { mergeColumns } from '../chunks/mergeColumns.js';
 import { runStepAsync } from '../chunks/runStepAsync.js';
@@ -158,7 +159,7 @@ export class PostgresPointWriter implements PointWriter {
     }
   }
 
-  /** Encodes the run's first `chunkPoints` points into a staged chunk; keeps the rest. */
+  /** Encodes the run's first chunk (up to `chunkPoints` points, cut as `chunkCut` says) into a staged chunk; keeps the rest. */
   private async stageChunk(): Promise<void> {
     const client = await this.begin();
     if (this.stagedChunks === 0) {
@@ -166,7 +167,7 @@ export class PostgresPointWriter implements PointWriter {
       await client.query('CREATE TEMP TABLE timetric_chunk_staging (LIKE chunks INCLUDING STORAGE INCLUDING INDEXES) ON COMMIT DROP');
       this.firstStagedTs = this.runTimes[0]!;
     }
-    const size = this.chunkPoints;
+    const size = chunkCut(this.runTimes, 0, this.runLength, this.ctx.chunks).end;
     const times = this.runTimes.subarray(0, size);
     const values = this.runValues.slice(0, size);
     const s = summarizeChunk(times, values);
