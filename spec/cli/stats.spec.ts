@@ -58,10 +58,10 @@ describe('timetric stats', () => {
     assert.deepEqual(lines[0]!.split(/\s{2,}/), ['SERIES', 'POINTS', 'CHUNKS', 'HEAD', 'BYTES', 'B/POINT']);
     const cells = (line: string) => line.split(/\s{2,}/);
     const [b, a, e, total] = lines.slice(1, 5).map(cells);
-    assert.deepEqual(b!.slice(0, 4), [bulk, '100,000', '25', '0']); // 24 chunks of 4,096 and one of 1,696
+    assert.deepEqual(b!.slice(0, 4), [bulk, '100,000', '29', '0']); // cut at whole hours (1 Hz from 00:40): 1,200 points to the first, 27 hours of 3,600, then 1,600
     assert.deepEqual(a!.slice(0, 4), [appended, '100', '0', '100']);
     assert.deepEqual(e, [empty, '0', '0', '0', '0', '-']);
-    assert.deepEqual(total!.slice(0, 4), ['total (3 series)', '100,100', '25', '100']);
+    assert.deepEqual(total!.slice(0, 4), ['total (3 series)', '100,100', '29', '100']);
     const bytesPerPoint = Number(b![5]);
     assert.ok(bytesPerPoint > 0.5 && bytesPerPoint < 6, `${bytesPerPoint} B/point`);
     assert.match(lines[5]!, /^database: [\d,]+ bytes \(\d+\.\d\d B\/point\)$/);
@@ -79,7 +79,7 @@ describe('timetric stats', () => {
     assert.deepEqual(got.total, {
       series: 3,
       points: 100_100,
-      chunks: 25,
+      chunks: 29,
       headPoints: 100,
       bytes: direct.series.reduce((x, s) => x + s.bytes, 0),
       bytesPerPoint: Math.round((direct.series.reduce((x, s) => x + s.bytes, 0) / 100_100) * 100) / 100,
@@ -113,7 +113,7 @@ describe('timetric stats', () => {
     const run = await stats(['--db', file, '--json']);
     assert.equal(run.code, 0, run.stderr);
     const got = JSON.parse(run.stdout) as StatsJson;
-    assert.deepEqual(got.series.map((s) => [s.seriesId, s.points, s.chunks, s.headPoints]), [[id, 10_000, 3, 0]]);
+    assert.deepEqual(got.series.map((s) => [s.seriesId, s.points, s.chunks, s.headPoints]), [[id, 10_000, 4, 0]]); // cut at whole hours: 1,200 + 3,600 + 3,600 + 1,600
   });
 
   it('warns about heads over twice the default compactHeadAt (compaction failing), naming them; --json lists them in headBacklog', async () => {

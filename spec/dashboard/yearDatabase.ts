@@ -8,7 +8,7 @@ import { openSqliteStore } from '../../src/server/store/sqlite/openSqliteStore.j
 import { writeYear } from './writeYear.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const VERSION = 1;
+const VERSION = 2; // 2: the chunk summaries gained columns (count of numbers, times of min and max)
 
 /** Where the year lives and what it holds: series `id`, one point a second over `[start, start + seconds)`. */
 export interface YearDatabase {
