@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Subject, lastValueFrom, map, range, toArray, type OperatorFunction } from 'rxjs';
+import { loadJournal } from '../../src/streams/loadJournal.js';
 import { loadLater, type HeldLimit } from '../../src/streams/loadLater.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -52,5 +53,17 @@ describe('loadLater, held values', () => {
     const out = lastValueFrom(loadLater(range(0, 5), () => load.promise, sinkOf, true, { max: 5, overflow: 'error', full: () => new Error('unused') }));
     load.resolve();
     assert.deepEqual(await out, { got: [0, 1, 2, 3, 4], dropped: 0 });
+  });
+});
+
+describe('loadJournal', () => {
+  it('gives every caller the same promise, so sinks get the journal code in the order they subscribed', async () => {
+    // Two import() calls may settle in either order; a sink unsubscribed while loading must
+    // journal what it held before the next sink on that journal opens it (writeTo-journal.spec.ts).
+    const first = loadJournal();
+    assert.equal(loadJournal(), first);
+    const order: number[] = [];
+    await Promise.all([loadJournal().then(() => order.push(1)), loadJournal().then(() => order.push(2))]);
+    assert.deepEqual(order, [1, 2]);
   });
 });

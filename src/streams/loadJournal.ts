@@ -4,6 +4,9 @@ import { loadLater, type HeldLimit } from './loadLater.js';
 /** The journaled sink code, loaded on demand. */
 export type JournalChunk = typeof import('./journalChunk.js');
 
+/** The one load of the journal code, shared by every caller; undefined before it and after a failure. */
+let loading: Promise<JournalChunk> | undefined;
+
 /**
  * Loads the journal code (journalChunk.ts) once a journaled sink is first subscribed: a chunk of
  * its own, so pages whose sinks keep no journal never load it.
@@ -11,7 +14,15 @@ export type JournalChunk = typeof import('./journalChunk.js');
  * @returns The loaded module.
  */
 export function loadJournal(): Promise<JournalChunk> {
-  return import('./journalChunk.js');
+  // One promise for every caller: its callbacks run in the order they were added, so a sink
+  // unsubscribed while loading journals what it held before a sink subscribed after it opens the
+  // same journal. Two import() calls may settle in either order (under a loader such as tsx, about
+  // once in 2,000 on a quiet machine), and then the second sink took the journal and the first
+  // one's points were lost. A failed load is not kept: the next subscription tries again.
+  return (loading ??= import('./journalChunk.js').catch((err: unknown) => {
+    loading = undefined;
+    throw err;
+  }));
 }
 
 /**
