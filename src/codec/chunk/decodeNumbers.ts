@@ -16,12 +16,15 @@ export function decodeNumbers(r: ByteReader, count: number): Float64Array {
   const { mode, scale } = header;
   if (mode !== CHUNK_FORMAT.delta || scale > CHUNK_FORMAT.maxValueScale) throw corruptChunk(`unknown values encoding 0x${header.byte.toString(16)}`);
   let acc = r.svarint('first value');
-  numbers[0] = acc;
   unpackIntegers(r, numbers, 1, count);
-  for (let i = 1; i < count; i++) numbers[i] = acc += numbers[i]!;
+  // Summed and scaled in one pass: each value is its integer sum divided once, as before.
   if (scale > 0) {
     const p = POW10[scale]!;
-    for (let i = 0; i < count; i++) numbers[i] = numbers[i]! / p;
+    numbers[0] = acc / p;
+    for (let i = 1; i < count; i++) numbers[i] = (acc += numbers[i]!) / p;
+  } else {
+    numbers[0] = acc;
+    for (let i = 1; i < count; i++) numbers[i] = acc += numbers[i]!;
   }
   const runs = r.uvarint('runs of -0 values');
   for (let k = 0, next = 0; k < runs; k++) {

@@ -12,25 +12,42 @@ import { unpackIntegers } from './unpackIntegers.js';
 export function decodeTimes(r: ByteReader, count: number): Float64Array {
   const times = new Float64Array(count);
   const header = decodeDoubleColumn(r, times, 'times');
-  if (header !== undefined) {
-    const { mode, scale } = header;
-    if (!((mode === CHUNK_FORMAT.delta || mode === CHUNK_FORMAT.deltaOfDelta) && scale <= CHUNK_FORMAT.maxTimeScale)) throw corruptChunk(`unknown times encoding 0x${header.byte.toString(16)}`);
-    let acc = r.svarint('first time');
-    times[0] = acc;
-    if (mode === CHUNK_FORMAT.delta) {
-      unpackIntegers(r, times, 1, count);
-      for (let i = 1; i < count; i++) times[i] = acc += times[i]!;
-    } else if (count > 1) {
-      let delta = r.uvarint('first delta');
-      times[1] = acc += delta;
-      unpackIntegers(r, times, 2, count);
-      for (let i = 2; i < count; i++) times[i] = acc += delta += times[i]!;
+  if (header === undefined) {
+    checkIncreasing(times, count);
+    return times;
+  }
+  const { mode, scale } = header;
+  if (!((mode === CHUNK_FORMAT.delta || mode === CHUNK_FORMAT.deltaOfDelta) && scale <= CHUNK_FORMAT.maxTimeScale)) throw corruptChunk(`unknown times encoding 0x${header.byte.toString(16)}`);
+  // Summed, scaled and checked in one pass: each time is its integer sum divided once.
+  const p = POW10[scale]!;
+  let acc = r.svarint('first time');
+  let prev = (times[0] = acc / p);
+  if (!Number.isFinite(prev)) throw corruptChunk('a time that is not a finite number');
+  if (mode === CHUNK_FORMAT.delta) {
+    unpackIntegers(r, times, 1, count);
+    for (let i = 1; i < count; i++) {
+      const t = (acc += times[i]!) / p;
+      if (!(t > prev)) throw corruptChunk(`time ${i} is not after time ${i - 1}`);
+      times[i] = prev = t;
     }
-    if (scale > 0) {
-      const p = POW10[scale]!;
-      for (let i = 0; i < count; i++) times[i] = times[i]! / p;
+  } else if (count > 1) {
+    let delta = r.uvarint('first delta');
+    unpackIntegers(r, times, 2, count);
+    let t = (acc += delta) / p;
+    if (!(t > prev)) throw corruptChunk('time 1 is not after time 0');
+    times[1] = prev = t;
+    for (let i = 2; i < count; i++) {
+      t = (acc += delta += times[i]!) / p;
+      if (!(t > prev)) throw corruptChunk(`time ${i} is not after time ${i - 1}`);
+      times[i] = prev = t;
     }
   }
+  if (!Number.isFinite(prev)) throw corruptChunk('a time that is not a finite number');
+  return times;
+}
+
+/** Fails unless the decoded doubles `times[0, count)` are finite and strictly increasing. */
+function checkIncreasing(times: Float64Array, count: number): void {
   let prev = times[0]!;
   if (!Number.isFinite(prev) || !Number.isFinite(times[count - 1]!)) throw corruptChunk('a time that is not a finite number');
   for (let i = 1; i < count; i++) {
@@ -38,5 +55,4 @@ export function decodeTimes(r: ByteReader, count: number): Float64Array {
     if (!(t > prev)) throw corruptChunk(`time ${i} is not after time ${i - 1}`);
     prev = t;
   }
-  return times;
 }
