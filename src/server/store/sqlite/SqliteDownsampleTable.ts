@@ -17,6 +17,15 @@ type Row = [
 
 const COLUMNS = 'id, start_ts, end_ts, count, min, max, sum, numbers, min_ts, max_ts, first_ts, first_v, last_ts, last_v';
 
+/**
+ * The two summary queries (the chunk starting before `from`, then those starting in `[from, to]`),
+ * both served by the covering index `chunks_start` (series-006): no table page is read.
+ */
+export const SUMMARY_QUERIES = {
+  before: `SELECT ${COLUMNS} FROM chunks WHERE series_key = ? AND start_ts < ? ORDER BY start_ts DESC LIMIT 1`,
+  from: `SELECT ${COLUMNS} FROM chunks WHERE series_key = ? AND start_ts >= ? AND start_ts <= ? ORDER BY start_ts LIMIT ?`,
+} as const;
+
 const toRow = (r: Row): ChunkSummaryRow => ({
   ref: r[0],
   start: r[1],
@@ -45,10 +54,8 @@ export class SqliteDownsampleTable implements DownsampleTable<number> {
     db: Database,
     private readonly chunks: SqliteChunkTable,
   ) {
-    this.before = db.prepare(`SELECT ${COLUMNS} FROM chunks WHERE series_key = ? AND start_ts < ? ORDER BY start_ts DESC LIMIT 1`).raw() as Statement<[number, number], Row>;
-    this.from = db
-      .prepare(`SELECT ${COLUMNS} FROM chunks WHERE series_key = ? AND start_ts >= ? AND start_ts <= ? ORDER BY start_ts LIMIT ?`)
-      .raw() as Statement<[number, number, number, number], Row>;
+    this.before = db.prepare(SUMMARY_QUERIES.before).raw() as Statement<[number, number], Row>;
+    this.from = db.prepare(SUMMARY_QUERIES.from).raw() as Statement<[number, number, number, number], Row>;
   }
 
   chunkSummaries(key: number, from: number, to: number, limit: number): Step<ChunkSummaryRow[]> {
