@@ -7,7 +7,8 @@
 //      commit before the journal), in the same run, alternating, each in its own child process;
 //  (4) with BENCH_SOAK=1, the 2-minute kill/cut soak of spec/pipes/soak.spec.ts.
 // Medians of BENCH_RUNS (3) runs; the 1-minute load average before and after.
-// Usage: npm run bench:pipes   (BENCH_POINTS, BENCH_BACKFILL_LINES, BENCH_RUNS, BENCH_PREVIOUS, BENCH_SOAK)
+// Usage: npm run bench:pipes   (BENCH_POINTS, BENCH_BACKFILL_LINES, BENCH_RUNS, BENCH_PREVIOUS, BENCH_SOAK;
+// BENCH_ONLY=backfill runs (2) alone)
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -72,6 +73,7 @@ process.exit(0);
 const POINTS = Number(process.env.BENCH_POINTS ?? 2_000_000);
 const LINES = Number(process.env.BENCH_BACKFILL_LINES ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ONLY_BACKFILL = process.env.BENCH_ONLY === 'backfill';
 const load = (): string => loadavg()[0]!.toFixed(2);
 const loadBefore = load();
 const dir = mkdtempSync(join(tmpdir(), 'timetric-pipes-bench-'));
@@ -93,7 +95,7 @@ try {
   // (1) the journal alone, then journaled writeTo end to end.
   const { FileJournal } = await import('../src/node/FileJournal.js');
   const appendRates: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < (ONLY_BACKFILL ? 0 : RUNS); r++) {
     const j = new FileJournal(join(dir, `alone-${r}`));
     j.openSync();
     const started = performance.now();
@@ -106,15 +108,15 @@ try {
     j.closeSync();
   }
   const journaled: number[] = [];
-  for (let r = 0; r < RUNS; r++) journaled.push(child(['--write', '.', url, fresh(), String(POINTS), join(dir, `journal-${r}`)]).rate!);
+  for (let r = 0; r < (ONLY_BACKFILL ? 0 : RUNS); r++) journaled.push(child(['--write', '.', url, fresh(), String(POINTS), join(dir, `journal-${r}`)]).rate!);
 
   // (3) without a journal: this tree and the previous one, alternating.
   const ref = process.env.BENCH_PREVIOUS ?? '2099641^';
-  const previous = previousTree(ref);
+  const previous = ONLY_BACKFILL ? { root: '', commit: '-', subject: 'skipped (BENCH_ONLY)', remove: () => undefined } : previousTree(ref);
   const now: number[] = [];
   const before: number[] = [];
   try {
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; r < (ONLY_BACKFILL ? 0 : RUNS); r++) {
       before.push(child(['--write', previous.root, url, fresh(), String(POINTS), '-']).rate!);
       now.push(child(['--write', '.', url, fresh(), String(POINTS), '-']).rate!);
     }
@@ -139,28 +141,35 @@ try {
     };
     more();
   });
-  if (!existsSync('dist/index.js')) throw new Error('the backfill measures the built package: run npm run build first');
-  const built = statSync('dist/index.js').mtime;
-  const builtChild = (args: string[]): Record<string, number> => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', BACKFILL_CHILD, process.cwd(), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  // BENCH_ROOTS=a,b (copies of the package root, each with its dist/) backfills each in turn, so two
+  // builds are compared in one run at the same load; default the working tree's own dist/.
+  const roots = (process.env.BENCH_ROOTS ?? process.cwd()).split(',');
+  for (const root of roots) if (!existsSync(join(root, 'dist/index.js'))) throw new Error(`the backfill measures the built package: run npm run build first (no ${root}/dist/index.js)`);
+  const builtChild = (root: string, args: string[]): Record<string, number> => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', BACKFILL_CHILD, root, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`backfill child failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
   };
-  const backfills: Record<string, number>[] = [];
-  for (let r = 0; r < RUNS; r++) backfills.push(builtChild([url, fresh(), file]));
-  const baseline = builtChild([]);
+  const backfillsOf = roots.map((): Record<string, number>[] => []);
+  for (let r = 0; r < RUNS; r++) roots.forEach((root, k) => backfillsOf[k]!.push(builtChild(root, [url, fresh(), file])));
+  const baselines = roots.map((root) => builtChild(root, []));
   rmSync(file);
 
   console.log(`load average (1 min) before ${loadBefore}, after ${load()}; medians of ${RUNS} runs`);
+  if (!ONLY_BACKFILL) {
   console.log(`journal appends alone (FileJournal, 5,000-point records, ${fmt(POINTS)} points): ${fmt(median(appendRates))} points/s`);
   console.log(`journaled writeTo, ${fmt(POINTS)} points, fsync per window, acknowledged end to end: ${fmt(median(journaled))} points/s (floor 300,000, goal 500,000) ${median(journaled) >= 300_000 ? 'OK' : 'BELOW FLOOR'}`);
   console.log(`writeTo without a journal: ${fmt(median(now))} points/s; previous code (${previous.commit.slice(0, 7)} ${previous.subject.slice(0, 50)}…): ${fmt(median(before))} points/s; ratio ${(median(now) / median(before)).toFixed(2)}`);
-  const of = (key: string): number => median(backfills.map((b) => b[key]!));
-  const rss = of('vmHwmMb');
-  console.log(
-    `backfill of ${fmt(LINES)} CSV lines through writeFrom, built package (dist/ of ${built.toISOString()}, plain node, default options): ${of('seconds').toFixed(1)} s (${fmt(LINES / of('seconds'))} points/s), client peak RSS ${rss.toFixed(0)} MB (runs: ${backfills.map((b) => b.vmHwmMb!.toFixed(0)).join(', ')}; floor < 150, goal < 80) ${rss < 150 ? 'OK' : 'ABOVE FLOOR'}`,
-  );
-  console.log(`  peaks: V8 heap ${of('heapTotalMb').toFixed(0)} MB committed, ${of('heapUsedMb').toFixed(0)} MB used; outside it (buffers) ${of('externalMb').toFixed(0)} MB; a child that only loads dist/index.js peaks at ${baseline.vmHwmMb!.toFixed(0)} MB`);
+  }
+  roots.forEach((root, k) => {
+    const backfills = backfillsOf[k]!;
+    const of = (key: string): number => median(backfills.map((b) => b[key]!));
+    const rss = of('vmHwmMb');
+    console.log(
+      `backfill of ${fmt(LINES)} CSV lines through writeFrom, built package (${root}/dist of ${statSync(join(root, 'dist/index.js')).mtime.toISOString()}, plain node, default options): ${of('seconds').toFixed(1)} s (${fmt(LINES / of('seconds'))} points/s), client peak RSS ${rss.toFixed(0)} MB (runs: ${backfills.map((b) => b.vmHwmMb!.toFixed(0)).join(', ')}; floor < 150, goal < 80) ${rss < 150 ? 'OK' : 'ABOVE FLOOR'}`,
+    );
+    console.log(`  peaks: V8 heap ${of('heapTotalMb').toFixed(0)} MB committed, ${of('heapUsedMb').toFixed(0)} MB used; outside it (buffers) ${of('externalMb').toFixed(0)} MB; a child that only loads dist/index.js peaks at ${baselines[k]!.vmHwmMb!.toFixed(0)} MB`);
+  });
   if (process.env.BENCH_SOAK === '1') {
     const { runSoak } = await import('../spec/pipes/runSoak.js');
     const s = await runSoak({ seconds: 120, pipeKills: 10, serverKills: 5, cutSeconds: 30 });

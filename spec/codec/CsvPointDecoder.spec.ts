@@ -186,6 +186,37 @@ describe('CsvPointDecoder maxLineBytes', () => {
     }
   });
 
+  it('gives the same points, line count or error for random text cut at random places as read whole', () => {
+    // Lines are read where they lie in each chunk, and the partial line before a chunk is joined
+    // alone: every cut (mid-line, at a line end, a chunk of only line ends, a quote) reads the same.
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    const kinds = ['1,2', '1.5,-3.25', '', '  ', '"4","5"', '2003-04-06T00:00:00, null', '6,true', '7', '8,x', '1,2,3', `9,${'1'.repeat(60)}`];
+    const run = (parts: string[]): unknown => {
+      const d = new CsvPointDecoder({ maxLineBytes: 50 });
+      const out: Point[] = [];
+      try {
+        for (const p of parts) out.push(...d.push(p));
+        out.push(...d.end());
+      } catch (err) {
+        // A long line is refused as soon as it is known to be long: its excerpt is what had come.
+        return err instanceof ParseError ? `${err.line} ${/longer than/.test(err.message) ? err.message.split(': ')[0] : err.message}` : err;
+      }
+      return { out, lines: d.lines };
+    };
+    for (let trial = 0; trial < 400; trial++) {
+      const lines = Array.from({ length: 1 + rnd(12) }, () => kinds[rnd(trial % 3 === 0 ? kinds.length : 7)]!);
+      const text = lines.join(rnd(2) ? '\n' : '\r\n') + (rnd(2) ? '\n' : '');
+      const parts: string[] = [];
+      for (let i = 0; i < text.length; ) {
+        const size = 1 + rnd(12);
+        parts.push(text.slice(i, i + size));
+        i += size;
+      }
+      assert.deepEqual(run(parts), run([text]), JSON.stringify(parts));
+    }
+  });
+
   it('reads random lines without quotes as papaparse splits them: the same points, or the same error', () => {
     // A block holding a quote goes to papaparse; one without is split by hand. Each random block
     // is read both ways (a last line "0","0" or 0,0 decides which) and must agree exactly.

@@ -174,16 +174,34 @@ export class CsvPointDecoder {
       this.grow(text);
       return [];
     }
-    const block = this.rest + text.slice(0, lastBreak);
-    this.rest = '';
-    this.restBytes = 0;
-    const long = this.firstLongLine(block);
+    const points: Point[] = [];
+    // The lines are read where they are in `text`: joining the partial line to the chunk copied
+    // the whole chunk (64 KiB a read of a file) only to complete one line. That line is joined alone.
+    let start = 0;
+    if (this.rest.length > 0) {
+      const firstBreak = text.indexOf('\n');
+      const head = text.slice(0, firstBreak);
+      const room = this.maxLineBytes - this.restBytes;
+      if (head.length > room || utf8Bytes(head, 0, head.length) > room) {
+        throw this.tooLong((this.rest.length > 200 ? this.rest : this.rest + head.slice(0, 201)).slice(0, 201));
+      }
+      const first = this.rest + head;
+      this.rest = '';
+      this.restBytes = 0;
+      this.parse(first, 0, first.length, points);
+      if (firstBreak === lastBreak) {
+        this.grow(text.slice(lastBreak + 1));
+        return points;
+      }
+      start = firstBreak + 1;
+    }
+    const long = this.firstLongLine(text, start, lastBreak);
     if (long >= 0) {
       // The lines before it first, so that an earlier bad line is the one reported.
-      if (long > 0) this.parse(block.slice(0, long - 1));
-      throw this.tooLong(block.slice(long, long + 201));
+      if (long > start) this.parse(text, start, long - 1, points);
+      throw this.tooLong(text.slice(long, Math.min(lastBreak, long + 201)));
     }
-    const points = this.parse(block);
+    this.parse(text, start, lastBreak, points);
     this.grow(text.slice(lastBreak + 1));
     return points;
   }
@@ -194,7 +212,7 @@ export class CsvPointDecoder {
     this.ended = true;
     const input = this.rest;
     this.rest = '';
-    return input.trim() === '' ? (input.length ? (this.lines++, []) : []) : this.parse(input);
+    return input.trim() === '' ? (input.length ? (this.lines++, []) : []) : this.parse(input, 0, input.length, []);
   }
 
   /** Appends `text` (no `\n` in it) to the partial line, or throws if the line gets too long. */
@@ -209,15 +227,14 @@ export class CsvPointDecoder {
   }
 
   /**
-   * Where in `block` (lines separated by `\n`) the first line over maxLineBytes starts, or -1.
+   * Where in `block[from, n)` (lines separated by `\n`) the first line over maxLineBytes starts, or -1.
    * Jumps a window of maxLineBytes / 3 units at a time (a line that short cannot be too long,
    * whatever its characters) to the last line end in it, and counts bytes only of longer lines.
    */
-  private firstLongLine(block: string): number {
+  private firstLongLine(block: string, from: number, n: number): number {
     const max = this.maxLineBytes;
     const step = Math.floor(max / 3);
-    const n = block.length;
-    let start = 0;
+    let start = from;
     while (n - start > step) {
       const lineEnd = block.lastIndexOf('\n', start + step);
       if (lineEnd >= start) {
@@ -225,7 +242,7 @@ export class CsvPointDecoder {
         continue;
       }
       let end = block.indexOf('\n', start);
-      if (end < 0) end = n;
+      if (end < 0 || end > n) end = n;
       if (end - start > max || utf8Bytes(block, start, end) > max) return start;
       start = end + 1;
     }
@@ -237,33 +254,40 @@ export class CsvPointDecoder {
     return lineError(this.lines + 1, excerpt, `longer than ${this.maxLineBytes} bytes (maxLineBytes)`);
   }
 
-  private parse(block: string): Point[] {
-    // `block` is everything before a '\n', so even '' is one (empty) line; the splitter gives no row
+  /** Reads the lines of `block[from, n)` (`n` is a `\n` or the end) into `points`; returns `points`. */
+  private parse(block: string, from: number, n: number, points: Point[]): Point[] {
+    // The range is everything before a '\n', so even '' is one (empty) line; the splitter gives no row
     // for it, and line numbers would then depend on where the chunks were cut.
-    if (block === '') {
+    if (from === n) {
       this.lines++;
-      return [];
+      return points;
     }
     // Without a quote character a CSV line is its fields split at the commas, which is what
     // the quoted splitter does then too; reading them by hand avoids a string per field (1.3-3.4x the
     // points per CPU second, bench/csvDecoder.ts). A block holding a quote goes to splitQuotedCsv whole.
-    return block.indexOf('"') < 0 ? this.parsePlain(block) : this.parseQuoted(block);
+    const quote = block.indexOf('"', from);
+    if (quote < 0 || quote >= n) this.parsePlain(block, from, n, points);
+    else {
+      // A range ends before a `\n` (or at the end of the text), so a `\r` last is a CRLF's: the
+      // splitter, not seeing the `\n`, took it for text ('"5"\r' read as the value '5"\r') when a
+      // chunk ended between the two.
+      const to = block.charCodeAt(n - 1) === 13 ? n - 1 : n;
+      this.parseQuoted(from === 0 && to === block.length ? block : block.slice(from, to), points);
+    }
+    return points;
   }
 
   /** The lines of a block without `"`: split at `\n` and `,` by hand, one pass over the text. */
-  private parsePlain(block: string): Point[] {
-    const points: Point[] = new Array<Point>();
-    const n = block.length;
-    let from = 0;
+  private parsePlain(block: string, from: number, n: number, points: Point[]): void {
     for (;;) {
       let to = plainLine(block, from);
       if (to >= 0) {
         this.lines++;
         points.push([line[0]!, line[1]!]);
       } else {
-        to = this.otherLine(block, from, points);
+        to = this.otherLine(block, from, n, points);
       }
-      if (to >= n) return points;
+      if (to >= n) return;
       from = to + 1;
     }
   }
@@ -273,10 +297,9 @@ export class CsvPointDecoder {
    * `null`, spaces, a wrong column count): adds its point to `points` or throws its ParseError.
    * Returns the index of its `\n` (or the block's length).
    */
-  private otherLine(block: string, from: number, points: Point[]): number {
+  private otherLine(block: string, from: number, n: number, points: Point[]): number {
     // One scan finds the line end and the line's commas, so the work stays linear however many
     // commas or none a line holds.
-    const n = block.length;
     let comma = -1;
     let columns = 1;
     let to = from;
@@ -298,9 +321,8 @@ export class CsvPointDecoder {
   }
 
   /** The lines of a block holding a `"`: split by {@link splitQuotedCsv}, as papaparse splits them. */
-  private parseQuoted(block: string): Point[] {
+  private parseQuoted(block: string, points: Point[]): void {
     const rows = splitQuotedCsv(block);
-    const points: Point[] = new Array<Point>();
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const number = ++this.lines;
@@ -319,7 +341,6 @@ export class CsvPointDecoder {
       const v0 = plainDecimal(b);
       points.push(Math.abs(t0) < MAX_UNIX_SECONDS && v0 === v0 ? [t0, v0] : this.point(number, a, b));
     }
-    return points;
   }
 
   /** The point of a line holding only a value, at the time `bareValueTime` gives now. */

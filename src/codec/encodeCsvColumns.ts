@@ -104,7 +104,9 @@ function writeAscii(out: Uint8Array, pos: number, text: string): number {
  */
 export function encodeCsvColumns(times: ArrayLike<number>, values: ArrayLike<PointValue>, format: CsvTimeFormat = 'unix'): Uint8Array {
   const count = times.length;
-  let out = new Uint8Array(count * 40 + RESERVE * 2);
+  // Sized for the batch: a unix line is about 20 bytes (`1500000000.25,499.5`), an ISO one 30;
+  // longer lines grow the buffer. 40 bytes a point left half of each request body unused.
+  let out = new Uint8Array(count * (format === 'iso' ? 32 : 24) + RESERVE * 2);
   let pos = 0;
   for (let i = 0; i < count; i++) {
     const v = values[i];
