@@ -5,9 +5,11 @@ import { decodeDoubleColumn } from './decodeDoubleColumn.js';
 import { POW10 } from './POW10.js';
 import { unpackIntegers } from './unpackIntegers.js';
 
-/** Reads what {@link encodeNumbers} wrote for `count` values; a value that is not finite is corrupt. */
-export function decodeNumbers(r: ByteReader, count: number): Float64Array {
-  const numbers = new Float64Array(count);
+/**
+ * Reads what {@link encodeNumbers} wrote for `count` values into `numbers` (of length `count`;
+ * every element is written); a value that is not finite is corrupt.
+ */
+export function decodeNumbers(r: ByteReader, count: number, numbers: Float64Array = new Float64Array(count)): Float64Array {
   const header = decodeDoubleColumn(r, numbers, 'values');
   if (header === undefined) {
     for (let i = 0; i < count; i++) if (!Number.isFinite(numbers[i]!)) throw corruptChunk(`value ${i} is not a finite number`);

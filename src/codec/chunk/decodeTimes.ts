@@ -7,10 +7,10 @@ import { unpackIntegers } from './unpackIntegers.js';
 
 /**
  * Reads what {@link encodeTimes} wrote for `count` points and checks that the times are finite
- * and strictly increasing (a damaged chunk that still parses is caught here).
+ * and strictly increasing (a damaged chunk that still parses is caught here), into `times` (of
+ * length `count`; every element is written).
  */
-export function decodeTimes(r: ByteReader, count: number): Float64Array {
-  const times = new Float64Array(count);
+export function decodeTimes(r: ByteReader, count: number, times: Float64Array = new Float64Array(count)): Float64Array {
   const header = decodeDoubleColumn(r, times, 'times');
   if (header === undefined) {
     checkIncreasing(times, count);

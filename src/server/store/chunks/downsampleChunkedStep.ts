@@ -1,4 +1,4 @@
-import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
+import { decodeChunk, type ChunkScratch } from '../../../codec/chunk/decodeChunk.js';
 import type { Downsampler } from '../../../codec/downsample/Downsampler.js';
 import type { DownsampleTable } from './downsampleTable.js';
 import { firstIndexAfter } from './firstIndexAfter.js';
@@ -23,6 +23,7 @@ export interface DownsampleStepResult {
  * decodes at most `chunksPerStep` chunks, so each is short and self-contained (a store runs it in
  * one read transaction, and a year of summaries costs a few hundred of them, not the points). It
  * lists at most `limit` summaries (the caller sizes it from how many the step before used).
+ * Chunks are decoded into `scratch`, which `ds` must not keep (a downsampler copies what it keeps).
  */
 export function* downsampleChunkedStep<K>(
   table: DownsampleTable<K>,
@@ -32,6 +33,7 @@ export function* downsampleChunkedStep<K>(
   end: number,
   chunksPerStep: number,
   limit = chunksPerStep * SUMMARIES_PER_DECODE,
+  scratch: ChunkScratch = { times: new Float64Array(0), numbers: new Float64Array(0) },
 ): Step<DownsampleStepResult> {
   const listed = yield* table.chunkSummaries(key, cursor.time, end, limit + 1);
   // A chunk that ends exactly at an excluded cursor was folded by the step before.
@@ -50,7 +52,7 @@ export function* downsampleChunkedStep<K>(
     if (ds.takesSummary(chunk)) {
       ds.summary(chunk);
     } else {
-      const { times, values } = decodeChunk(yield* table.chunkData(chunk.ref));
+      const { times, values } = decodeChunk(yield* table.chunkData(chunk.ref), {}, scratch);
       const from = chunk.start < cursor.time || (!cursor.included && chunk.start === cursor.time) ? firstIndexAfter(times, cursor.time, cursor.included) : 0;
       const to = chunk.end >= end ? firstIndexAfter(times, end, true) : times.length;
       ds.points(times, values, from, to);

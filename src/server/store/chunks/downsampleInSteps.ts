@@ -1,4 +1,5 @@
 import { createDownsampler } from '../../../codec/downsample/createDownsampler.js';
+import type { ChunkScratch } from '../../../codec/chunk/decodeChunk.js';
 import type { DownsampleSpec } from '../../../codec/downsample/DownsampleSpec.js';
 import type { Point } from '../../../codec/Point.js';
 import { SUMMARIES_PER_DECODE, downsampleChunkedStep } from './downsampleChunkedStep.js';
@@ -25,11 +26,13 @@ export async function* downsampleInSteps(spec: DownsampleSpec, run: RunDownsampl
   // chunksPerStep decodes, so where every chunk straddles an edge, listing the most re-lists most;
   // listing twice as many re-listed half the summaries of an M4 read over a year).
   const most = chunksPerStep * SUMMARIES_PER_DECODE;
+  // The arrays every chunk of this read is decoded into (a year of M4 decodes 1,600 chunks).
+  const scratch: ChunkScratch = { times: new Float64Array(0), numbers: new Float64Array(0) };
   let limit = most;
   while (cursor) {
     const at: ReadCursor = cursor;
     const size = limit;
-    const got = await run((table, key) => downsampleChunkedStep(table, key, ds, at, spec.end, chunksPerStep, size));
+    const got = await run((table, key) => downsampleChunkedStep(table, key, ds, at, spec.end, chunksPerStep, size, scratch));
     cursor = got?.next;
     if (got) limit = Math.min(most, Math.max(chunksPerStep + 1, Math.ceil(got.folded * 1.25)));
     const out = ds.take();
