@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Principal } from '../auth/Authenticator.js';
 import { HttpProblem } from './HttpProblem.js';
 import type { ServerContext } from './ServerContext.js';
@@ -52,17 +52,32 @@ export class WriteGate {
     if (credentials.kind === 'principal' && !isForm(request)) this.admission.admit(reply);
   };
 
-  /** Route hook: the OAuth check of urlencoded bodies, and their slot. */
-  readonly preHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    let credentials = this.#credentials.get(request);
+  /**
+   * Route hook: the OAuth check of urlencoded bodies, and their slot. A callback, not an async
+   * function: when the credentials checked out in `onRequest` (every API-token write) there is
+   * nothing to wait for, and a Promise a request showed in the instruction counts.
+   */
+  readonly preHandler = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const credentials = this.#credentials.get(request);
     if (credentials?.kind === 'after-body') {
-      const principal = await this.ctx.authenticate(request);
-      if (!principal) throw anonymous();
-      credentials = { kind: 'principal', principal };
-      this.#credentials.set(request, credentials);
+      this.#afterBody(request, reply).then(() => done(), done);
+      return;
     }
-    if (credentials?.kind === 'principal') this.admission.admit(reply);
+    try {
+      if (credentials?.kind === 'principal') this.admission.admit(reply);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   };
+
+  async #afterBody(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const principal = await this.ctx.authenticate(request);
+    if (!principal) throw anonymous();
+    this.#credentials.set(request, { kind: 'principal', principal });
+    this.admission.admit(reply);
+  }
 
   /** The writer when the credentials checked out before the body; undefined for a deferred multipart check. */
   principal(request: FastifyRequest): Principal | undefined {
