@@ -5,36 +5,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Subject, VirtualTimeScheduler, of } from 'rxjs';
-import type { Journal } from '../../src/journal/Journal.js';
-import { MemoryJournal } from '../../src/journal/MemoryJournal.js';
 import { journaledIncrements } from '../../src/streams/journaledIncrements.js';
+import { slowJournal } from '../helpers/slowJournal.js';
 
-/** A journal with only the asynchronous methods, whose open() waits until `opened()` is called. */
-function slowJournal(): { journal: Journal; opened: () => void } {
-  const inner = new MemoryJournal();
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const journal: Journal = {
-    name: 'slow',
-    get bytes() {
-      return inner.bytes;
-    },
-    open: () => gate.then(() => inner.open()),
-    append: (e) => inner.append(e),
-    read: (seq) => inner.read(seq),
-    ack: (seq) => inner.ack(seq),
-    sync: () => inner.sync(),
-    close: () => inner.close(),
-  };
-  return { journal, opened: release };
-}
 
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
 describe('journaledIncrements on a journal that opens slowly', () => {
   it('journals the window that timed out while opening, then windows the next increments again', async () => {
     const scheduler = new VirtualTimeScheduler();
-    const { journal, opened } = slowJournal();
+    const { journal, open: opened } = slowJournal();
     const journaled: number[] = [];
     const sent: number[] = [];
     const clicks = new Subject<number>();

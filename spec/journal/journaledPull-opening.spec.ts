@@ -5,29 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import type { Point } from '../../src/codec/Point.js';
-import type { Journal } from '../../src/journal/Journal.js';
-import { MemoryJournal } from '../../src/journal/MemoryJournal.js';
 import { journaledPull } from '../../src/streams/journaledWriter.js';
+import { slowJournal } from '../helpers/slowJournal.js';
 
-/** A memory journal without synchronous calls, whose open() resolves when the spec says. */
-function slowJournal(): { journal: Journal; open: () => void } {
-  const inner = new MemoryJournal();
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  const journal: Journal = {
-    name: 'slow',
-    get bytes() {
-      return inner.bytes;
-    },
-    open: () => opened.then(() => inner.open()),
-    append: (e) => inner.append(e),
-    read: (s) => inner.read(s),
-    ack: (s) => inner.ack(s),
-    sync: () => inner.sync(),
-    close: () => inner.close(),
-  };
-  return { journal, open };
-}
 
 describe('journaledPull while the journal opens', () => {
   it('reads no further than the memory budget before the journal is open', async () => {
