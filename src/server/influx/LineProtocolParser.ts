@@ -45,6 +45,33 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 const SUB_SECOND: Record<InfluxPrecision, number> = { ns: 1e9, us: 1e6, ms: 1e3, s: 1, m: 1 / 60, h: 1 / 3600 };
 
 /**
+ * `s[from, to)` as a plain decimal (`-12.345`: sign, at most 15 digits, one point) read digit by
+ * digit, or NaN for anything else (exponents, suffixes, booleans, longer numbers), which the
+ * general path reads. An integer mantissa below 2^53 divided by an exact power of ten is one
+ * correctly rounded operation, so the result equals `Number(text)`.
+ */
+function plainDecimal(s: string, from: number, to: number): number {
+  let i = from;
+  const negative = s.charCodeAt(i) === 45;
+  if (negative) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let scale = -1;
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (scale >= 0) scale++;
+    } else if (c === 46 && scale < 0) scale = 0;
+    else return Number.NaN;
+  }
+  if (digits === 0 || digits > 15) return Number.NaN;
+  const v = scale > 0 ? mantissa / POW10[scale]! : mantissa;
+  return negative ? -v : v;
+}
+
+/**
  * `s[from, to)` as a timestamp read digit by digit when that is exact: at most 15 significant
  * digits (a ns timestamp ending in 000 counts without them), one division by an exact power of
  * ten; NaN otherwise (the text path of influxTimeToSeconds then reads it).
@@ -198,8 +225,7 @@ export class LineProtocolParser {
   /**
    * Parses the line `s[from, to)` in place: no copy of the line; the measurement and tag set text
    * is cut out once (the cache key), field keys only when they differ from the previous line's,
-   * plain decimal values are read digit by digit as they are scanned, plain timestamps digit by
-   * digit.
+   * plain decimal values and timestamps are read digit by digit.
    */
   private line(s: string, from: number, to: number): void {
     this.lines++;
@@ -251,34 +277,10 @@ export class LineProtocolParser {
       i++;
       if (s.charCodeAt(i) === QUOTE) throw this.error(`field ${JSON.stringify(key)} is a string; Timetric values are numbers or booleans`, s, from, n);
       const valueStart = i;
-      // A plain decimal (`-12.345`: sign, at most 15 digits, one point) is read as it is scanned:
-      // an integer mantissa below 2^53 divided by an exact power of ten is one correctly rounded
-      // operation, so the result equals Number(text). Anything else (exponents, suffixes,
-      // booleans, longer numbers) is scanned to its end and read by fieldValue.
-      const negative = s.charCodeAt(i) === 45;
-      if (negative) i++;
-      let mantissa = 0;
-      let digits = 0;
-      let scale = -1;
-      let plain = true;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 48 && c <= 57) {
-          mantissa = mantissa * 10 + (c - 48);
-          digits++;
-          if (scale >= 0) scale++;
-        } else if (c === 46 && scale < 0) scale = 0;
-        else if (c === COMMA || c === SPACE) break;
-        else {
-          plain = false;
-          while (i < n && s.charCodeAt(i) !== COMMA && s.charCodeAt(i) !== SPACE) i++;
-          break;
-        }
-      }
-      if (plain && digits > 0 && digits <= 15) {
-        const v = scale > 0 ? mantissa / POW10[scale]! : mantissa;
-        values[count++] = negative ? -v : v;
-      } else values[count++] = this.fieldValue(s.slice(valueStart, i), key, s, from, n);
+      while (i < n && s.charCodeAt(i) !== COMMA && s.charCodeAt(i) !== SPACE) i++;
+      let value: number | boolean = plainDecimal(s, valueStart, i);
+      if (Number.isNaN(value)) value = this.fieldValue(s.slice(valueStart, i), key, s, from, n);
+      values[count++] = value;
       if (i >= n || s.charCodeAt(i) === SPACE) break;
       i++;
     }
