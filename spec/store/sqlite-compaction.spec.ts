@@ -41,8 +41,8 @@ describe('SQLite head compaction', () => {
       const changes: string[] = [];
       store.onChange((id) => changes.push(id));
       const versions = [];
-      // The tenth point of each series, in one turn: three series due at once.
-      for (const id of ids) versions.push((await store.appendValue(id, 9, 9)).version);
+      // The tenth point of each series, in one turn (one group commit): three series due at once.
+      for (const r of await Promise.all(ids.map((id) => store.appendValue(id, 9, 9)))) versions.push(r.version);
       assert.deepEqual(await Promise.all(ids.map((id) => head(store, id))), [10, 10, 10], 'not inside the write');
       const compacted = [];
       for (let i = 0; i < 3; i++) {

@@ -31,6 +31,7 @@ import { SeriesCapError } from '../SeriesCapError.js';
 import { StoreConflictError } from '../StoreConflictError.js';
 import type { IdempotencyClaim, IdempotentOutcome } from '../IdempotencyClaim.js';
 import { SqliteIdempotencyKeys } from './SqliteIdempotencyKeys.js';
+import { GroupCommit, type GroupOutcome } from '../GroupCommit.js';
 import { HeadCompactor } from './HeadCompactor.js';
 import { SqliteChunkTable } from './SqliteChunkTable.js';
 import { SqliteDownsampleTable } from './SqliteDownsampleTable.js';
@@ -287,13 +288,35 @@ export class SqliteSeriesStore implements SeriesStore {
   }
 
   private writeOne(id: string, time: number, value: PointValue, delta?: number, claim?: IdempotencyClaim): Promise<{ point: Point; version: number }> {
+    return this.pointWrites.write({ id, time, value, delta, claim });
+  }
+
+  /**
+   * Single-point writes queued in one event-loop turn, committed together: one immediate
+   * transaction, each write in its own savepoint (a failing one rolls back alone and rejects only
+   * its caller), listeners told once the transaction committed. One fsync acknowledges them all.
+   */
+  private readonly pointWrites = new GroupCommit<PointWrite, { point: Point; version: number }>((writes) => {
+    const outcomes = writes.length === 1 ? [this.writeQueued(writes[0]!)] : (this.groupTx ??= this.db.transaction((ws: readonly PointWrite[]) => ws.map((w) => this.writeQueued(w)))).immediate(writes);
+    const told = new Set<string>();
+    for (let i = 0; i < writes.length; i++) {
+      const id = writes[i]!.id;
+      if (outcomes[i]!.ok && !told.has(id)) {
+        told.add(id);
+        this.emit(id);
+      }
+    }
+    return outcomes;
+  });
+
+  private groupTx: ((writes: readonly PointWrite[]) => GroupOutcome<{ point: Point; version: number }>[]) & { immediate: (writes: readonly PointWrite[]) => GroupOutcome<{ point: Point; version: number }>[] } | undefined;
+
+  /** One queued write: its own immediate transaction, or a savepoint inside the group's. */
+  private writeQueued(w: PointWrite): GroupOutcome<{ point: Point; version: number }> {
     try {
-      const result = (this.writePointTx ??= this.makeWritePoint()).immediate(id, time, value, delta, claim);
-      this.emit(id);
-      return Promise.resolve(result);
+      return { ok: true, value: (this.writePointTx ??= this.makeWritePoint()).immediate(w.id, w.time, w.value, w.delta, w.claim) };
     } catch (err) {
-      // Callers get a rejected promise, never a synchronous throw.
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
     }
   }
 
@@ -407,8 +430,18 @@ export class SqliteSeriesStore implements SeriesStore {
 
   /** Stops the compactor (the connection is closed by the caller). */
   close(): void {
+    this.pointWrites.flush();
     this.compactor.close();
   }
+}
+
+/** One queued single-point write (see {@link SqliteSeriesStore.makeWritePoint}). */
+interface PointWrite {
+  id: string;
+  time: number;
+  value: PointValue;
+  delta: number | undefined;
+  claim: IdempotencyClaim | undefined;
 }
 
 /** An idempotency key seen before, thrown out of the write's transaction. */
