@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { Point, PointValue } from '../../../codec/Point.js';
 import type { Columns } from '../chunks/Columns.js';
 import { compactHead } from '../chunks/compactHead.js';
@@ -309,7 +309,7 @@ export class SqliteSeriesStore implements SeriesStore {
     return outcomes;
   });
 
-  private groupTx: ((writes: readonly PointWrite[]) => GroupOutcome<{ point: Point; version: number }>[]) & { immediate: (writes: readonly PointWrite[]) => GroupOutcome<{ point: Point; version: number }>[] } | undefined;
+  private groupTx: Transaction<(writes: readonly PointWrite[]) => GroupOutcome<{ point: Point; version: number }>[]> | undefined;
 
   /** One queued write: its own immediate transaction, or a savepoint inside the group's. */
   private writeQueued(w: PointWrite): GroupOutcome<{ point: Point; version: number }> {
