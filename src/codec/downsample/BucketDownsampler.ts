@@ -1,4 +1,5 @@
 import type { ChunkSummary } from '../chunk/ChunkSummary.js';
+import { firstIndexAfter } from '../firstIndexAfter.js';
 import type { Point, PointValue } from '../Point.js';
 import type { BucketAggregate } from './BucketAggregate.js';
 import type { BucketSpec } from './DownsampleSpec.js';
@@ -95,12 +96,7 @@ export class BucketDownsampler extends PointOutbox implements Downsampler {
     const { start, end, every } = this;
     let i = from;
     while (i < to && !(times[i]! >= start)) i++;
-    let stop = i;
-    for (let hi = to; stop < hi; ) {
-      const mid = (stop + hi) >>> 1;
-      if (times[mid]! < end) stop = mid + 1;
-      else hi = mid;
-    }
+    const stop = firstIndexAfter(times, end, true, i, to);
     while (i < stop) {
       const b = Math.floor(times[i]! / every);
       let j = i + 1;

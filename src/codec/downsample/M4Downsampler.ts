@@ -1,4 +1,5 @@
 import type { ChunkSummary } from '../chunk/ChunkSummary.js';
+import { firstIndexAfter } from '../firstIndexAfter.js';
 import type { Point, PointValue } from '../Point.js';
 import type { M4Spec } from './DownsampleSpec.js';
 import type { Downsampler } from './Downsampler.js';
@@ -20,18 +21,6 @@ interface Column {
  */
 export function m4ColumnOf(time: number, spec: Pick<M4Spec, 'start' | 'end' | 'points'>): number {
   return Math.min(spec.points - 1, Math.floor(((time - spec.start) * spec.points) / (spec.end - spec.start)));
-}
-
-/** In ascending `times[from, to)`, the first index whose time is at least `time` (`to` when none). */
-function firstAtOrAbove(times: ArrayLike<number>, time: number, from: number, to: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -88,7 +77,7 @@ export class M4Downsampler extends PointOutbox implements Downsampler {
     const { start, end } = spec;
     let i = from;
     while (i < to && !(times[i]! >= start)) i++;
-    const stop = firstAtOrAbove(times, end, i, to);
+    const stop = firstIndexAfter(times, end, true, i, to);
     while (i < stop) {
       const column = m4ColumnOf(times[i]!, spec);
       // The first point of a later column: the column of a time never decreases with it.

@@ -1,3 +1,4 @@
+import { firstIndexAfter } from '../../../codec/firstIndexAfter.js';
 import { DEFAULT_CHUNK_STORE_OPTIONS } from './chunkStoreOptions.js';
 
 /** Where a chunk ends (exclusive index) and whether it ends at an aligned time. */
@@ -53,13 +54,7 @@ export function chunkCut(times: ArrayLike<number>, from: number, to: number, o: 
   const b = Math.floor(last / a) * a;
   if (!(b > t0)) return { end: w, aligned: false };
   // The first point at or after b: the chunk keeps the times before it.
-  let lo = from;
-  let hi = w;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! < b) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstIndexAfter(times, b, true, from, w);
   return lo - from >= least ? { end: lo, aligned: true } : { end: w, aligned: false };
 }
 

@@ -1,7 +1,7 @@
 import type { ChunkTable } from './ChunkTable.js';
 import { ChunkWriter } from './ChunkWriter.js';
 import type { ChunkStoreOptions } from './chunkStoreOptions.js';
-import { firstIndexAfter } from './firstIndexAfter.js';
+import { firstIndexAfter } from '../../../codec/firstIndexAfter.js';
 import { sliceColumns } from './sliceColumns.js';
 import type { Step } from './Step.js';
 

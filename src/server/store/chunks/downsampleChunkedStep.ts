@@ -1,7 +1,7 @@
 import { decodeChunk, type ChunkScratch } from '../../../codec/chunk/decodeChunk.js';
 import type { Downsampler } from '../../../codec/downsample/Downsampler.js';
 import type { DownsampleTable } from './downsampleTable.js';
-import { firstIndexAfter } from './firstIndexAfter.js';
+import { firstIndexAfter } from '../../../codec/firstIndexAfter.js';
 import type { ReadCursor } from './readChunkedStep.js';
 import type { Step } from './Step.js';
 

@@ -1,7 +1,7 @@
 import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
 import type { PointRange } from '../Store.js';
 import type { ChunkTable } from './ChunkTable.js';
-import { firstIndexAfter } from './firstIndexAfter.js';
+import { firstIndexAfter } from '../../../codec/firstIndexAfter.js';
 import type { Step } from './Step.js';
 
 /**

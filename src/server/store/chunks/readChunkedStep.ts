@@ -2,7 +2,7 @@ import { decodeChunk } from '../../../codec/chunk/decodeChunk.js';
 import type { ChunkTable } from './ChunkTable.js';
 import type { Columns } from './Columns.js';
 import { concatColumns } from './concatColumns.js';
-import { firstIndexAfter } from './firstIndexAfter.js';
+import { firstIndexAfter } from '../../../codec/firstIndexAfter.js';
 import { mergeColumns } from './mergeColumns.js';
 import { sliceColumns } from './sliceColumns.js';
 import type { Step } from './Step.js';
