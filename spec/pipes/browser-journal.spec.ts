@@ -49,6 +49,15 @@ after(async () => {
 
 type Lib = typeof import('../../src/index.js') & typeof import('rxjs');
 
+/** A new tab on the sensor page. */
+async function openTab() {
+  const tab = await browser.newPage();
+  // tsx names the functions inside evaluate() with an __name helper that pages do not have.
+  await tab.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  await tab.goto(pageUrl);
+  return tab;
+}
+
 describe('journaled sinks in a browser (IndexedDB)', () => {
   it('keep what they accepted across a page reload while the server is down', async () => {
     const node = new TimetricClient({ authtype: 'apitoken', apitoken_key: eve.key, apitoken_secret: eve.secret }, { baseUrl: t.url });
@@ -56,10 +65,7 @@ describe('journaled sinks in a browser (IndexedDB)', () => {
     const counter = await node.createSeries({ title: 'browser counter', caption: 'c' });
     const args = { api: proxy.url, key: eve.key, secret: eve.secret, id: series.id, counterId: counter.id, bundle: '/timetric.js' };
     proxy.setTarget(1); // the server is unreachable from now on
-    const tab = await browser.newPage();
-    // tsx names the functions inside evaluate() with an __name helper that pages do not have.
-    await tab.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    await tab.goto(pageUrl);
+    const tab = await openTab();
     const accepted = await tab.evaluate(async (a) => {
       const lib = (await import(a.bundle)) as Lib;
       const client = new lib.TimetricClient({ authtype: 'apitoken', apitoken_key: a.key, apitoken_secret: a.secret }, { baseUrl: a.api, timeoutMs: 2_000 });
@@ -108,9 +114,7 @@ describe('journaled sinks in a browser (IndexedDB)', () => {
     const series = await node.createSeries({ title: 'browser overflow', caption: 'c' });
     const args = { api: proxy.url, key: eve.key, secret: eve.secret, id: series.id, bundle: '/timetric.js' };
     proxy.setTarget(1); // the server is unreachable
-    const tab = await browser.newPage();
-    await tab.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    await tab.goto(pageUrl);
+    const tab = await openTab();
     // 1,000 points journaled (ten batches) while the server is down, then the page goes away.
     const first = await tab.evaluate(async (a) => {
       const lib = (await import(a.bundle)) as Lib;
