@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const IDLE = 1_600;
+const BATCH = 100;
 const server = (name: string): string => fileURLToPath(new URL(`../../src/server/${name}`, import.meta.url));
 // The child prints its descriptor limit, the connection cap it derived, and its URL.
 const CHILD = `
@@ -75,18 +76,25 @@ describe('idle connections', () => {
     let closed = 0;
     let settle!: () => void;
     const evicted = new Promise<void>((resolve) => (settle = resolve));
-    const opened: Promise<void>[] = [];
-    for (let i = 0; i < IDLE; i++) {
-      const s = connect(Number(port), hostname);
-      idle.push(s);
-      s.on('error', () => undefined);
-      opened.push(new Promise((resolve) => s.once('connect', () => resolve()).once('close', () => resolve())));
-      s.once('close', () => {
-        if (++closed >= IDLE - info.cap) settle();
-      });
+    // In batches well under the listen backlog (511): a burst of 1,600 overflows the kernel's
+    // accept queue, and the handshakes it drops complete only when the server retransmits its
+    // SYN-ACK (1, 2, 4, 8 s later). The first sockets then reach the 10 s headers timeout before
+    // the last are accepted, and are closed by it rather than by the cap, which is not the case
+    // this spec is about (seen in 1 run in 10, with 600 sockets left).
+    const started = performance.now();
+    for (let from = 0; from < IDLE; from += BATCH) {
+      const batch: Promise<void>[] = [];
+      for (let i = from; i < Math.min(IDLE, from + BATCH); i++) {
+        const s = connect(Number(port), hostname);
+        idle.push(s);
+        s.on('error', () => undefined);
+        batch.push(new Promise((resolve) => s.once('connect', () => resolve()).once('close', () => resolve())));
+        s.once('close', () => {
+          if (++closed >= IDLE - info.cap) settle();
+        });
+      }
+      await Promise.all(batch);
     }
-    await Promise.all(opened);
-    // The server has accepted all of them once it has closed the ones over its cap.
     await evicted;
 
     const tries = [];
@@ -97,8 +105,12 @@ describe('idle connections', () => {
       [200, 200, 200],
     );
     assert.ok(ms[1]! < 1000, `median ${ms[1]!.toFixed(0)} ms (tries: ${ms.map((m) => m.toFixed(0)).join(', ')})`);
+    const openedMs = performance.now() - started;
     const stillOpen = idle.filter((s) => !s.destroyed).length;
-    assert.ok(stillOpen >= info.cap - 10, `the idle sockets were still held (${stillOpen} open) while the new clients were served`);
-    test.diagnostic(`new clients served in ${ms.map((m) => m.toFixed(0)).join(', ')} ms with ${stillOpen} idle sockets held; ${closed} closed by the cap`);
+    assert.ok(
+      stillOpen >= info.cap - 10,
+      `the idle sockets were still held (${stillOpen} open, ${closed} closed, ${openedMs.toFixed(0)} ms after the first) while the new clients were served`,
+    );
+    test.diagnostic(`new clients served in ${ms.map((m) => m.toFixed(0)).join(', ')} ms with ${stillOpen} idle sockets held; ${closed} closed by the cap; all opened in ${openedMs.toFixed(0)} ms`);
   });
 });
