@@ -95,7 +95,9 @@ describe('idle connections', () => {
       }
       await Promise.all(batch);
     }
+    // The server has accepted all of them once it has closed the ones over its cap.
     await evicted;
+    const acceptedMs = performance.now() - started;
 
     const tries = [];
     for (let i = 0; i < 3; i++) tries.push(await freshGet(info.url));
@@ -105,12 +107,11 @@ describe('idle connections', () => {
       [200, 200, 200],
     );
     assert.ok(ms[1]! < 1000, `median ${ms[1]!.toFixed(0)} ms (tries: ${ms.map((m) => m.toFixed(0)).join(', ')})`);
-    const openedMs = performance.now() - started;
     const stillOpen = idle.filter((s) => !s.destroyed).length;
     assert.ok(
       stillOpen >= info.cap - 10,
-      `the idle sockets were still held (${stillOpen} open, ${closed} closed, ${openedMs.toFixed(0)} ms after the first) while the new clients were served`,
+      `the idle sockets were still held (${stillOpen} open, ${closed} closed, all accepted ${acceptedMs.toFixed(0)} ms after the first) while the new clients were served`,
     );
-    test.diagnostic(`new clients served in ${ms.map((m) => m.toFixed(0)).join(', ')} ms with ${stillOpen} idle sockets held; ${closed} closed by the cap; all opened in ${openedMs.toFixed(0)} ms`);
+    test.diagnostic(`new clients served in ${ms.map((m) => m.toFixed(0)).join(', ')} ms with ${stillOpen} idle sockets held; ${closed} closed by the cap; all accepted in ${acceptedMs.toFixed(0)} ms`);
   });
 });
